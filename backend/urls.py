@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from visits import views
+
+router = DefaultRouter()
+router.register("schemes", views.SchemeViewSet, basename="scheme")
+router.register("sites", views.SiteViewSet, basename="site")
+router.register("users", views.UserViewSet, basename="user")
+router.register("visits", views.CustodyVisitViewSet, basename="visit")
+router.register("animal-visits", views.AnimalVisitViewSet, basename="animal-visit")
+router.register("issue-categories", views.CategoryViewSet, basename="issue-category")
+router.register("issues", views.IssueViewSet, basename="issue")
+
+api = [
+    path("auth/token/", TokenObtainPairView.as_view(), name="token"),
+    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token-refresh"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("scheduling.urls")),
+    path("", include("reporting.urls")),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api)),
+    path("", include("reporting.page_urls")),
+]

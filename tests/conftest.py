@@ -1,0 +1,124 @@
+"""Personas: alice manages Northshire, bob and bella visit for it, carol is its custody inspector,
+dave is a national analyst granted Northshire; charlie manages Southshire and chris visits for it."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import SchemeFactory, SiteFactory, UserFactory
+from visits.models import Role, SiteKind
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def services_missing() -> str | None:
+    """Why the real PostgreSQL + Redis stack is not here, or None when it is."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    if not settings.CELERY_BROKER_URL:
+        return "CELERY_BROKER_URL is not set"
+    if not _reachable(settings.CELERY_BROKER_URL, 6379):
+        return f"Redis is not reachable at {settings.CELERY_BROKER_URL}"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _needs_services(request):
+    """Tests marked `services` skip on a laptop without PostgreSQL and Redis, and fail in CI."""
+    if request.node.get_closest_marker("services") is None:
+        return
+    reason = services_missing()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but the services are missing: {reason}")
+    pytest.skip(f"needs PostgreSQL and Redis: {reason}")
+
+
+@pytest.fixture
+def scheme(db):
+    return SchemeFactory(name="Northshire", hourly_rate="18.37")
+
+
+@pytest.fixture
+def other_scheme(db):
+    return SchemeFactory(name="Southshire")
+
+
+@pytest.fixture
+def suite(scheme):
+    return SiteFactory(scheme=scheme, name="Central", cells=30)
+
+
+@pytest.fixture
+def animal_unit(scheme):
+    return SiteFactory(scheme=scheme, name="Dog unit", kind=SiteKind.ANIMAL_UNIT, cells=0)
+
+
+@pytest.fixture
+def other_suite(other_scheme):
+    return SiteFactory(scheme=other_scheme, name="Harbour")
+
+
+@pytest.fixture
+def alice(scheme):
+    return UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
+
+
+@pytest.fixture
+def bob(scheme):
+    return UserFactory(username="bob", role=Role.VISITOR, scheme=scheme)
+
+
+@pytest.fixture
+def bella(scheme):
+    return UserFactory(username="bella", role=Role.VISITOR, scheme=scheme)
+
+
+@pytest.fixture
+def carol(scheme):
+    return UserFactory(username="carol", role=Role.CUSTODY, scheme=scheme)
+
+
+@pytest.fixture
+def dave(scheme):
+    return UserFactory(username="dave", role=Role.ANALYST, scheme=None, schemes=[scheme])
+
+
+@pytest.fixture
+def charlie(other_scheme):
+    return UserFactory(username="charlie", role=Role.MANAGER, scheme=other_scheme)
+
+
+@pytest.fixture
+def chris(other_scheme):
+    return UserFactory(username="chris", role=Role.VISITOR, scheme=other_scheme)
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(username="root", role="", scheme=None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def api():
+    """api(user) is a client signed in as that user (api(None): anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

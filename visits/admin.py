@@ -1,0 +1,183 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from . import services
+from .models import (
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    Notification,
+    ReportCorrection,
+    Role,
+    Scheme,
+    SeenProfileCount,
+    Site,
+    SiteActivityChange,
+    User,
+    VisitIssue,
+)
+
+
+def is_manager(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.role == Role.MANAGER and user.scheme_id is not None
+
+
+class ManagerScopedAdmin(admin.ModelAdmin):
+    """A manager (staff, role manager) works on their own scheme's rows; a superuser on all.
+    `scheme_path` is the lookup from the model to its scheme."""
+
+    scheme_path = "scheme"
+    manager_can_delete = False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        if is_manager(request):
+            return qs.filter(**{self.scheme_path: request.user.scheme_id})
+        return qs.none()
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or is_manager(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or is_manager(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or is_manager(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or is_manager(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser or (self.manager_can_delete and is_manager(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name == "scheme":
+            kwargs["queryset"] = Scheme.objects.filter(pk=request.user.scheme_id)
+        elif not request.user.is_superuser and db_field.name in ("site", "category"):
+            kwargs["queryset"] = db_field.related_model.objects.filter(scheme_id=request.user.scheme_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Scheme)
+class SchemeAdmin(ManagerScopedAdmin):
+    scheme_path = "pk"
+    list_display = ["name", "timezone", "weekly_target", "hourly_rate", "min_visitors"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
+            form.instance = services.scheme_create(**fields)
+            obj.pk = form.instance.pk
+
+
+class SiteActivityChangeInline(admin.TabularInline):
+    model = SiteActivityChange
+    extra = 0
+    fields = ["active", "effective_on", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Site)
+class SiteAdmin(ManagerScopedAdmin):
+    list_display = ["name", "scheme", "kind", "cells", "active"]
+    list_filter = ["kind", "active"]
+    inlines = [SiteActivityChangeInline]
+
+
+@admin.register(IssueCategory)
+class IssueCategoryAdmin(ManagerScopedAdmin):
+    list_display = ["name", "slug", "scheme", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(User)
+class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "scheme", "joined_on", "left_on", "is_active"]
+    list_filter = ["role", "is_active", "animal_welfare_trained"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Scheme", {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
+                               "animal_welfare_trained")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Scheme", {"fields": ("role", "scheme")}),)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Managers do not hand out staff or superuser rights, nor analysts' grants.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"]
+                                       if f not in ("is_superuser", "groups", "user_permissions", "schemes", "is_staff")]})
+            for name, opts in fieldsets
+        ]
+
+
+class IssueInline(admin.TabularInline):
+    model = VisitIssue
+    extra = 0
+    fields = ["category", "description", "resolved_during_visit", "status", "force_response"]
+
+
+class CorrectionInline(admin.TabularInline):
+    model = ReportCorrection
+    extra = 0
+    readonly_fields = ["corrected_by", "corrected_at", "changes", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReportAdmin(ManagerScopedAdmin):
+    list_display = ["site", "local_date", "arrived_at", "status", "created_by"]
+    list_filter = ["status", "site"]
+    date_hierarchy = "local_date"
+    readonly_fields = ["client_uuid", "local_date", "slot_day", "slot_band", "submitted_at", "created_at"]
+    filter_horizontal = ["visitors"]
+
+
+class SeenProfileInline(admin.TabularInline):
+    model = SeenProfileCount
+    extra = 0
+
+
+@admin.register(CustodyVisit)
+class CustodyVisitAdmin(ReportAdmin):
+    list_display = ReportAdmin.list_display + ["access_band", "detainees_present"]
+    readonly_fields = ReportAdmin.readonly_fields + ["access_delay_minutes", "access_band"]
+    inlines = [SeenProfileInline, IssueInline, CorrectionInline]
+
+
+@admin.register(AnimalVisit)
+class AnimalVisitAdmin(ReportAdmin):
+    inlines = [IssueInline, CorrectionInline]
+
+
+@admin.register(VisitIssue)
+class VisitIssueAdmin(ManagerScopedAdmin):
+    list_display = ["category", "description", "status", "resolved_during_visit", "created_at"]
+    list_filter = ["status", "category"]
+
+
+@admin.register(ReportCorrection)
+class ReportCorrectionAdmin(ManagerScopedAdmin):
+    scheme_path = "corrected_by__scheme"
+    list_display = ["corrected_at", "corrected_by", "custody_visit", "animal_visit", "reason"]
+    readonly_fields = ["custody_visit", "animal_visit", "corrected_by", "corrected_at", "changes", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["to_email", "subject", "created_at", "sent_at", "attempts"]
+    readonly_fields = ["to_email", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]

@@ -1,0 +1,77 @@
+"""Serializer fields that hold the contract's input rules for phones' reports."""
+
+import re
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+MAX_TEXT = 5000
+# Control characters other than tab and newline, bidirectional overrides and isolates, lone surrogates.
+FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+class SafeTextField(serializers.CharField):
+    default_error_messages = {
+        "forbidden": "Remove control or text-direction characters (only tab and newline are allowed).",
+        "not_string": "Give text, not a number or an object.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_TEXT)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_string")
+        if FORBIDDEN_TEXT.search(data):
+            self.fail("forbidden")
+        return super().to_internal_value(data)
+
+
+class CountField(serializers.IntegerField):
+    """A whole number of people or animals: a JSON integer, not a string, float or boolean."""
+
+    default_error_messages = {"invalid": "Give a whole number."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 1000)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Give true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time with its offset; a naive time is ambiguous on a phone and is refused."""
+
+    default_error_messages = {
+        "naive": "Give the time with its offset, e.g. 2024-02-06T21:40:00+00:00.",
+        "invalid": "Give an ISO 8601 time with its offset, e.g. 2024-02-06T21:40:00+00:00.",
+    }
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid")
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid")
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            self.fail("naive")
+        return parsed

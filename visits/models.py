@@ -1,0 +1,419 @@
+import math
+import uuid
+import zoneinfo
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from scheduling import grids
+
+MAX_COUNT = 1000
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a known time zone, e.g. 'Europe/London'.")
+
+
+def validate_custody_bands(value) -> None:
+    grids.validate_bands(value, whole_day=True)
+
+
+def validate_animal_bands(value) -> None:
+    grids.validate_bands(value, whole_day=False)
+
+
+def default_custody_bands():
+    return list(grids.DEFAULT_CUSTODY_BANDS)
+
+
+def default_animal_bands():
+    return list(grids.DEFAULT_ANIMAL_BANDS)
+
+
+def default_handover_windows():
+    return list(grids.DEFAULT_HANDOVER_WINDOWS)
+
+
+class Scheme(models.Model):
+    """One police area's scheme. Its rules and thresholds are data, set here."""
+
+    name = models.CharField(max_length=200, unique=True)
+    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    weekly_target = models.PositiveSmallIntegerField(
+        default=1, help_text="Visits each active custody suite should have each week."
+    )
+    hourly_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)],
+        help_text="Value of one volunteer hour, for the annual report.",
+    )
+    min_visitors = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1)], help_text="Visitors needed on a report."
+    )
+    immediate_access_minutes = models.PositiveSmallIntegerField(
+        default=5, help_text="An access delay up to this many minutes is immediate access."
+    )
+    long_delay_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="Delays above this many minutes fall in the longest band."
+    )
+    clock_skew_minutes = models.PositiveSmallIntegerField(
+        default=5, help_text="How far in the future a phone's clock may be before a report is refused."
+    )
+    custody_bands = models.JSONField(default=default_custody_bands, validators=[validate_custody_bands])
+    animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
+    handover_windows = models.JSONField(default=default_handover_windows, validators=[grids.validate_windows])
+    handover_proposal_rate = models.FloatField(
+        default=0.25, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Share of weekly plans in which the recommender still proposes a cell that overlaps a handover.",
+    )
+    long_service_years = models.PositiveSmallIntegerField(
+        default=5, help_text="Length of service the annual report counts as long service."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def access_band(self, delay_minutes: int) -> str:
+        if delay_minutes <= self.immediate_access_minutes:
+            return AccessBand.IMMEDIATE
+        if delay_minutes <= self.long_delay_minutes:
+            return AccessBand.MEDIUM
+        return AccessBand.LONG
+
+
+class Role(models.TextChoices):
+    VISITOR = "visitor", "Independent custody visitor"
+    MANAGER = "manager", "Volunteer manager"
+    CUSTODY = "custody", "Custody inspector / sergeant"
+    ANALYST = "analyst", "National analyst"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    schemes = models.ManyToManyField(
+        Scheme, blank=True, related_name="analysts", help_text="Schemes an analyst may read KPIs of."
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    probation_ends_on = models.DateField(null=True, blank=True)
+    animal_welfare_trained = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="user_left_after_joined",
+            ),
+        ]
+
+    def is_member_on(self, day: date) -> bool:
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day <= self.left_on)
+
+
+class SiteKind(models.TextChoices):
+    CUSTODY_SUITE = "custody_suite", "Custody suite"
+    ANIMAL_UNIT = "animal_unit", "Animal unit"
+
+
+class Site(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=SiteKind.choices, default=SiteKind.CUSTODY_SUITE)
+    cells = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "name"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="site_name_unique_in_scheme")]
+
+    def __str__(self):
+        return self.name
+
+
+class SiteActivityChange(models.Model):
+    """When a suite opened or closed. Before its first change a site was in the opposite state;
+    a site with no changes has always been as `Site.active` says."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="activity_changes")
+    active = models.BooleanField()
+    effective_on = models.DateField()
+    recorded_by = models.ForeignKey("User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site", "effective_on", "id"]
+
+
+class IssueCategory(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="issue_categories")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+    active = models.BooleanField(default=True, help_text="Retired categories stay on old reports but take no new issues.")
+
+    class Meta:
+        ordering = ["scheme", "id"]
+        verbose_name_plural = "issue categories"
+        constraints = [models.UniqueConstraint(fields=["scheme", "slug"], name="category_slug_unique_in_scheme")]
+
+    def __str__(self):
+        return self.name
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class AccessBand(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate"
+    MEDIUM = "6-15", "6 to 15 minutes"
+    LONG = "over-15", "Over 15 minutes"
+
+
+class Report(models.Model):
+    """What custody and animal welfare visits share; the cell columns are set at write time."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    client_uuid = models.UUIDField(default=uuid.uuid4, help_text="Made on the phone: the idempotency key.")
+    content_hash = models.CharField(max_length=64, editable=False)
+    visitors = models.ManyToManyField(User, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    arrived_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+    travel_minutes = models.PositiveIntegerField(default=0, help_text="Travel time of all the visitors together.")
+    comments = models.TextField(blank=True)
+    # Set from the arrival time in the scheme's zone, so coverage is one GROUP BY over indexed columns.
+    local_date = models.DateField(editable=False)
+    slot_day = models.PositiveSmallIntegerField(editable=False)
+    slot_band = models.PositiveSmallIntegerField(null=True, editable=False, help_text="Null: outside every band.")
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def set_cell(self) -> None:
+        local = self.arrived_at.astimezone(self.scheme.zone)
+        self.local_date = local.date()
+        self.slot_day, self.slot_band = grids.grid_for_site(self.site).cell_for(local)
+
+    @property
+    def timeslot(self) -> dict:
+        return grids.grid_for_site(self.site).label(self.slot_day, self.slot_band)
+
+    @property
+    def duration_minutes(self) -> float | None:
+        return None if self.left_at is None else (self.left_at - self.arrived_at).total_seconds() / 60
+
+
+def report_constraints(prefix: str) -> list:
+    return [
+        models.UniqueConstraint(fields=["scheme", "client_uuid"], name=f"{prefix}_client_uuid_unique"),
+        models.CheckConstraint(
+            condition=Q(left_at__isnull=True) | Q(left_at__gte=F("arrived_at")), name=f"{prefix}_left_after_arrival"
+        ),
+        models.CheckConstraint(
+            condition=Q(status=ReportStatus.DRAFT) | Q(left_at__isnull=False), name=f"{prefix}_submitted_has_departure"
+        ),
+    ]
+
+
+def report_indexes(prefix: str) -> list:
+    return [
+        models.Index(fields=["site", "local_date", "slot_day", "slot_band"], name=f"{prefix}_site_cell_idx"),
+        models.Index(fields=["scheme", "status", "local_date"], name=f"{prefix}_scheme_date_idx"),
+    ]
+
+
+COUNT_FIELDS = (
+    "detainees_present", "detainees_offered", "detainees_seen", "detainees_refused",
+    "detainees_not_offered", "detainees_unavailable", "detainees_observed",
+)
+CHECK_FIELDS = (
+    "cells_clean", "kitchen_clean", "yard_clean", "food_in_date",
+    "hygiene_products_offered", "female_officer_available",
+)
+
+
+def count_field():
+    return models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_COUNT)])
+
+
+class CustodyVisit(Report):
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    access_delay_minutes = models.PositiveIntegerField(null=True, editable=False)
+    access_band = models.CharField(max_length=16, choices=AccessBand.choices, blank=True, editable=False)
+    delay_reason = models.TextField(blank=True)
+    detainees_present = count_field()
+    detainees_offered = count_field()
+    detainees_seen = count_field()
+    detainees_refused = count_field()
+    detainees_not_offered = count_field()
+    detainees_unavailable = count_field()
+    detainees_observed = count_field()
+    # Checks of the suite: None means not checked on this visit.
+    cells_clean = models.BooleanField(null=True, blank=True)
+    kitchen_clean = models.BooleanField(null=True, blank=True)
+    yard_clean = models.BooleanField(null=True, blank=True)
+    food_in_date = models.BooleanField(null=True, blank=True)
+    hygiene_products_offered = models.BooleanField(null=True, blank=True)
+    female_officer_available = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-arrived_at", "-id"]
+        constraints = report_constraints("custodyvisit") + [
+            models.CheckConstraint(
+                condition=Q(
+                    detainees_present=F("detainees_offered") + F("detainees_not_offered")
+                    + F("detainees_unavailable") + F("detainees_observed")
+                ),
+                name="custodyvisit_detainees_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(detainees_offered=F("detainees_seen") + F("detainees_refused")),
+                name="custodyvisit_offered_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(detainees_present__lte=MAX_COUNT), name="custodyvisit_present_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(admitted_at__isnull=True)
+                | (Q(admitted_at__gte=F("arrived_at")) & (Q(left_at__isnull=True) | Q(left_at__gte=F("admitted_at")))),
+                name="custodyvisit_times_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(admitted_at__isnull=False),
+                name="custodyvisit_submitted_has_admission",
+            ),
+        ]
+        indexes = report_indexes("custodyvisit")
+
+    def __str__(self):
+        return f"Custody visit to {self.site} on {self.local_date}"
+
+    def set_access(self) -> None:
+        if self.admitted_at is None:
+            self.access_delay_minutes, self.access_band = None, ""
+            return
+        # A part-minute counts as a whole one: 5 min 30 s is not "5 minutes or less".
+        self.access_delay_minutes = math.ceil((self.admitted_at - self.arrived_at).total_seconds() / 60)
+        self.access_band = self.scheme.access_band(self.access_delay_minutes)
+
+
+class SeenProfileCount(models.Model):
+    """The profile of those seen, as counts only, so it sums in SQL: ("gender", "female", 3)."""
+
+    visit = models.ForeignKey(CustodyVisit, on_delete=models.CASCADE, related_name="seen_profile")
+    dimension = models.CharField(max_length=32)
+    value = models.CharField(max_length=64)
+    count = models.PositiveSmallIntegerField(validators=[MaxValueValidator(MAX_COUNT)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "dimension", "value"], name="seen_profile_unique"),
+        ]
+
+
+class AnimalVisit(Report):
+    animals_seen = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_COUNT)])
+    records_checked = models.BooleanField(default=False)
+    kennels_observed = models.BooleanField(default=False)
+    vehicles_observed = models.BooleanField(default=False)
+    training_observed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-arrived_at", "-id"]
+        constraints = report_constraints("animalvisit")
+        indexes = report_indexes("animalvisit")
+
+    def __str__(self):
+        return f"Animal welfare visit to {self.site} on {self.local_date}"
+
+
+class IssueStatus(models.TextChoices):
+    OPEN = "open", "Awaiting the force's response"
+    RESPONDED = "responded", "Force responded"
+    CLOSED = "closed", "Closed"
+
+
+class VisitIssue(models.Model):
+    """An issue raised on a visit, carried to the force and back."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    custody_visit = models.ForeignKey(CustodyVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="issues")
+    animal_visit = models.ForeignKey(AnimalVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="issues")
+    category = models.ForeignKey(IssueCategory, on_delete=models.PROTECT, related_name="issues")
+    description = models.TextField()
+    resolved_during_visit = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    force_response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(custody_visit__isnull=False, animal_visit__isnull=True)
+                | Q(custody_visit__isnull=True, animal_visit__isnull=False),
+                name="issue_on_exactly_one_visit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}: {self.description[:40]}"
+
+    @property
+    def visit(self):
+        return self.custody_visit or self.animal_visit
+
+
+class ReportCorrection(models.Model):
+    """A manager's change to a submitted report: who, when, what changed (old and new values)."""
+
+    custody_visit = models.ForeignKey(CustodyVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
+    animal_visit = models.ForeignKey(AnimalVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
+    corrected_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(help_text='{"field": {"from": old, "to": new}}')
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+
+
+class Notification(models.Model):
+    """Outbox: written in the same transaction as its cause, sent by a task, swept again if the
+    broker or a worker was down, so a notification is never lost."""
+
+    to_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at"], name="notification_pending_idx")]

@@ -1,0 +1,90 @@
+"""Reads: what each role may see. Anything outside these querysets answers 404."""
+
+from django.db.models import Q, QuerySet
+
+from .models import (
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    ReportStatus,
+    Role,
+    Scheme,
+    Site,
+    User,
+    VisitIssue,
+)
+
+
+def readable_schemes(user: User) -> QuerySet[Scheme]:
+    if user.is_superuser:
+        return Scheme.objects.all()
+    if user.role == Role.ANALYST:
+        return user.schemes.all()
+    return Scheme.objects.filter(pk=user.scheme_id)
+
+
+def member_scheme_id(user: User) -> int | None:
+    """The scheme whose reports the user may see (analysts and superusers have none as members)."""
+    return user.scheme_id if user.role in (Role.VISITOR, Role.MANAGER, Role.CUSTODY) else None
+
+
+def sites_visible(user: User) -> QuerySet[Site]:
+    return Site.objects.filter(scheme__in=readable_schemes(user)).select_related("scheme")
+
+
+def users_visible(user: User) -> QuerySet[User]:
+    """Managers see their scheme's people; visitors see fellow visitors (to name a partner)."""
+    qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes")
+    if user.is_superuser:
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(scheme_id=user.scheme_id)
+    if user.role == Role.VISITOR:
+        return qs.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True)
+    return qs.none()
+
+
+def _reports_visible(model, user: User) -> QuerySet:
+    qs = model.objects.select_related("site__scheme", "created_by").prefetch_related(
+        "visitors", "issues__category", "corrections",
+        *(["seen_profile"] if model is CustodyVisit else []),
+    )
+    if user.is_superuser:
+        return qs
+    scheme_id = member_scheme_id(user)
+    if scheme_id is None:
+        return qs.none()
+    qs = qs.filter(scheme_id=scheme_id)
+    if user.role == Role.MANAGER:
+        return qs
+    if user.role == Role.CUSTODY:
+        return qs.filter(status=ReportStatus.SUBMITTED)
+    # A visitor: their own drafts, and the submitted reports they are on.
+    on_report = model.visitors.through.objects.filter(user_id=user.pk).values(
+        "custodyvisit_id" if model is CustodyVisit else "animalvisit_id"
+    )
+    return qs.filter(Q(created_by=user) | Q(pk__in=on_report, status=ReportStatus.SUBMITTED))
+
+
+def custody_visits_visible(user: User) -> QuerySet[CustodyVisit]:
+    return _reports_visible(CustodyVisit, user)
+
+
+def animal_visits_visible(user: User) -> QuerySet[AnimalVisit]:
+    return _reports_visible(AnimalVisit, user)
+
+
+def categories_visible(user: User) -> QuerySet[IssueCategory]:
+    return IssueCategory.objects.filter(scheme__in=readable_schemes(user))
+
+
+def issues_visible(user: User) -> QuerySet[VisitIssue]:
+    """Managers and the force's custody staff follow issues of submitted reports."""
+    qs = VisitIssue.objects.select_related(
+        "category", "custody_visit__site", "animal_visit__site", "responded_by"
+    ).filter(Q(custody_visit__status=ReportStatus.SUBMITTED) | Q(animal_visit__status=ReportStatus.SUBMITTED))
+    if user.is_superuser:
+        return qs
+    if user.role in (Role.MANAGER, Role.CUSTODY):
+        return qs.filter(scheme_id=user.scheme_id)
+    return qs.none()

@@ -1,0 +1,304 @@
+import uuid
+from collections import defaultdict
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scheduling.grids import validate_bands, validate_windows
+
+from .fields import AwareDateTimeField, CountField, SafeTextField, StrictBooleanField
+from .models import (
+    CHECK_FIELDS,
+    COUNT_FIELDS,
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    ReportCorrection,
+    ReportStatus,
+    Role,
+    Scheme,
+    Site,
+    User,
+    VisitIssue,
+)
+from .services import PROFILE_DIMENSIONS
+
+
+class ErrorSerializer(serializers.Serializer):
+    """400: one list of messages per field, as DRF gives them; 401/403/404/409: a detail."""
+
+    detail = serializers.CharField(required=False)
+    field_name = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+# --- schemes, sites, people, categories ---------------------------------------------------
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Scheme
+        fields = [
+            "id", "name", "timezone", "weekly_target", "hourly_rate", "min_visitors",
+            "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
+            "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate",
+            "long_service_years", "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_custody_bands(self, value):
+        return self._check(validate_bands, value, whole_day=True)
+
+    def validate_animal_bands(self, value):
+        return self._check(validate_bands, value, whole_day=False)
+
+    def validate_handover_windows(self, value):
+        return self._check(validate_windows, value)
+
+    @staticmethod
+    def _check(check, value, **kwargs):
+        try:
+            check(value, **kwargs)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return value
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), required=False)
+    name = SafeTextField(max_length=200, allow_blank=False)
+
+    class Meta:
+        model = Site
+        fields = ["id", "scheme", "name", "kind", "cells", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), required=False, allow_null=True)
+    schemes = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), many=True, required=False)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "password", "role", "scheme", "schemes", "first_name", "last_name", "email",
+            "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "is_active",
+        ]
+        read_only_fields = ["id"]
+
+    def validate_password(self, value):
+        try:
+            validate_password(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+        return value
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    """What a visitor sees of fellow visitors: enough to name a partner on a report."""
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name"]
+
+
+class IssueCategorySerializer(serializers.ModelSerializer):
+    name = SafeTextField(max_length=200, allow_blank=False)
+
+    class Meta:
+        model = IssueCategory
+        fields = ["id", "slug", "name", "active"]
+        read_only_fields = ["id"]
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+class StrictUUIDField(serializers.UUIDField):
+    default_error_messages = {"invalid": "Give a UUID made on the phone, e.g. 3f9c2f4e-7c1a-4d8e-9a57-2b3c4d5e6f70."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return uuid.UUID(data)
+        except ValueError:
+            self.fail("invalid")
+
+
+class IdField(serializers.IntegerField):
+    default_error_messages = {"invalid": "Give the id as a whole number."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IssueInputSerializer(serializers.Serializer):
+    category = serializers.SlugField(max_length=64)
+    description = SafeTextField(allow_blank=False)
+    resolved_during_visit = StrictBooleanField(required=False, default=False)
+
+
+class SeenProfileField(serializers.DictField):
+    """{"gender": {"female": 2, "male": 3}, "age_group": {"juvenile": 1, "adult": 4}, ...}: counts only."""
+
+    child = serializers.DictField(child=CountField())
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        unknown = sorted(set(value) - set(PROFILE_DIMENSIONS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown profile group {', '.join(unknown)}; use {', '.join(PROFILE_DIMENSIONS)}."
+            )
+        for values in value.values():
+            if any(not isinstance(k, str) or not 0 < len(k) <= 64 or not k.replace("-", "").replace("_", "").isalnum()
+                   for k in values):
+                raise serializers.ValidationError("Profile values are short words like 'female' or '18-24'.")
+        return value
+
+
+class ReportInputSerializer(serializers.Serializer):
+    client_uuid = StrictUUIDField()
+    site = IdField()
+    visitors = serializers.ListField(child=IdField(), max_length=20)
+    arrived_at = AwareDateTimeField()
+    left_at = AwareDateTimeField(required=False, allow_null=True)
+    travel_minutes = CountField(required=False, max_value=24 * 60)
+    issues = IssueInputSerializer(many=True, required=False, max_length=100)
+    comments = SafeTextField(required=False)
+    status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+
+
+class CustodyVisitInputSerializer(ReportInputSerializer):
+    admitted_at = AwareDateTimeField(required=False, allow_null=True)
+    delay_reason = SafeTextField(required=False)
+    detainees_present = CountField(required=False)
+    detainees_offered = CountField(required=False)
+    detainees_seen = CountField(required=False)
+    detainees_refused = CountField(required=False)
+    detainees_not_offered = CountField(required=False)
+    detainees_unavailable = CountField(required=False)
+    detainees_observed = CountField(required=False)
+    seen_profile = SeenProfileField(required=False)
+    cells_clean = StrictBooleanField(required=False, allow_null=True)
+    kitchen_clean = StrictBooleanField(required=False, allow_null=True)
+    yard_clean = StrictBooleanField(required=False, allow_null=True)
+    food_in_date = StrictBooleanField(required=False, allow_null=True)
+    hygiene_products_offered = StrictBooleanField(required=False, allow_null=True)
+    female_officer_available = StrictBooleanField(required=False, allow_null=True)
+
+
+class AnimalVisitInputSerializer(ReportInputSerializer):
+    animals_seen = CountField(required=False)
+    records_checked = StrictBooleanField(required=False)
+    kennels_observed = StrictBooleanField(required=False)
+    vehicles_observed = StrictBooleanField(required=False)
+    training_observed = StrictBooleanField(required=False)
+
+
+class TimeslotSerializer(serializers.Serializer):
+    day = serializers.CharField()
+    band = serializers.CharField()
+
+
+class IssueOutputSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = VisitIssue
+        fields = ["id", "category", "description", "resolved_during_visit", "status", "force_response", "responded_at"]
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportCorrection
+        fields = ["corrected_by", "corrected_at", "changes", "reason"]
+
+
+class ReportOutputSerializer(serializers.ModelSerializer):
+    visitors = serializers.SerializerMethodField()
+    issues = IssueOutputSerializer(many=True, read_only=True)
+    timeslot = TimeslotSerializer(read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True)
+
+    COMMON = [
+        "id", "client_uuid", "site", "visitors", "arrived_at", "left_at", "travel_minutes", "issues", "comments",
+        "status", "timeslot", "local_date", "created_by", "created_at", "updated_at", "submitted_at", "corrections",
+    ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_visitors(self, report):
+        return sorted(v.pk for v in report.visitors.all())
+
+
+class CustodyVisitOutputSerializer(ReportOutputSerializer):
+    seen_profile = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustodyVisit
+        fields = ReportOutputSerializer.COMMON + [
+            "admitted_at", "access_delay_minutes", "access_band", "delay_reason", *COUNT_FIELDS, "seen_profile",
+            *CHECK_FIELDS,
+        ]
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_seen_profile(self, visit):
+        profile = defaultdict(dict)
+        for row in visit.seen_profile.all():
+            profile[row.dimension][row.value] = row.count
+        return dict(profile)
+
+
+class AnimalVisitOutputSerializer(ReportOutputSerializer):
+    class Meta:
+        model = AnimalVisit
+        fields = ReportOutputSerializer.COMMON + [
+            "animals_seen", "records_checked", "kennels_observed", "vehicles_observed", "training_observed",
+        ]
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    correction_reason = SafeTextField(required=False)
+
+
+# --- issues and the force's response -------------------------------------------------------
+
+
+class IssueListSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    site = serializers.SerializerMethodField()
+    visit = serializers.SerializerMethodField()
+    visit_kind = serializers.SerializerMethodField()
+    visit_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitIssue
+        fields = [
+            "id", "category", "description", "resolved_during_visit", "status", "force_response",
+            "responded_by", "responded_at", "created_at", "site", "visit", "visit_kind", "visit_date",
+        ]
+
+    def get_site(self, issue) -> int:
+        return issue.visit.site_id
+
+    def get_visit(self, issue) -> int:
+        return issue.visit.pk
+
+    def get_visit_kind(self, issue) -> str:
+        return "custody" if issue.custody_visit_id else "animal"
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_visit_date(self, issue):
+        return issue.visit.local_date
+
+
+class IssueResponseInputSerializer(serializers.Serializer):
+    force_response = SafeTextField(allow_blank=False)
+    close = StrictBooleanField(required=False, default=False)

@@ -1,0 +1,367 @@
+from django.db import transaction
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from backend.exceptions import Conflict
+from backend.permissions import RolePermission
+
+from . import selectors, services
+from .models import AnimalVisit, CustodyVisit, IssueStatus, ReportStatus, Role, Scheme, Site, User, VisitIssue
+from .serializers import (
+    AnimalVisitInputSerializer,
+    AnimalVisitOutputSerializer,
+    CustodyVisitInputSerializer,
+    CustodyVisitOutputSerializer,
+    ErrorSerializer,
+    IssueCategorySerializer,
+    IssueListSerializer,
+    IssueResponseInputSerializer,
+    SchemeSerializer,
+    SiteSerializer,
+    UserBriefSerializer,
+    UserSerializer,
+)
+
+ALL_ROLES = tuple(Role.values)
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input: a list of messages for each field."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
+    404: OpenApiResponse(ErrorSerializer, description="No such object in your scheme."),
+}
+
+
+def errors(*codes):
+    return {code: ERRORS[code] for code in codes}
+
+
+READ_ERRORS = errors(401, 403, 404)
+WRITE_ERRORS = errors(400, 401, 403, 404)
+
+
+class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Schemes: created by a superuser; a manager tunes their own scheme's settings."""
+
+    serializer_class = SchemeSerializer
+    permission_classes = [RolePermission]
+    read_roles = ALL_ROLES
+    write_roles = (Role.MANAGER,)
+
+    def get_queryset(self):
+        return selectors.readable_schemes(self.request.user).order_by("name")
+
+    @extend_schema(responses={201: SchemeSerializer, **WRITE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only a superuser creates schemes.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scheme = services.scheme_create(**serializer.validated_data)
+        return Response(self.get_serializer(scheme).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        if not self.request.user.is_superuser and serializer.instance.pk != self.request.user.scheme_id:
+            raise PermissionDenied()
+        serializer.save()
+
+
+class SiteFilter(filters.FilterSet):
+    class Meta:
+        model = Site
+        fields = ["scheme", "kind", "active"]
+
+
+class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = SiteSerializer
+    permission_classes = [RolePermission]
+    read_roles = ALL_ROLES
+    write_roles = (Role.MANAGER,)
+    filterset_class = SiteFilter
+
+    def get_queryset(self):
+        return selectors.sites_visible(self.request.user).order_by("scheme_id", "name")
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        serializer.fields["scheme"].queryset = self._writable_schemes()
+        return serializer
+
+    def _writable_schemes(self):
+        user = self.request.user
+        return Scheme.objects.all() if user.is_superuser else Scheme.objects.filter(pk=user.scheme_id)
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        if "scheme" not in fields:
+            if self.request.user.scheme is None:
+                raise ValidationError({"scheme": ["Name the scheme the site belongs to."]})
+            fields["scheme"] = self.request.user.scheme
+        serializer.instance = services.site_save(site=Site(), by=self.request.user,
+                                                 fields=fields)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.site_save(site=serializer.instance, by=self.request.user,
+                                                 fields=serializer.validated_data)
+
+
+class UserFilter(filters.FilterSet):
+    class Meta:
+        model = User
+        fields = ["role", "scheme", "is_active"]
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """People of a scheme. Visitors see fellow visitors' names only, to name a partner."""
+
+    permission_classes = [RolePermission]
+    read_roles = (Role.MANAGER, Role.VISITOR)
+    write_roles = (Role.MANAGER,)
+    filterset_class = UserFilter
+
+    def get_queryset(self):
+        return selectors.users_visible(self.request.user)
+
+    def get_serializer_class(self):
+        if self.request.user.is_authenticated and self.request.user.role == Role.VISITOR:
+            return UserBriefSerializer
+        return UserSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if isinstance(serializer, UserSerializer):
+            user = self.request.user
+            schemes = Scheme.objects.all() if user.is_superuser else Scheme.objects.filter(pk=user.scheme_id)
+            serializer.fields["scheme"].queryset = schemes
+            serializer.fields["schemes"].child_relation.queryset = schemes
+        return serializer
+
+    def _check_grant(self, data):
+        user = self.request.user
+        if user.is_superuser:
+            if data.get("role") == Role.ANALYST and data.get("scheme"):
+                raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
+            if data.get("role") not in (None, Role.ANALYST) and "scheme" in data and data["scheme"] is None:
+                raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+            return data
+        if data.get("role") == Role.ANALYST or data.get("schemes"):
+            raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
+        return {**data, "scheme": user.scheme}
+
+    @extend_schema(responses={201: UserSerializer, **WRITE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = self._check_grant(dict(serializer.validated_data))
+        if not data.get("password"):
+            raise ValidationError({"password": ["Set a password."]})
+        if data.get("role") != Role.ANALYST and data.get("scheme") is None:
+            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+        user = services.user_create(**data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        data = self._check_grant(dict(serializer.validated_data))
+        password = data.pop("password", None)
+        schemes = data.pop("schemes", None)
+        with transaction.atomic():
+            user = serializer.save(**data)
+            if password:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if schemes is not None:
+                user.schemes.set(schemes)
+
+
+class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Issue categories are scheme data: managers add new ones and retire old ones."""
+
+    serializer_class = IssueCategorySerializer
+    permission_classes = [RolePermission]
+    read_roles = ALL_ROLES
+    write_roles = (Role.MANAGER,)
+    filterset_fields = ["active"]
+
+    def get_queryset(self):
+        return selectors.categories_visible(self.request.user)
+
+    def perform_create(self, serializer):
+        scheme = self.request.user.scheme
+        if scheme is None:
+            raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
+        if scheme.issue_categories.filter(slug=serializer.validated_data["slug"]).exists():
+            raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
+        serializer.save(scheme=scheme)
+
+    def perform_update(self, serializer):
+        slug = serializer.validated_data.get("slug")
+        if slug and slug != serializer.instance.slug:
+            raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
+        serializer.save()
+
+
+class ReportFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ReportStatus.choices)
+    site = filters.NumberFilter(field_name="site_id")
+    visitor = filters.NumberFilter(field_name="visitors", distinct=True)
+
+    class Meta:
+        fields = ["site", "status", "visitor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the date-range filters are added here.
+        self.filters["from"] = filters.DateFilter(field_name="local_date", lookup_expr="gte", label="From (local date)")
+        self.filters["to"] = filters.DateFilter(field_name="local_date", lookup_expr="lte", label="To (local date)")
+
+
+class CustodyVisitFilter(ReportFilter):
+    class Meta(ReportFilter.Meta):
+        model = CustodyVisit
+
+
+class AnimalVisitFilter(ReportFilter):
+    class Meta(ReportFilter.Meta):
+        model = AnimalVisit
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Visit reports from phones. POST is idempotent on client_uuid; PATCH edits a draft or,
+    for a manager, corrects a submitted report and records the correction."""
+
+    permission_classes = [RolePermission]
+    read_roles = (Role.VISITOR, Role.MANAGER, Role.CUSTODY)
+    write_roles = (Role.VISITOR, Role.MANAGER)
+    model = None
+    input_serializer = None
+    output_serializer = None
+
+    def get_serializer_class(self):
+        return self.output_serializer
+
+    def _create(self, request):
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            report, created = services.report_submit(model=self.model, sender=request.user,
+                                                     data=serializer.validated_data)
+        except services.DuplicateConflict:
+            raise Conflict({"client_uuid": [
+                "A different report was already stored with this client_uuid. Make a new UUID for a new report."
+            ]})
+        # Re-read through the visible queryset so the answer is built with its prefetches.
+        report = self.get_queryset().filter(pk=report.pk).first() or report
+        return Response(self.output_serializer(report).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _update(self, request, partial):
+        report = self.get_object()
+        serializer = self.input_serializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        new_uuid = changes.pop("client_uuid", report.client_uuid)
+        if new_uuid != report.client_uuid:
+            raise ValidationError({"client_uuid": ["The client_uuid of a stored report cannot change."]})
+        reason = request.data.get("correction_reason", "") if isinstance(request.data, dict) else ""
+        if not isinstance(reason, str) or len(reason) > 5000:
+            raise ValidationError({"correction_reason": ["Give the reason as text of at most 5,000 characters."]})
+        try:
+            services.report_update(report=report, editor=request.user, changes=changes, reason=reason)
+        except services.ReportLocked as exc:
+            raise PermissionDenied(str(exc))
+        return Response(self.output_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+
+def report_viewset(model, input_serializer, output_serializer, filterset, visible, label):
+    create_doc = extend_schema(
+        request=input_serializer,
+        responses={
+            201: output_serializer,
+            200: OpenApiResponse(output_serializer, description="Already stored with the same content (a retry)."),
+            409: OpenApiResponse(ErrorSerializer, description="client_uuid already stored with other content."),
+            **WRITE_ERRORS,
+        },
+        description=f"Submit {label}. Idempotent on client_uuid.",
+    )
+    update_doc = extend_schema(
+        request=input_serializer,
+        responses={200: output_serializer, **WRITE_ERRORS},
+        description="Edit your own draft, or (manager) correct a submitted report. "
+                    "A manager may add `correction_reason`; the change is recorded with who and when.",
+    )
+
+    @extend_schema_view(list=extend_schema(responses={200: output_serializer(many=True), **READ_ERRORS}),
+                        retrieve=extend_schema(responses={200: output_serializer, **READ_ERRORS}))
+    class ViewSet(ReportViewSet):
+        filterset_class = filterset
+
+        def get_queryset(self):
+            return visible(self.request.user)
+
+        @create_doc
+        def create(self, request, *args, **kwargs):
+            return self._create(request)
+
+        @update_doc
+        def update(self, request, *args, **kwargs):
+            return self._update(request, partial=False)
+
+        @update_doc
+        def partial_update(self, request, *args, **kwargs):
+            return self._update(request, partial=True)
+
+    ViewSet.model = model
+    ViewSet.input_serializer = input_serializer
+    ViewSet.output_serializer = output_serializer
+    ViewSet.__name__ = ViewSet.__qualname__ = f"{model.__name__}ViewSet"
+    return ViewSet
+
+
+CustodyVisitViewSet = report_viewset(
+    CustodyVisit, CustodyVisitInputSerializer, CustodyVisitOutputSerializer, CustodyVisitFilter,
+    selectors.custody_visits_visible, "a custody visit report",
+)
+AnimalVisitViewSet = report_viewset(
+    AnimalVisit, AnimalVisitInputSerializer, AnimalVisitOutputSerializer, AnimalVisitFilter,
+    selectors.animal_visits_visible, "an animal welfare visit report",
+)
+
+
+class IssueFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=IssueStatus.choices)
+    category = filters.CharFilter(field_name="category__slug")
+
+    class Meta:
+        model = VisitIssue
+        fields = ["status", "category"]
+
+
+class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Issues raised on submitted reports, for the manager and the force; the force records its response."""
+
+    serializer_class = IssueListSerializer
+    permission_classes = [RolePermission]
+    read_roles = (Role.MANAGER, Role.CUSTODY)
+    write_roles = (Role.MANAGER, Role.CUSTODY)
+    filterset_class = IssueFilter
+
+    def get_queryset(self):
+        return selectors.issues_visible(self.request.user)
+
+    @extend_schema(request=IssueResponseInputSerializer, responses={200: IssueListSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def response(self, request, pk=None):
+        issue = self.get_object()
+        serializer = IssueResponseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issue = services.issue_respond(issue=issue, by=request.user, response=serializer.validated_data["force_response"],
+                                       close=serializer.validated_data["close"])
+        return Response(IssueListSerializer(self.get_queryset().get(pk=issue.pk)).data)
+
