@@ -10,7 +10,7 @@ from backend.exceptions import Conflict
 from backend.permissions import RolePermission
 
 from . import selectors, services
-from .models import AnimalVisit, CustodyVisit, IssueStatus, ReportStatus, Role, Scheme, Site, User, VisitIssue
+from .models import AnimalVisit, CustodyVisit, IssueCategory, IssueStatus, ReportStatus, Role, Scheme, Site, User, VisitIssue
 from .serializers import (
     AnimalVisitInputSerializer,
     AnimalVisitOutputSerializer,
@@ -40,20 +40,38 @@ def errors(*codes):
 
 
 READ_ERRORS = errors(401, 403, 404)
+
+
+def writable_schemes(user):
+    """Schemes a caller may put people and sites in: a superuser any, a manager their own."""
+    if user.is_superuser:
+        return Scheme.objects.all()
+    return Scheme.objects.filter(pk=getattr(user, "scheme_id", None))
 WRITE_ERRORS = errors(400, 401, 403, 404)
 
 
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Rows come from a selector of what the caller may see; the schema generator, with no caller, gets none."""
+
+    permission_classes = [RolePermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.visible(self.request.user)
+
+
 class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                    mixins.UpdateModelMixin, ScopedViewSet):
     """Schemes: created by a superuser; a manager tunes their own scheme's settings."""
 
     serializer_class = SchemeSerializer
-    permission_classes = [RolePermission]
+    queryset = Scheme.objects.none()
     read_roles = ALL_ROLES
     write_roles = (Role.MANAGER,)
 
-    def get_queryset(self):
-        return selectors.readable_schemes(self.request.user).order_by("name")
+    def visible(self, user):
+        return selectors.readable_schemes(user).order_by("name")
 
     @extend_schema(responses={201: SchemeSerializer, **WRITE_ERRORS})
     def create(self, request, *args, **kwargs):
@@ -77,24 +95,20 @@ class SiteFilter(filters.FilterSet):
 
 
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                  mixins.UpdateModelMixin, ScopedViewSet):
     serializer_class = SiteSerializer
-    permission_classes = [RolePermission]
+    queryset = Site.objects.none()
     read_roles = ALL_ROLES
     write_roles = (Role.MANAGER,)
     filterset_class = SiteFilter
 
-    def get_queryset(self):
-        return selectors.sites_visible(self.request.user).order_by("scheme_id", "name")
+    def visible(self, user):
+        return selectors.sites_visible(user).order_by("scheme_id", "name")
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
-        serializer.fields["scheme"].queryset = self._writable_schemes()
+        serializer.fields["scheme"].queryset = writable_schemes(self.request.user)
         return serializer
-
-    def _writable_schemes(self):
-        user = self.request.user
-        return Scheme.objects.all() if user.is_superuser else Scheme.objects.filter(pk=user.scheme_id)
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
@@ -117,16 +131,17 @@ class UserFilter(filters.FilterSet):
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                  mixins.UpdateModelMixin, ScopedViewSet):
     """People of a scheme. Visitors see fellow visitors' names only, to name a partner."""
 
-    permission_classes = [RolePermission]
+    queryset = User.objects.none()
+
     read_roles = (Role.MANAGER, Role.VISITOR)
     write_roles = (Role.MANAGER,)
     filterset_class = UserFilter
 
-    def get_queryset(self):
-        return selectors.users_visible(self.request.user)
+    def visible(self, user):
+        return selectors.users_visible(user)
 
     def get_serializer_class(self):
         if self.request.user.is_authenticated and self.request.user.role == Role.VISITOR:
@@ -136,8 +151,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if isinstance(serializer, UserSerializer):
-            user = self.request.user
-            schemes = Scheme.objects.all() if user.is_superuser else Scheme.objects.filter(pk=user.scheme_id)
+            schemes = writable_schemes(self.request.user)
             serializer.fields["scheme"].queryset = schemes
             serializer.fields["schemes"].child_relation.queryset = schemes
         return serializer
@@ -180,17 +194,17 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+                      mixins.UpdateModelMixin, ScopedViewSet):
     """Issue categories are scheme data: managers add new ones and retire old ones."""
 
     serializer_class = IssueCategorySerializer
-    permission_classes = [RolePermission]
+    queryset = IssueCategory.objects.none()
     read_roles = ALL_ROLES
     write_roles = (Role.MANAGER,)
     filterset_fields = ["active"]
 
-    def get_queryset(self):
-        return selectors.categories_visible(self.request.user)
+    def visible(self, user):
+        return selectors.categories_visible(user)
 
     def perform_create(self, serializer):
         scheme = self.request.user.scheme
@@ -232,11 +246,10 @@ class AnimalVisitFilter(ReportFilter):
         model = AnimalVisit
 
 
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Visit reports from phones. POST is idempotent on client_uuid; PATCH edits a draft or,
     for a manager, corrects a submitted report and records the correction."""
 
-    permission_classes = [RolePermission]
     read_roles = (Role.VISITOR, Role.MANAGER, Role.CUSTODY)
     write_roles = (Role.VISITOR, Role.MANAGER)
     model = None
@@ -302,8 +315,10 @@ def report_viewset(model, input_serializer, output_serializer, filterset, visibl
     class ViewSet(ReportViewSet):
         filterset_class = filterset
 
-        def get_queryset(self):
-            return visible(self.request.user)
+        queryset = model.objects.none()
+
+        def visible(self, user):
+            return visible(user)
 
         @create_doc
         def create(self, request, *args, **kwargs):
@@ -343,17 +358,17 @@ class IssueFilter(filters.FilterSet):
         fields = ["status", "category"]
 
 
-class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Issues raised on submitted reports, for the manager and the force; the force records its response."""
 
     serializer_class = IssueListSerializer
-    permission_classes = [RolePermission]
+    queryset = VisitIssue.objects.none()
     read_roles = (Role.MANAGER, Role.CUSTODY)
     write_roles = (Role.MANAGER, Role.CUSTODY)
     filterset_class = IssueFilter
 
-    def get_queryset(self):
-        return selectors.issues_visible(self.request.user)
+    def visible(self, user):
+        return selectors.issues_visible(user)
 
     @extend_schema(request=IssueResponseInputSerializer, responses={200: IssueListSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])

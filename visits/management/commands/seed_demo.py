@@ -1,0 +1,198 @@
+"""A demo scheme with a year of realistic visits, built through the same services the API uses."""
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from visits import services
+from visits.models import (
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    Role,
+    Scheme,
+    Site,
+    SiteActivityChange,
+    SiteKind,
+    VisitIssue,
+)
+
+SCHEME_NAME = "Demoshire"
+PASSWORD = "demo-password-2024"
+SUITES = (("Northgate", 32), ("Riverside", 24), ("Eastfield", 12))
+FIRST = ["Ann", "Ben", "Carys", "Dev", "Elin", "Femi", "Gareth", "Hana", "Ibrahim", "Jo", "Kiran", "Lowri",
+         "Mo", "Nia", "Owen", "Priya", "Rhys", "Sian", "Tom", "Yusuf"]
+LAST = ["Davies", "Evans", "Hughes", "Jones", "Khan", "Lewis", "Morgan", "Patel", "Price", "Roberts",
+        "Smith", "Thomas", "Walker", "Williams", "Wright", "Ahmed", "Clarke", "Hall", "Young", "Bell"]
+ISSUES = {
+    "food-and-drink": ["Detainee had not been offered a hot drink since arrival", "Microwave meals out of date"],
+    "cell-and-contents": ["No toilet paper in cell 4", "Blanket missing in cell 7", "Toilet not flushing in cell 2"],
+    "hygiene": ["Female detainee not offered hygiene products", "No soap at the wash basin"],
+    "health-care": ["Detainee waiting over two hours for the healthcare practitioner", "Medication not recorded"],
+    "rights-and-entitlements": ["Detainee unsure whether a solicitor had been called", "No one informed yet"],
+    "clothing-and-bedding": ["Detainee asked for a replacement jumper", "No clean mattress available"],
+    "exercise-and-fresh-air": ["Exercise yard out of use", "Detainee held 20 hours without fresh air"],
+    "reading-and-faith": ["No Qur'an available", "Reading material in English only"],
+    "staffing-and-conduct": ["Only one detention officer on the floor", "Long wait at the front desk"],
+    "facilities": ["CCTV monitor not working in the charge room", "Shower out of order"],
+    "other": ["Interpreter not available for Polish-speaking detainee"],
+}
+RESPONSES = [
+    "Items replaced the same day; staff reminded at briefing.",
+    "Maintenance job raised; repaired within the week.",
+    "Reviewed by the custody inspector; procedure re-circulated to all sergeants.",
+    "Healthcare provider contacted; staffing rota adjusted.",
+]
+# Hour of arrival: most visits in the day and evening, some late at night, as schemes report.
+HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 6, 6, 6, 6, 7, 8, 8, 6, 4, 3]
+
+
+class Command(BaseCommand):
+    help = "Load the Demoshire scheme: 3 custody suites, a dog unit, 20 visitors and a year of visits."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2024, help="Random seed, for a repeatable demo.")
+
+    def handle(self, *args, seed, **options):
+        if Scheme.objects.filter(name=SCHEME_NAME).exists():
+            self.stdout.write(f"{SCHEME_NAME} is already loaded; nothing to do.")
+            return
+        rng = random.Random(seed)
+        with transaction.atomic():
+            scheme, people = self._people(rng)
+            suites, dog_unit = self._sites(scheme)
+            custody, animal = self._visits(rng, scheme, people, suites, dog_unit)
+            self._responses(rng, scheme, people["custody"])
+        self.stdout.write(self.style.SUCCESS(
+            f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
+            f"{custody} custody visits and {animal} animal welfare visits over the past year."
+        ))
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/admin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
+            "manager (volunteer manager), inspector (custody inspector), analyst (ICVA analyst), "
+            f"{people['visitors'][0].username} (a visitor)."
+        )
+
+    def _people(self, rng):
+        scheme = services.scheme_create(name=SCHEME_NAME, hourly_rate="18.37", weekly_target=1)
+        today = timezone.localdate()
+        manager = services.user_create(username="manager", password=PASSWORD, role=Role.MANAGER, scheme=scheme,
+                                       first_name="Morwenna", last_name="Price", email="manager@demoshire.example")
+        custody = services.user_create(username="inspector", password=PASSWORD, role=Role.CUSTODY, scheme=scheme,
+                                       first_name="Ian", last_name="Sergeant", email="custody@demoshire.example")
+        services.user_create(username="analyst", password=PASSWORD, role=Role.ANALYST, schemes=[scheme],
+                             first_name="Ana", last_name="Lyst", email="analyst@icva.example")
+        visitors = []
+        for index, (first, last) in enumerate(zip(FIRST, LAST)):
+            joined = today - timedelta(days=rng.randint(60, 365 * 12))
+            left = today - timedelta(days=rng.randint(10, 120)) if index in (5, 13) else None
+            visitors.append(services.user_create(
+                username=f"{first}.{last}".lower(), password=PASSWORD, role=Role.VISITOR, scheme=scheme,
+                first_name=first, last_name=last, email=f"{first}.{last}@volunteers.example".lower(),
+                joined_on=joined, left_on=left, probation_ends_on=joined + timedelta(days=182),
+                animal_welfare_trained=index % 3 == 0,
+            ))
+        return scheme, {"manager": manager, "custody": custody, "visitors": visitors}
+
+    def _sites(self, scheme):
+        suites = [Site.objects.create(scheme=scheme, name=name, cells=cells) for name, cells in SUITES]
+        # Eastfield is a secondary suite, closed for refurbishment for three months last winter.
+        closed = timezone.localdate() - timedelta(days=200)
+        SiteActivityChange.objects.create(site=suites[2], active=False, effective_on=closed)
+        SiteActivityChange.objects.create(site=suites[2], active=True, effective_on=closed + timedelta(days=91))
+        dog_unit = Site.objects.create(scheme=scheme, name="Dog unit", kind=SiteKind.ANIMAL_UNIT)
+        return suites, dog_unit
+
+    def _visits(self, rng, scheme, people, suites, dog_unit):
+        zone = scheme.zone
+        today = timezone.localdate()
+        start = today - timedelta(days=364)
+        slugs = list(IssueCategory.objects.filter(scheme=scheme).values_list("slug", flat=True))
+        closures = {s.pk: list(s.activity_changes.values_list("effective_on", flat=True)) for s in suites}
+        custody = animal = 0
+        week = start - timedelta(days=start.weekday())
+        while week <= today:
+            for suite in suites:
+                changes = closures[suite.pk]
+                if changes and changes[0] <= week < changes[1]:
+                    continue
+                for _ in range(rng.choices([0, 1, 2], weights=[1, 8, 2])[0]):
+                    day = week + timedelta(days=rng.randrange(7))
+                    arrived = self._local_time(rng, zone, day)
+                    if day < start or arrived > timezone.now() - timedelta(hours=3):
+                        continue
+                    self._custody_visit(rng, scheme, people, suite, arrived, slugs)
+                    custody += 1
+            week += timedelta(days=7)
+        month = date(start.year, start.month, 1)
+        while month <= today:
+            day = month + timedelta(days=rng.randrange(27))
+            arrived = datetime.combine(day, time(rng.choice([9, 10, 11, 15, 16, 17]), rng.randrange(60)), zone)
+            if start <= day and arrived < timezone.now() - timedelta(hours=3):
+                pair = self._pair(rng, people, day, trained=True)
+                services.report_submit(model=AnimalVisit, sender=pair[0], data={
+                    "client_uuid": uuid.UUID(int=rng.getrandbits(128)), "site": dog_unit.pk,
+                    "visitors": [v.pk for v in pair], "arrived_at": arrived,
+                    "left_at": arrived + timedelta(minutes=rng.randint(45, 100)),
+                    "animals_seen": rng.randint(6, 14), "records_checked": True, "kennels_observed": True,
+                    "vehicles_observed": rng.random() < 0.6, "training_observed": rng.random() < 0.4,
+                    "issues": [], "comments": "Dogs well cared for; kennels clean.", "status": "submitted",
+                })
+                animal += 1
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return custody, animal
+
+    @staticmethod
+    def _local_time(rng, zone, day):
+        hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
+        return datetime.combine(day, time(hour, rng.randrange(60)), zone)
+
+    @staticmethod
+    def _pair(rng, people, day, trained=False):
+        pool = [v for v in people["visitors"] if v.is_member_on(day) and (v.animal_welfare_trained or not trained)]
+        return rng.sample(pool, 2)
+
+    def _custody_visit(self, rng, scheme, people, suite, arrived, slugs):
+        pair = self._pair(rng, people, arrived.date())
+        delay = rng.choices([rng.randint(0, 5), rng.randint(6, 15), rng.randint(16, 50)], weights=[85, 5, 10])[0]
+        present = rng.randint(2, min(suite.cells, 22))
+        not_offered = rng.randint(0, present // 6)
+        unavailable = rng.randint(0, (present - not_offered) // 4)
+        observed = rng.randint(0, (present - not_offered - unavailable) // 2)
+        offered = present - not_offered - unavailable - observed
+        refused = rng.randint(0, offered // 5)
+        seen = offered - refused
+        female = rng.randint(0, seen // 4)
+        juvenile = rng.randint(0, seen // 8)
+        issues = [
+            {"category": slug, "description": rng.choice(ISSUES[slug]), "resolved_during_visit": rng.random() < 0.4}
+            for slug in rng.sample(slugs, rng.choices([0, 1, 2], weights=[6, 3, 1])[0])
+        ]
+        admitted = arrived + timedelta(minutes=delay)
+        services.report_submit(model=CustodyVisit, sender=pair[0], data={
+            "client_uuid": uuid.UUID(int=rng.getrandbits(128)), "site": suite.pk,
+            "visitors": [v.pk for v in pair], "arrived_at": arrived, "admitted_at": admitted,
+            "left_at": admitted + timedelta(minutes=rng.randint(40, 120)),
+            "delay_reason": "" if delay <= 5 else rng.choice(["Suite busy", "Staff shortage", "Staff handover"]),
+            "detainees_present": present, "detainees_offered": offered, "detainees_seen": seen,
+            "detainees_refused": refused, "detainees_not_offered": not_offered,
+            "detainees_unavailable": unavailable, "detainees_observed": observed,
+            "seen_profile": {"gender": {"female": female, "male": seen - female},
+                             "age_group": {"juvenile": juvenile, "adult": seen - juvenile}},
+            "cells_clean": rng.random() < 0.9, "kitchen_clean": rng.random() < 0.9, "food_in_date": rng.random() < 0.95,
+            "hygiene_products_offered": rng.random() < 0.85, "female_officer_available": rng.random() < 0.9,
+            "travel_minutes": rng.choice([0, 30, 40, 60]),
+            "issues": issues, "comments": "", "status": "submitted",
+        })
+
+    @staticmethod
+    def _responses(rng, scheme, inspector):
+        for issue in VisitIssue.objects.filter(scheme=scheme, resolved_during_visit=False):
+            if rng.random() < 0.75:
+                services.issue_respond(issue=issue, by=inspector, response=rng.choice(RESPONSES),
+                                       close=rng.random() < 0.5)
+
