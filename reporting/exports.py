@@ -1,0 +1,103 @@
+"""The quarterly return as a file: one row per scheme and quarter, one column per scheme-level KPI,
+nested names joined by "_" (`access_immediate`, `detainees_present`, `issues_by_category_other`)."""
+
+import csv
+import io
+import json
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from visits.models import Scheme
+
+from . import selectors
+from .periods import fy_period
+
+IDENTITY = ("scheme", "fy", "quarter", "from", "to")
+
+
+def flatten(values: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}_"))
+        else:
+            flat[name] = value
+    return flat
+
+
+def quarters_of(*, fy: int, quarter: int | None) -> list[int]:
+    return [quarter] if quarter else [1, 2, 3, 4]
+
+
+def quarterly_return(*, schemes: list[Scheme], fy: int, quarter: int | None, on_row=None) -> list[dict]:
+    """The rows of the return, schemes in the order given; `on_row(done, total)` follows progress."""
+    quarters = quarters_of(fy=fy, quarter=quarter)
+    total, rows = len(schemes) * len(quarters), []
+    for scheme in schemes:
+        for q in quarters:
+            kpis = selectors.scheme_kpis(scheme=scheme, period=fy_period(fy, q))
+            kpis.pop("sites")
+            rows.append({"scheme": kpis.pop("scheme"), "fy": fy, "quarter": q, **flatten(kpis)})
+            if on_row is not None:
+                on_row(len(rows), total)
+    return rows
+
+
+def columns(rows: list[dict]) -> list[str]:
+    """Every column any row has, in first-seen order: categories and profile values differ by scheme."""
+    seen = dict.fromkeys(IDENTITY)
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def to_json(rows: list[dict]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False).encode()
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(rows), restval="", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the file as UTF-8
+
+
+def number_format(column: str) -> str:
+    if column in ("from", "to"):
+        return "yyyy-mm-dd"
+    if column == "volunteer_value":
+        return "#,##0.00"
+    if column.endswith("_pct") or "_pct_" in column or column == "volunteer_hours":
+        return "0.0"
+    return "0"
+
+
+def to_xlsx(rows: list[dict]) -> bytes:
+    names = columns(rows)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Quarterly return"
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    formats = [number_format(name) for name in names]
+    for row in rows:
+        values = [row.get(name) for name in names]
+        values = [date.fromisoformat(v) if name in ("from", "to") else v for name, v in zip(names, values)]
+        sheet.append(values)
+        for cell, fmt in zip(sheet[sheet.max_row], formats):
+            cell.number_format = fmt
+    # Keep the header and the scheme/quarter columns in view while scrolling.
+    sheet.freeze_panes = "F2"
+    for index, name in enumerate(names, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, len(name) + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

@@ -1,0 +1,53 @@
+"""Reporting periods: inclusive ranges of local dates, and the UK financial year (1 April - 31 March)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class Period:
+    date_from: date
+    date_to: date
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    @property
+    def complete_weeks(self) -> int:
+        return self.days // 7
+
+
+def fy_period(fy: int, quarter: int | None = None) -> Period:
+    """Financial year `fy` runs from 1 April fy to 31 March fy+1; Q1 is April-June ... Q4 January-March."""
+    if quarter is None:
+        return Period(date(fy, 4, 1), date(fy + 1, 3, 31))
+    first_month = 4 + 3 * (quarter - 1)
+    year = fy + (first_month - 1) // 12
+    month = (first_month - 1) % 12 + 1
+    start = date(year, month, 1)
+    return Period(start, _next_month(_next_month(_next_month(start))) - timedelta(days=1))
+
+
+def fy_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def quarter_of(day: date) -> int:
+    return ((day.month - 4) % 12) // 3 + 1
+
+
+def complete_months(period: Period) -> list[tuple[date, date]]:
+    """The calendar months lying wholly inside the period, as (first day, last day)."""
+    months = []
+    first = period.date_from if period.date_from.day == 1 else _next_month(period.date_from)
+    while True:
+        last = _next_month(first) - timedelta(days=1)
+        if last > period.date_to:
+            return months
+        months.append((first, last))
+        first = last + timedelta(days=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -1,0 +1,307 @@
+"""Reads: KPIs of a scheme over a period, aggregated in SQL with a fixed number of queries.
+
+Only submitted reports count, never drafts, and a report belongs to the period of its local
+arrival date (`local_date`, set at write time in the scheme's zone, summer time included).
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from visits.models import (
+    AccessBand,
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    IssueStatus,
+    ReportStatus,
+    Role,
+    Scheme,
+    SeenProfileCount,
+    Site,
+    SiteKind,
+    User,
+    VisitIssue,
+)
+from visits.selectors import readable_schemes
+
+from .periods import Period, complete_months
+
+DETAINEE_SPLIT = ("offered", "not_offered", "unavailable", "observed")
+DETAINEE_FIELDS = ("present", *DETAINEE_SPLIT, "seen", "refused")
+ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
+
+
+def rounded(value, places: int) -> float:
+    """Half away from zero, as people round by hand (Python's round() rounds half to even)."""
+    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def pct(part, whole) -> float | None:
+    """The one definition of a KPI percentage: one decimal, half away from zero; None when whole is 0."""
+    if not whole:
+        return None
+    return rounded(Decimal(part) * 100 / Decimal(whole), 1)
+
+
+# --- who may read which scheme ----------------------------------------------------------------
+
+
+def kpi_schemes(user: User) -> QuerySet[Scheme]:
+    """Schemes whose KPIs the user may read: a manager their own, an analyst those granted."""
+    if user.is_superuser or user.role in (Role.MANAGER, Role.ANALYST):
+        return readable_schemes(user)
+    return Scheme.objects.none()
+
+
+def kpi_roles_allowed(user: User) -> bool:
+    return user.is_superuser or user.role in (Role.MANAGER, Role.ANALYST)
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+
+def active_days(*, site: Site, changes: list, period: Period) -> int:
+    """Days of the period on which the site was active.
+
+    A change takes effect on its `effective_on` day (a suite closed on the 10th is inactive on
+    the 10th). Before its first change a site was in the opposite state; with no change it has
+    always been as `Site.active` says (see SiteActivityChange).
+    """
+    state = (not changes[0].active) if changes else site.active
+    cursor, total = period.date_from, 0
+    for change in changes:
+        if change.effective_on > period.date_to:
+            break
+        if change.effective_on > cursor:
+            if state:
+                total += (change.effective_on - cursor).days
+            cursor = change.effective_on
+        state = change.active
+    if state:
+        total += (period.date_to - cursor).days + 1
+    return total
+
+
+def suite_target(*, site: Site, changes: list, period: Period, weekly_target: int) -> int:
+    """Complete weeks the suite was active: its active days in the period ÷ 7, rounded down.
+
+    A suite active all period gets exactly the period's complete weeks; one that closed or
+    opened part way gets the complete weeks of its active days, however they are split.
+    """
+    return active_days(site=site, changes=changes, period=period) // 7 * weekly_target
+
+
+def animal_unit_target(*, site: Site, changes: list, period: Period) -> int:
+    """One visit for each calendar month wholly inside the period in which the unit was active throughout."""
+    return sum(
+        1 for first, last in complete_months(period)
+        if active_days(site=site, changes=changes, period=Period(first, last)) == (last - first).days + 1
+    )
+
+
+# --- the KPIs -----------------------------------------------------------------------------------
+
+
+def _reports(model, scheme: Scheme, period: Period) -> QuerySet:
+    return model.objects.filter(
+        scheme=scheme, status=ReportStatus.SUBMITTED, local_date__range=(period.date_from, period.date_to)
+    )
+
+
+def _visitor_seconds(model, scheme: Scheme, period: Period) -> dict[int, float]:
+    """Arrival to departure of each report, once for each visitor on it, summed per site."""
+    link = "custodyvisit" if model is CustodyVisit else "animalvisit"
+    rows = (
+        model.visitors.through.objects.filter(**{
+            f"{link}__scheme": scheme, f"{link}__status": ReportStatus.SUBMITTED,
+            f"{link}__local_date__range": (period.date_from, period.date_to),
+        })
+        .values(site_id=F(f"{link}__site_id"))
+        .annotate(spent=Sum(ExpressionWrapper(F(f"{link}__left_at") - F(f"{link}__arrived_at"),
+                                              output_field=DurationField())))
+    )
+    return {row["site_id"]: row["spent"].total_seconds() if row["spent"] else 0.0 for row in rows}
+
+
+def _hours(seconds: float, travel_minutes: int, rate: Decimal) -> tuple[float, float]:
+    exact = Decimal(str(seconds)) / 3600 + Decimal(travel_minutes) / 60
+    return rounded(exact, 1), rounded(exact * rate, 2)
+
+
+def _access(counts: dict) -> dict:
+    visits = sum(counts[band] for band in ACCESS_BANDS)
+    return {**{band: counts[band] for band in ACCESS_BANDS}, "immediate_pct": pct(counts[AccessBand.IMMEDIATE], visits)}
+
+
+def _detainees(sums: dict) -> dict:
+    figures = {name: sums[name] for name in DETAINEE_FIELDS}
+    for name in DETAINEE_SPLIT:
+        figures[f"{name}_pct"] = pct(sums[name], sums["present"])
+    figures["seen_pct_of_offered"] = pct(sums["seen"], sums["offered"])
+    figures["refused_pct_of_offered"] = pct(sums["refused"], sums["offered"])
+    return figures
+
+
+def _volunteers(scheme: Scheme, period: Period) -> dict:
+    """Counts only, never names: visitors who were members during the period, who joined, who left,
+    and how many of those still members on its last day had served `long_service_years` or more."""
+    end = period.date_to
+    try:
+        cutoff = end.replace(year=end.year - scheme.long_service_years)
+    except ValueError:  # 29 February in a year without one
+        cutoff = end.replace(year=end.year - scheme.long_service_years, day=28)
+    joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=end)
+    member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=end))
+    figures = User.objects.filter(scheme=scheme, role=Role.VISITOR).aggregate(
+        active=Count("id", filter=joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gte=period.date_from))),
+        joined=Count("id", filter=Q(joined_on__range=(period.date_from, end))),
+        left=Count("id", filter=Q(left_on__range=(period.date_from, end))),
+        at_end=Count("id", filter=member_at_end),
+        long_service=Count("id", filter=member_at_end & Q(joined_on__lte=cutoff)),
+    )
+    figures["long_service_pct"] = pct(figures["long_service"], figures["at_end"])
+    figures["long_service_years"] = scheme.long_service_years
+    return figures
+
+
+def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
+    """Every KPI of the scheme and of each of its sites over the period (inclusive local dates).
+
+    Nine queries whatever the number of visits: sites, their activity history, custody sums per
+    site, animal sums per site, visitor time for each, the seen profile, categories and issues,
+    and the volunteers.
+    """
+    sites = list(Site.objects.filter(scheme=scheme).prefetch_related("activity_changes").order_by("-kind", "name"))
+    custody = {
+        row["site_id"]: row for row in _reports(CustodyVisit, scheme, period).values("site_id").annotate(
+            visits=Count("id"),
+            travel=Coalesce(Sum("travel_minutes"), 0),
+            **{band: Count("id", filter=Q(access_band=band)) for band in ACCESS_BANDS},
+            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEE_FIELDS},
+        )
+    }
+    animal = {
+        row["site_id"]: row for row in _reports(AnimalVisit, scheme, period).values("site_id").annotate(
+            visits=Count("id"), travel=Coalesce(Sum("travel_minutes"), 0),
+        )
+    }
+    seconds = {**_visitor_seconds(CustodyVisit, scheme, period), **_visitor_seconds(AnimalVisit, scheme, period)}
+
+    profile = defaultdict(lambda: defaultdict(dict))
+    for row in (
+        SeenProfileCount.objects.filter(
+            visit__scheme=scheme, visit__status=ReportStatus.SUBMITTED,
+            visit__local_date__range=(period.date_from, period.date_to),
+        ).values(site_id=F("visit__site_id"), dim=F("dimension"), val=F("value"))
+        .annotate(n=Sum("count")).order_by("site_id", "dim", "val")
+    ):
+        profile[row["site_id"]][row["dim"]][row["val"]] = row["n"]
+
+    slugs = list(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("slug", flat=True))
+    issues = defaultdict(dict)
+    for row in issues_in_period(scheme=scheme, period=period).values(
+        "category__slug", site_id=Coalesce("custody_visit__site_id", "animal_visit__site_id"),
+    ).annotate(n=Count("id")).order_by():
+        issues[row["site_id"]][row["category__slug"]] = row["n"]
+
+    rate = scheme.hourly_rate
+    empty = defaultdict(int)
+    site_rows, totals = [], defaultdict(int)
+    for site in sites:
+        changes = list(site.activity_changes.all())
+        spent = seconds.get(site.pk, 0.0)
+        totals["seconds"] += spent
+        row = {"site": site.pk, "name": site.name, "kind": site.kind}
+        if site.kind == SiteKind.CUSTODY_SUITE:
+            sums = custody.get(site.pk, empty)
+            target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
+            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEE_FIELDS):
+                totals[key] += sums[key]
+            totals["target"] += target
+            row.update(
+                visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target),
+                access=_access(sums), detainees=_detainees(sums),
+                seen_profile=_plain(profile.get(site.pk, {})),
+            )
+        else:
+            sums = animal.get(site.pk, empty)
+            target = animal_unit_target(site=site, changes=changes, period=period)
+            totals["animal_visits"] += sums["visits"]
+            totals["animal_travel"] += sums["travel"]
+            totals["animal_target"] += target
+            row.update(animal_visits=sums["visits"], animal_target=target,
+                       animal_target_pct=pct(sums["visits"], target))
+        row["issues_by_category"] = {slug: issues[site.pk].get(slug, 0) for slug in slugs}
+        row["volunteer_hours"], row["volunteer_value"] = _hours(spent, sums["travel"], rate)
+        site_rows.append(row)
+
+    scheme_profile = defaultdict(lambda: defaultdict(int))
+    for by_dimension in profile.values():
+        for dimension, values in by_dimension.items():
+            for value, n in values.items():
+                scheme_profile[dimension][value] += n
+    hours, value = _hours(totals["seconds"], totals["travel"] + totals["animal_travel"], rate)
+    return {
+        "scheme": scheme.pk,
+        "from": period.date_from.isoformat(),
+        "to": period.date_to.isoformat(),
+        "visits": totals["visits"],
+        "target": totals["target"],
+        "target_pct": pct(totals["visits"], totals["target"]),
+        "access": _access(totals),
+        "detainees": _detainees(totals),
+        "seen_profile": _plain(scheme_profile),
+        "issues_by_category": {slug: sum(issues[site.pk].get(slug, 0) for site in sites) for slug in slugs},
+        "volunteer_hours": hours,
+        "volunteer_value": value,
+        "volunteers": _volunteers(scheme, period),
+        "animal_visits": totals["animal_visits"],
+        "animal_target": totals["animal_target"],
+        "animal_target_pct": pct(totals["animal_visits"], totals["animal_target"]),
+        "sites": site_rows,
+    }
+
+
+def _plain(nested) -> dict:
+    return {dimension: dict(sorted(values.items())) for dimension, values in sorted(nested.items())}
+
+
+def issues_in_period(*, scheme: Scheme, period: Period) -> QuerySet[VisitIssue]:
+    """Issues raised on the scheme's submitted reports, custody and animal, with arrival in the period."""
+    span = (period.date_from, period.date_to)
+    return VisitIssue.objects.filter(scheme=scheme).filter(
+        Q(custody_visit__status=ReportStatus.SUBMITTED, custody_visit__local_date__range=span)
+        | Q(animal_visit__status=ReportStatus.SUBMITTED, animal_visit__local_date__range=span)
+    )
+
+
+def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
+    """Per category: issues raised, resolved during the visit, answered by the force, still awaiting."""
+    answered = Q(status__in=(IssueStatus.RESPONDED, IssueStatus.CLOSED))
+    counts = {
+        row["category_id"]: row for row in issues_in_period(scheme=scheme, period=period).values("category_id").annotate(
+            raised=Count("id"),
+            resolved=Count("id", filter=Q(resolved_during_visit=True)),
+            answered=Count("id", filter=answered),
+            awaiting=Count("id", filter=~answered & Q(resolved_during_visit=False)),
+        ).order_by()
+    }
+    zero = {"raised": 0, "resolved": 0, "answered": 0, "awaiting": 0}
+    return [
+        {"slug": c.slug, "name": c.name, **{k: counts.get(c.pk, zero)[k] for k in zero}}
+        for c in IssueCategory.objects.filter(scheme=scheme).order_by("id")
+    ]
+
+
+def timeslot_counts(*, scheme: Scheme, period: Period) -> dict[int, dict[tuple[int, int | None], int]]:
+    """Submitted visits per site and grid cell (day, band; band None is outside the grid), one GROUP BY per kind."""
+    counts = defaultdict(dict)
+    for model in (CustodyVisit, AnimalVisit):
+        for row in _reports(model, scheme, period).values("site_id", "slot_day", "slot_band").annotate(
+            n=Count("id")
+        ).order_by():
+            counts[row["site_id"]][(row["slot_day"], row["slot_band"])] = row["n"]
+    return counts

@@ -1,0 +1,164 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from .models import ExportJob, ExportStatus
+from .periods import Period, fy_period
+
+MAX_PERIOD_DAYS = 366 * 5
+
+
+class PeriodInputSerializer(serializers.Serializer):
+    """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`."""
+
+    scheme = serializers.IntegerField(required=False, min_value=1)
+    fy = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
+                                  help_text="UK financial year starting 1 April of this year.")
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
+                                       help_text="1 April-June, 2 July-September, 3 October-December, 4 January-March.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so the date fields are added by name here.
+        fields["from"] = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD, local.")
+        fields["to"] = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD, local, inclusive.")
+        return fields
+
+    def validate(self, attrs):
+        start, end, fy, quarter = attrs.get("from"), attrs.get("to"), attrs.get("fy"), attrs.get("quarter")
+        if fy is not None and (start or end):
+            raise serializers.ValidationError({"fy": ["Give either fy (and quarter) or from and to, not both."]})
+        if quarter is not None and fy is None:
+            raise serializers.ValidationError({"fy": ["A quarter needs its financial year, e.g. fy=2023&quarter=3."]})
+        if fy is not None:
+            attrs["period"] = fy_period(fy, quarter)
+            return attrs
+        errors = {}
+        if start is None:
+            errors["from"] = ["Give the first day (YYYY-MM-DD), or fy=YYYY."]
+        if end is None:
+            errors["to"] = ["Give the last day (YYYY-MM-DD), or fy=YYYY."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if end < start:
+            raise serializers.ValidationError({"to": ["The last day cannot be before the first."]})
+        if (end - start).days >= MAX_PERIOD_DAYS:
+            raise serializers.ValidationError({"to": ["A period may span at most five years."]})
+        attrs["period"] = Period(start, end)
+        return attrs
+
+
+class ExportInputSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField(required=False, min_value=1,
+                                      help_text="Omit for every scheme you may read (an analyst's granted schemes).")
+    fy = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
+                                       help_text="Omit for the four quarters of the year.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["async"] = serializers.BooleanField(required=False, default=False,
+                                                   help_text="Build the file in the background even when small.")
+        return fields
+
+
+def _access_fields():
+    return {"immediate": serializers.IntegerField(), "6-15": serializers.IntegerField(),
+            "over-15": serializers.IntegerField(), "immediate_pct": serializers.FloatField(allow_null=True)}
+
+
+def _detainee_fields():
+    counts = ("present", "offered", "not_offered", "unavailable", "observed", "seen", "refused")
+    pcts = ("offered_pct", "not_offered_pct", "unavailable_pct", "observed_pct",
+            "seen_pct_of_offered", "refused_pct_of_offered")
+    return {**{n: serializers.IntegerField() for n in counts},
+            **{n: serializers.FloatField(allow_null=True, help_text="Null when the denominator is 0.") for n in pcts}}
+
+
+# Built with type() because "6-15" and "over-15" are not Python names.
+AccessSerializer = type("KpiAccessSerializer", (serializers.Serializer,), _access_fields())
+DetaineesSerializer = type("KpiDetaineesSerializer", (serializers.Serializer,), _detainee_fields())
+
+
+class VolunteersSerializer(serializers.Serializer):
+    active = serializers.IntegerField(help_text="Visitors who were members on any day of the period.")
+    joined = serializers.IntegerField()
+    left = serializers.IntegerField()
+    at_end = serializers.IntegerField(help_text="Members on the last day of the period.")
+    long_service = serializers.IntegerField(help_text="Of those, serving long_service_years or more.")
+    long_service_pct = serializers.FloatField(allow_null=True)
+    long_service_years = serializers.IntegerField()
+
+
+def _profile_field():
+    return serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()),
+                                 help_text='Counts of those seen: {"gender": {"female": 3}, ...}.')
+
+
+def _issues_field():
+    return serializers.DictField(child=serializers.IntegerField(),
+                                 help_text="Issues raised per category slug; every category of the scheme.")
+
+
+class SiteKpiSerializer(serializers.Serializer):
+    site = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["custody_suite", "animal_unit"])
+    visits = serializers.IntegerField(required=False, help_text="Custody suites only.")
+    target = serializers.IntegerField(required=False, help_text="Custody suites: complete weeks active × weekly target.")
+    target_pct = serializers.FloatField(required=False, allow_null=True)
+    access = AccessSerializer(required=False)
+    detainees = DetaineesSerializer(required=False)
+    seen_profile = _profile_field()
+    animal_visits = serializers.IntegerField(required=False, help_text="Animal units only.")
+    animal_target = serializers.IntegerField(required=False)
+    animal_target_pct = serializers.FloatField(required=False, allow_null=True)
+    issues_by_category = _issues_field()
+    volunteer_hours = serializers.FloatField()
+    volunteer_value = serializers.FloatField()
+
+
+class KpiSerializer(serializers.Serializer):
+    scheme = serializers.IntegerField()
+    visits = serializers.IntegerField()
+    target = serializers.IntegerField()
+    target_pct = serializers.FloatField(allow_null=True)
+    access = AccessSerializer()
+    detainees = DetaineesSerializer()
+    seen_profile = _profile_field()
+    issues_by_category = _issues_field()
+    volunteer_hours = serializers.FloatField(help_text="Arrival to departure for each visitor on a report, plus travel.")
+    volunteer_value = serializers.FloatField(help_text="volunteer_hours × the scheme's hourly_rate.")
+    volunteers = VolunteersSerializer()
+    animal_visits = serializers.IntegerField()
+    animal_target = serializers.IntegerField()
+    animal_target_pct = serializers.FloatField(allow_null=True)
+    sites = SiteKpiSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        fields["to"] = serializers.DateField()
+        return fields
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Where to download the file once status is done.")
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "status", "progress", "url", "status_url", "format", "fy", "quarter", "rows", "error",
+                  "created_at", "finished_at"]
+        read_only_fields = fields
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, job) -> str | None:
+        if job.status != ExportStatus.DONE:
+            return None
+        return self._absolute(reverse("kpi-export-download", args=[job.pk]))
+
+    def get_status_url(self, job) -> str:
+        return self._absolute(reverse("kpi-export-job", args=[job.pk]))

@@ -1,0 +1,52 @@
+"""Writes: export jobs for quarterly returns too large to build within a request."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from visits.models import Scheme, User
+
+from . import exports
+from .models import ExportJob, ExportStatus
+
+# A return of more scheme-quarters than this is built by a worker (each row is ~10 queries).
+EXPORT_SYNC_MAX_ROWS = 40
+
+
+def export_is_large(*, schemes: int, fy: int, quarter: int | None) -> bool:
+    return schemes * len(exports.quarters_of(fy=fy, quarter=quarter)) > EXPORT_SYNC_MAX_ROWS
+
+
+@transaction.atomic
+def export_job_create(*, owner: User, schemes: list[Scheme], fy: int, quarter: int | None, format: str) -> ExportJob:
+    from .tasks import export_job_build
+
+    job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format)
+    job.schemes.set(schemes)
+    # Queued only once the job row is committed, so the worker always finds it.
+    transaction.on_commit(lambda: export_job_build.delay(str(job.pk)))
+    return job
+
+
+def export_job_run(*, job_id) -> ExportJob | None:
+    """Build the job's file. Safe to run twice: a finished job is left as it is."""
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status == ExportStatus.DONE:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=0, error="")
+
+    def on_row(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=done * 100 // total)
+
+    try:
+        rows = exports.quarterly_return(
+            schemes=list(job.schemes.order_by("name")), fy=job.fy, quarter=job.quarter, on_row=on_row,
+        )
+        job.file.save(f"{job.pk}.{job.format}", ContentFile(exports.WRITERS[job.format](rows)), save=False)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:1000])
+        raise
+    job.status, job.progress, job.rows, job.error = ExportStatus.DONE, 100, len(rows), ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "rows", "error", "finished_at"])
+    return job

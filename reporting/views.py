@@ -1,0 +1,163 @@
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.exceptions import Conflict
+from backend.permissions import RolePermission
+from visits.models import Role
+from visits.serializers import ErrorSerializer
+from visits.views import errors
+
+from . import selectors, services
+from .exports import quarterly_return
+from .models import ExportJob, ExportStatus
+from .renderers import CSVRenderer, XLSXRenderer
+from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
+
+KPI_ROLES = (Role.MANAGER, Role.ANALYST)
+SCHEME_PARAM = OpenApiParameter(
+    "scheme", int, description="Scheme id. Required for analysts and superusers; a manager's own scheme by default.",
+)
+PERIOD_PARAMS = [
+    SCHEME_PARAM,
+    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive, scheme's local date)."),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive, scheme's local date)."),
+    OpenApiParameter("fy", int, description="UK financial year instead of from/to: fy=2023 is 2023-04-01..2024-03-31."),
+    OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="With fy: 1 April-June ... 4 January-March."),
+]
+
+
+def query_params(request) -> dict:
+    """Query parameters without DRF's own `format` override."""
+    return {key: value for key, value in request.query_params.items() if key != "format"}
+
+
+class KpiView(APIView):
+    """KPIs of one scheme and each of its sites over a period. Visitors and custody staff get 403:
+    the figures are not secret, the endpoint is simply not theirs; another scheme is 404."""
+
+    permission_classes = [RolePermission]
+    read_roles = KPI_ROLES
+
+    @extend_schema(parameters=PERIOD_PARAMS, responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
+                   description="Only submitted reports count. Percentages have one decimal, null when "
+                               "their denominator is 0.")
+    def get(self, request):
+        params = PeriodInputSerializer(data=query_params(request))
+        params.is_valid(raise_exception=True)
+        scheme = _scheme_for(request.user, params.validated_data.get("scheme"))
+        return Response(selectors.scheme_kpis(scheme=scheme, period=params.validated_data["period"]))
+
+
+def _scheme_for(user, scheme_id):
+    schemes = selectors.kpi_schemes(user)
+    if scheme_id is None:
+        if user.is_superuser or user.role == Role.ANALYST:
+            raise ValidationError({"scheme": ["Name the scheme (scheme=ID)."]})
+        scheme_id = user.scheme_id
+    scheme = schemes.filter(pk=scheme_id).first()
+    if scheme is None:
+        raise NotFound("No such scheme among those you may read.")
+    return scheme
+
+
+class KpiExportView(APIView):
+    """The quarterly return, one row per scheme and quarter, as CSV, XLSX or JSON."""
+
+    permission_classes = [RolePermission]
+    read_roles = KPI_ROLES
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("scheme", int, description="Omit for every scheme you may read."),
+            OpenApiParameter("fy", int, required=True, description="UK financial year: its 4 quarters, or one."),
+            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4]),
+            OpenApiParameter("async", bool, description="Build the file in the background even when small."),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
+                             description="Or send Accept: text/csv, application/vnd.openxmlformats-"
+                                         "officedocument.spreadsheetml.sheet or application/json."),
+        ],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="A list of rows, one object per scheme and quarter; "
+                                                 "columns are the KPI names, nested ones joined by '_'."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Header row, then one row per "
+                                                                                "scheme and quarter."),
+            (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="One sheet, "
+                                                                                            "header row frozen."),
+            (202, "application/json"): OpenApiResponse(
+                ExportJobSerializer, description=f"More than {services.EXPORT_SYNC_MAX_ROWS} rows, or async=1: "
+                                                 "built by a worker; follow status_url, then download url."),
+            **{(code, "application/json"): response for code, response in errors(400, 401, 403, 404).items()},
+        },
+    )
+    def get(self, request):
+        params = ExportInputSerializer(data=query_params(request))
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        schemes = selectors.kpi_schemes(request.user).order_by("name")
+        if data.get("scheme") is not None:
+            schemes = schemes.filter(pk=data["scheme"])
+        schemes = list(schemes)
+        if not schemes:
+            raise NotFound("No such scheme among those you may read.")
+        fmt = request.accepted_renderer.format
+        if data["async"] or services.export_is_large(schemes=len(schemes), fy=data["fy"], quarter=data.get("quarter")):
+            job = services.export_job_create(owner=request.user, schemes=schemes, fy=data["fy"],
+                                             quarter=data.get("quarter"), format=fmt)
+            job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
+            return Response(ExportJobSerializer(job, context={"request": request}).data,
+                            status=status.HTTP_202_ACCEPTED)
+        rows = quarterly_return(schemes=schemes, fy=data["fy"], quarter=data.get("quarter"))
+        name = f"icv-quarterly-return-fy{data['fy']}{'-q%d' % data['quarter'] if data.get('quarter') else ''}.{fmt}"
+        return Response(rows, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors and job answers are objects, not rows: they go out as JSON whatever format was asked.
+        if isinstance(response, Response) and not isinstance(response.data, list):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ExportJobView(APIView):
+    """An export job's status and progress; only its owner sees it."""
+
+    permission_classes = [RolePermission]
+    read_roles = KPI_ROLES
+
+    @extend_schema(responses={200: ExportJobSerializer, **errors(401, 403, 404)})
+    def get(self, request, pk):
+        job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
+        return Response(ExportJobSerializer(job, context={"request": request}).data)
+
+
+class ExportDownloadView(APIView):
+    """The finished file, to its owner only (anyone else: 404)."""
+
+    permission_classes = [RolePermission]
+    read_roles = KPI_ROLES
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(responses={
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+        (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Not built yet: poll the job."),
+        **{(code, "application/json"): response for code, response in errors(401, 403, 404).items()},
+    })
+    def get(self, request, pk):
+        job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
+        if job.status != ExportStatus.DONE or not job.file:
+            raise Conflict(f"The export is {job.status}, not ready to download yet.")
+        name = f"icv-quarterly-return-fy{job.fy}{f'-q{job.quarter}' if job.quarter else ''}.{job.format}"
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
