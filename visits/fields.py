@@ -1,6 +1,7 @@
 """Serializer fields that hold the contract's input rules for phones' reports."""
 
 import re
+from datetime import timezone
 
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
@@ -74,4 +75,9 @@ class AwareDateTimeField(serializers.DateTimeField):
             self.fail("invalid")
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             self.fail("naive")
+        try:
+            # Stored and compared in UTC: a time near year 1 or 9999 may not exist there.
+            parsed.astimezone(timezone.utc)
+        except OverflowError:
+            self.fail("invalid")
         return parsed

@@ -133,6 +133,12 @@ class StrictUUIDField(serializers.UUIDField):
 class IdField(serializers.IntegerField):
     default_error_messages = {"invalid": "Give the id as a whole number."}
 
+    def __init__(self, **kwargs):
+        # Beyond a 64-bit column the database driver raises instead of finding nothing.
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
