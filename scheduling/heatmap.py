@@ -1,0 +1,120 @@
+"""The coverage heatmap as a self-contained SVG: days down, bands across, the count in each cell.
+
+Colours run light to dark blue (ColorBrewer "Blues", safe for colour-blind readers and in grey
+print); a cell with no visit is white, hatched and outlined with a dashed line, so a gap is
+told apart by pattern and by its written 0, never by hue alone.
+"""
+
+import hashlib
+import math
+from html import escape
+
+from .selectors import Coverage
+
+BLUES = ("#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+INK = "#1a1a1a"
+TOTAL_FILL = "#f0f0f0"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+LABEL_W, CELL_W, TOTAL_W, CELL_H = 100, 104, 72, 34
+TOP = 70  # below the title and the band headers
+
+
+def colour_bins(max_count: int) -> list[tuple[int, int, str]]:
+    """(lowest, highest, colour) for up to 8 equal-width bins of counts 1..max_count."""
+    if max_count <= 0:
+        return []
+    k = min(len(BLUES), max_count)
+    bins = []
+    for i in range(k):
+        shade = BLUES[round(i * (len(BLUES) - 1) / (k - 1))] if k > 1 else BLUES[4]
+        bins.append((math.floor(i * max_count / k) + 1, math.floor((i + 1) * max_count / k), shade))
+    return bins
+
+
+def _shade(count: int, bins) -> str:
+    return next(colour for low, high, colour in bins if low <= count <= high)
+
+
+def _text_on(fill: str) -> str:
+    return "#ffffff" if BLUES.index(fill) >= 4 else INK
+
+
+def _text(x, y, content, *, anchor="middle", weight="normal", size=13, fill=INK) -> str:
+    return (f'<text x="{x}" y="{y}" text-anchor="{anchor}" dominant-baseline="middle" font-size="{size}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(str(content))}</text>')
+
+
+def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
+    days, bands = coverage.days, coverage.bands
+    ident = hashlib.sha1(f"{title}{coverage.counts}".encode()).hexdigest()[:8]
+    gap = f"gap-{ident}"
+    bins = colour_bins(max((n for row in coverage.counts for n in row), default=0))
+    legend = [(low, high, shade, str(low) if low == high else f"{low}-{high}") for low, high, shade in bins]
+    legend_w = 210 + sum(40 + 8 * len(label) for *_, label in legend)
+    width = max(LABEL_W + CELL_W * len(bands) + TOTAL_W + 20, legend_w, 560)
+    grid_bottom = TOP + CELL_H * (len(days) + 1)
+    legend_y = grid_bottom + (50 if coverage.grid.has_outside else 28)
+    height = legend_y + 60
+    n_cells = len(days) * len(bands)
+    summary = (f"{coverage.total} visits in {n_cells} cells; {len(coverage.unvisited)} cells with no visit"
+               + (f"; {coverage.outside} outside the bands" if coverage.grid.has_outside else "") + ".")
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="title-{ident} desc-{ident}" font-family="{FONT}">',
+        f'<title id="title-{ident}">{escape(title)}</title>',
+        f'<desc id="desc-{ident}">{escape(summary)}</desc>',
+        f'<defs><pattern id="{gap}" width="8" height="8" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="#bdbdbd" stroke-width="3"/></pattern></defs>',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        _text(10, 22, title, anchor="start", weight="bold", size=16),
+    ]
+    for b, band in enumerate(bands):
+        out.append(_text(LABEL_W + CELL_W * b + CELL_W / 2, TOP - CELL_H / 2, band, weight="bold"))
+    total_x = LABEL_W + CELL_W * len(bands)
+    out.append(_text(total_x + TOTAL_W / 2, TOP - CELL_H / 2, "Total", weight="bold"))
+
+    def cell(x, y, count, *, fill, w=CELL_W, text_fill=INK, dashed=False, weight="normal"):
+        stroke = ('stroke="#333333" stroke-width="1.5" stroke-dasharray="4 3"' if dashed
+                  else 'stroke="#ffffff" stroke-width="2"')
+        out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{CELL_H}" fill="{fill}" {stroke}/>')
+        out.append(_text(x + w / 2, y + CELL_H / 2, count, weight=weight, fill=text_fill))
+
+    for d, day in enumerate(days):
+        y = TOP + CELL_H * d
+        out.append(_text(10, y + CELL_H / 2, day.capitalize(), anchor="start", weight="bold"))
+        for b in range(len(bands)):
+            count = coverage.counts[d][b]
+            x = LABEL_W + CELL_W * b
+            if count:
+                shade = _shade(count, bins)
+                cell(x, y, count, fill=shade, text_fill=_text_on(shade))
+            else:
+                cell(x, y, 0, fill=f"url(#{gap})", dashed=True, weight="bold")
+        cell(total_x, y, coverage.day_totals[d], fill=TOTAL_FILL, w=TOTAL_W, weight="bold")
+    y = TOP + CELL_H * len(days)
+    out.append(_text(10, y + CELL_H / 2, "Total", anchor="start", weight="bold"))
+    for b, band_total in enumerate(coverage.band_totals):
+        cell(LABEL_W + CELL_W * b, y, band_total, fill=TOTAL_FILL, weight="bold")
+    cell(total_x, y, coverage.total, fill=TOTAL_FILL, w=TOTAL_W, weight="bold")
+    if coverage.grid.has_outside:
+        out.append(_text(10, grid_bottom + 18, f"Outside the bands: {coverage.outside}", anchor="start"))
+
+    out.append(_text(10, legend_y, "Visits per cell:", anchor="start", weight="bold"))
+    x = 10
+    swatch_y = legend_y + 14
+    out.append(f'<rect x="{x}" y="{swatch_y}" width="28" height="18" fill="url(#{gap})" stroke="#333333" '
+               f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+    out.append(_text(x + 34, swatch_y + 9, "0 (no visit: a gap to fill)", anchor="start", size=12))
+    x += 200
+    for _, _, shade, label in legend:
+        out.append(f'<rect x="{x}" y="{swatch_y}" width="28" height="18" fill="{shade}" stroke="#999999"/>')
+        out.append(_text(x + 34, swatch_y + 9, label, anchor="start", size=12))
+        x += 40 + 8 * len(label)
+    out.append(_text(10, swatch_y + 36, f"Share of cells visited: {coverage.covered_share:.0%}; "
+                                        f"unpredictability {coverage.unpredictability:.2f} (1 = even spread).",
+                     anchor="start", size=12))
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from scheduling import services
+
+
+class Command(BaseCommand):
+    help = ("Create or repair the periodic tasks: the weekly recommendations (Monday 04:30 in each scheme "
+            "time zone) and the notification sweeper (every 5 minutes). Safe to run again.")
+
+    def handle(self, *args, **options):
+        for name in services.schedules_setup():
+            self.stdout.write(f"Scheduled: {name}")

@@ -1,0 +1,132 @@
+"""Reads: coverage of a site's timeslot grid over a period, from one aggregate query."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from visits.models import AnimalVisit, CustodyVisit, ReportStatus, Role, Scheme, Site, SiteKind, User
+
+from .grids import Grid, grid_for_site, overlaps
+from .models import Recommendation
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Submitted visits to one site per cell of its grid, between two local dates (inclusive).
+
+    `total` counts the visits inside the grid; `outside` those in no cell of it (an animal
+    visit outside the bands, or a visit recorded in a band the scheme has removed since).
+    """
+
+    site: Site
+    grid: Grid
+    date_from: date
+    date_to: date
+    days: tuple[str, ...]
+    bands: tuple[str, ...]
+    counts: list[list[int]]
+    last_visits: list[list[datetime | None]]
+    day_totals: list[int]
+    band_totals: list[int]
+    total: int
+    outside: int
+    unvisited: list[dict]
+    covered_share: float
+    unpredictability: float
+
+
+def sites_schedulable(user: User) -> QuerySet[Site]:
+    """Sites whose coverage the user may see: their own scheme's for managers and visitors."""
+    qs = Site.objects.select_related("scheme")
+    if user.is_superuser:
+        return qs
+    if user.role in (Role.MANAGER, Role.VISITOR) and user.scheme_id is not None:
+        return qs.filter(scheme_id=user.scheme_id)
+    return qs.none()
+
+
+def local_today(scheme: Scheme) -> date:
+    return timezone.now().astimezone(scheme.zone).date()
+
+
+def financial_year_to_date(scheme: Scheme, today: date | None = None) -> tuple[date, date]:
+    """1 April of the current UK financial year to today, in the scheme's zone."""
+    today = today or local_today(scheme)
+    start_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
+    return date(start_year, 4, 1), today
+
+
+def coverage_window(*, scheme: Scheme, date_from: date | None, date_to: date | None,
+                    today: date | None = None) -> tuple[date, date]:
+    """The window asked for, with the financial year to date filling what is missing."""
+    default_from, default_to = financial_year_to_date(scheme, today)
+    date_from, date_to = date_from or default_from, date_to or default_to
+    if date_from > date_to:
+        raise ValidationError({"to": [f"'to' ({date_to}) is before 'from' ({date_from})."]})
+    return date_from, date_to
+
+
+def unpredictability(counts: list[int]) -> float:
+    """Normalised Shannon entropy of visits over the cells: 1.0 when every cell has the same
+    number, 0.0 when all are in one cell. With 0 or 1 visit there is no spread: 0.0.
+    It is divided by log(number of cells), so n visits can reach at most log(n)/log(cells)."""
+    total = sum(counts)
+    if total <= 1 or len(counts) <= 1:
+        return 0.0
+    entropy = -sum((n / total) * math.log(n / total) for n in counts if n)
+    return round(entropy / math.log(len(counts)), 3)
+
+
+def handover_bands(*, grid: Grid, windows: list[str]) -> list[bool]:
+    """For each band of the grid, whether a staff handover window overlaps it."""
+    return [any(overlaps(band, window) for window in windows) for band in grid.bands]
+
+
+def coverage_for_site(*, site: Site, date_from: date, date_to: date) -> Coverage:
+    grid = grid_for_site(site)
+    model = AnimalVisit if site.kind == SiteKind.ANIMAL_UNIT else CustodyVisit
+    rows = (
+        model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
+                             local_date__lte=date_to)
+        .values("slot_day", "slot_band")
+        .annotate(visits=Count("id"), last=Max("arrived_at"))
+        .order_by()
+    )
+    n_days, n_bands = len(grid.days), len(grid.bands)
+    counts = [[0] * n_bands for _ in range(n_days)]
+    last_visits: list[list[datetime | None]] = [[None] * n_bands for _ in range(n_days)]
+    outside = 0
+    for row in rows:
+        day, band = row["slot_day"], row["slot_band"]
+        if band is None or band >= n_bands or day >= n_days:
+            outside += row["visits"]
+            continue
+        counts[day][band] = row["visits"]
+        last_visits[day][band] = row["last"]
+    flat = [n for row in counts for n in row]
+    covered = sum(1 for n in flat if n)
+    return Coverage(
+        site=site,
+        grid=grid,
+        date_from=date_from,
+        date_to=date_to,
+        days=grid.days,
+        bands=grid.bands,
+        counts=counts,
+        last_visits=last_visits,
+        day_totals=[sum(row) for row in counts],
+        band_totals=[sum(row[b] for row in counts) for b in range(n_bands)],
+        total=sum(flat),
+        outside=outside,
+        unvisited=[grid.label(d, b) for d, b in grid.cells() if not counts[d][b]],
+        covered_share=round(covered / len(flat), 3) if flat else 0.0,
+        unpredictability=unpredictability(flat),
+    )
+
+
+def recommendation_latest(*, site: Site) -> Recommendation | None:
+    return Recommendation.objects.filter(site=site).select_related("site").order_by("-generated_at", "-id").first()

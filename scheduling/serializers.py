@@ -1,0 +1,90 @@
+from rest_framework import serializers
+
+from .models import Recommendation
+
+
+class FromToMixin:
+    """`from` is a Python keyword, so the fields are declared as date_from/date_to and renamed."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("date_from")
+        fields["to"] = fields.pop("date_to")
+        return fields
+
+
+class SiteQuerySerializer(serializers.Serializer):
+    site = serializers.IntegerField(min_value=1, help_text="Id of a custody suite or animal unit of your scheme.")
+
+
+class WindowInputSerializer(FromToMixin, SiteQuerySerializer):
+    date_from = serializers.DateField(required=False, help_text="First local date, inclusive (default: 1 April).")
+    date_to = serializers.DateField(required=False, help_text="Last local date, inclusive (default: today).")
+
+
+class CellLabelSerializer(serializers.Serializer):
+    day = serializers.CharField()
+    band = serializers.CharField()
+
+
+class CoverageSerializer(FromToMixin, serializers.Serializer):
+    site = serializers.IntegerField(source="site.pk")
+    site_name = serializers.CharField(source="site.name")
+    site_active = serializers.BooleanField(source="site.active")
+    grid = serializers.CharField(source="grid.name", help_text='"custody-weekly" or "animal-monthly".')
+    date_from = serializers.DateField(help_text="First local date of the window used, inclusive.")
+    date_to = serializers.DateField(help_text="Last local date of the window used, inclusive.")
+    days = serializers.ListField(child=serializers.CharField())
+    bands = serializers.ListField(child=serializers.CharField())
+    counts = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()),
+                                   help_text="Submitted visits: one row per day, one column per band.")
+    day_totals = serializers.ListField(child=serializers.IntegerField())
+    band_totals = serializers.ListField(child=serializers.IntegerField())
+    total = serializers.IntegerField(help_text="Visits inside the grid (the sum of counts).")
+    outside = serializers.IntegerField(
+        help_text="Visits in no cell of the grid: animal visits outside the bands, or visits recorded in a band "
+                  "the scheme has removed since (run recompute_timeslots). Not part of total."
+    )
+    unvisited = CellLabelSerializer(many=True, help_text="Cells with no visit: the gaps to fill.")
+    covered_share = serializers.FloatField(help_text="Share of cells with at least one visit, 0 to 1.")
+    unpredictability = serializers.FloatField(
+        help_text="Normalised Shannon entropy of the visits over the cells: 1.0 is a perfectly even spread, "
+                  "0.0 all visits in one cell. 0 or 1 visit scores 0.0 (no spread yet). Divided by log(cells), "
+                  "so fewer visits than cells cannot reach 1.0."
+    )
+
+
+class RankedCellSerializer(serializers.Serializer):
+    day = serializers.CharField()
+    band = serializers.CharField()
+    visits_in_window = serializers.IntegerField()
+    rank = serializers.IntegerField(help_text="1 is the cell to visit first.")
+    last_visit_at = serializers.DateTimeField(allow_null=True)
+    handover = serializers.BooleanField(help_text="The band overlaps a staff handover window.")
+
+
+class PlanEntrySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    day = serializers.CharField()
+    band = serializers.CharField()
+    rank = serializers.IntegerField()
+    handover = serializers.BooleanField()
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    site = serializers.IntegerField(source="site_id")
+    site_name = serializers.CharField(source="site.name")
+    cells = RankedCellSerializer(many=True)
+    plan = PlanEntrySerializer(many=True, help_text="Concrete dates and bands for the plan period.")
+
+    class Meta:
+        model = Recommendation
+        fields = ["site", "site_name", "generated_at", "window_from", "window_to", "plan_from", "plan_to",
+                  "cells", "plan"]
+
+
+class RefreshAnswerSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text='"queued".')
+    site = serializers.IntegerField()
+    window_from = serializers.DateField()
+    window_to = serializers.DateField()

@@ -1,0 +1,30 @@
+from datetime import date
+
+from celery import shared_task
+
+from visits.models import Site, User
+
+from . import services
+
+RETRY = {"acks_late": True, "autoretry_for": (Exception,), "retry_backoff": 10, "retry_backoff_max": 600,
+         "retry_jitter": True, "max_retries": 5}
+
+
+@shared_task(name="scheduling.refresh_site", **RETRY)
+def refresh_site(site_id: int, date_from: str, date_to: str, request_key: str,
+                 requested_by_id: int | None = None) -> int | None:
+    """Rank a site's cells over the window (ISO dates) and store it once under request_key."""
+    site = Site.objects.select_related("scheme").filter(pk=site_id).first()
+    if site is None:
+        return None
+    recommendation = services.recommendation_refresh(
+        site=site, date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to),
+        request_key=request_key, requested_by=User.objects.filter(pk=requested_by_id).first(),
+    )
+    return recommendation.pk
+
+
+@shared_task(name="scheduling.refresh_all", **RETRY)
+def refresh_all(zone: str | None = None) -> int:
+    """Queue the weekly refresh of every active site of the schemes in this time zone."""
+    return services.recommendations_refresh_weekly(zone=zone)
