@@ -1,0 +1,56 @@
+"""The admin is a manager's back office for their own scheme, and nothing else."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, custody_visit
+
+ADMIN_PAGES = [
+    "/admin/visits/scheme/", "/admin/visits/site/", "/admin/visits/user/", "/admin/visits/issuecategory/",
+    "/admin/visits/custodyvisit/", "/admin/visits/animalvisit/", "/admin/visits/visitissue/",
+    "/admin/visits/reportcorrection/",
+]
+
+
+def signed_in(user):
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("page", ADMIN_PAGES)
+def test_a_manager_can_open_each_admin_list(alice, page):
+    assert signed_in(alice).get(page).status_code == 200
+
+
+def test_a_manager_sees_only_their_schemes_reports_in_the_admin(alice, suite, bob, bella, other_suite, chris, charlie):
+    from tests.factories import UserFactory
+
+    mine = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
+                         arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+    partner = UserFactory(scheme=other_suite.scheme)
+    theirs = custody_visit(site=other_suite, sender=chris, visitors=[chris, partner],
+                           arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+    client = signed_in(alice)
+    assert client.get(f"/admin/visits/custodyvisit/{mine.pk}/change/").status_code == 200
+    # Another scheme's report is not there for a manager: the admin redirects to its index with a message.
+    assert client.get(f"/admin/visits/custodyvisit/{theirs.pk}/change/").status_code == 302
+    listing = client.get("/admin/visits/custodyvisit/").content.decode()
+    assert "1 custody visit" in listing
+
+
+def test_a_manager_cannot_delete_reports_in_the_admin(alice, suite, bob, bella):
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
+                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+    assert signed_in(alice).get(f"/admin/visits/custodyvisit/{visit.pk}/delete/").status_code == 403
+
+
+def test_visitors_and_custody_staff_have_no_admin(bob, carol):
+    for user in (bob, carol):
+        client = Client()
+        response = client.post("/admin/login/", {"username": user.username, "password": PASSWORD})
+        assert response.status_code == 200  # the form again, with its error: not staff
+        assert "_auth_user_id" not in client.session
+        assert client.get("/admin/visits/custodyvisit/").status_code == 302
