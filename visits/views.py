@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from backend.exceptions import Conflict
@@ -155,6 +156,12 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             serializer.fields["scheme"].queryset = schemes
             serializer.fields["schemes"].child_relation.queryset = schemes
         return serializer
+
+    @extend_schema(responses={200: UserSerializer, 401: ERRORS[401]},
+                   description="The signed-in user: a phone learns its own id here, to name itself on reports.")
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def me(self, request):
+        return Response(UserSerializer(request.user).data)
 
     def _check_grant(self, data):
         user = self.request.user
