@@ -1,0 +1,33 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from backend.celery import app
+from tests.factories import animal_visit, custody_visit
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Outside the worker test, queued tasks run at once here, even when a broker is configured."""
+    if request.node.get_closest_marker("services") is not None:
+        yield
+        return
+    was = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def visit(bob, bella):
+    """visit(site, arrived_at, **fields): a submitted report by bob and bella (drafts with status="draft")."""
+
+    def make(site, arrived_at, **fields):
+        factory = animal_visit if site.kind == "animal_unit" else custody_visit
+        return factory(site=site, sender=bob, visitors=[bob, bella], arrived_at=arrived_at, **fields)
+
+    return make

@@ -1,0 +1,76 @@
+"""The recommender's ranking and plan rules, on generated grids."""
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scheduling.ranking import CellStat, pick_plan, rank_cells
+
+START = datetime(2024, 4, 1, tzinfo=timezone.utc)
+
+
+@st.composite
+def grids(draw):
+    """A grid of 1-35 cells, each with a visit count and (when visited) a last visit time."""
+    size = draw(st.integers(min_value=1, max_value=35))
+    counts = draw(st.lists(st.integers(min_value=0, max_value=6), min_size=size, max_size=size))
+    # Few distinct hours, so equal counts often share a last visit and the random draw matters.
+    hours = draw(st.lists(st.integers(min_value=0, max_value=4), min_size=size, max_size=size))
+    handovers = draw(st.lists(st.booleans(), min_size=size, max_size=size))
+    return [
+        CellStat(day=i // 5, band=i % 5, visits=n, last_visit_at=START + timedelta(hours=h) if n else None,
+                 handover=handover)
+        for i, (n, h, handover) in enumerate(zip(counts, hours, handovers))
+    ]
+
+
+def pairs(ranked):
+    return ((ranked[i], ranked[j]) for i in range(len(ranked)) for j in range(i + 1, len(ranked)))
+
+
+@given(grids())
+def test_it_ranks_every_cell_once(stats):
+    ranked = rank_cells(stats)
+    assert sorted(ranked, key=lambda c: (c.day, c.band)) == sorted(stats, key=lambda c: (c.day, c.band))
+
+
+@given(grids())
+def test_it_never_ranks_a_visited_cell_ahead_of_an_unvisited_one(stats):
+    ranked = rank_cells(stats)
+    for ahead, behind in pairs(ranked):
+        assert not (ahead.visits > 0 and behind.visits == 0)
+
+
+@given(grids())
+def test_it_ranks_fewer_visits_first(stats):
+    for ahead, behind in pairs(rank_cells(stats)):
+        assert ahead.visits <= behind.visits
+
+
+@given(grids())
+def test_it_ranks_the_least_recently_visited_first_among_equal_counts(stats):
+    for ahead, behind in pairs(rank_cells(stats)):
+        if ahead.visits == behind.visits and ahead.visits:
+            assert ahead.last_visit_at <= behind.last_visit_at
+
+
+@given(grids(), st.integers(min_value=1, max_value=40), st.booleans())
+def test_it_plans_the_best_cells_and_a_handover_only_when_drawn(stats, visits, include_handover):
+    ranked = rank_cells(stats)
+    plan = pick_plan(ranked, visits=visits, include_handover=include_handover)
+    position = {(c.day, c.band): i for i, c in enumerate(ranked)}
+
+    assert len(plan) == min(visits, len(ranked))
+    assert len({(c.day, c.band) for c in plan}) == len(plan)
+    assert [position[(c.day, c.band)] for c in plan] == sorted(position[(c.day, c.band)] for c in plan)
+    handover, plain = [c for c in plan if c.handover], [c for c in plan if not c.handover]
+    available_plain = sum(1 for c in ranked if not c.handover)
+    if include_handover and any(c.handover for c in ranked):
+        best_handover = next(c for c in ranked if c.handover)
+        assert best_handover in plan
+    elif len(plan) <= available_plain:
+        assert not handover
+    # The plain cells planned are the best plain cells.
+    best_plain = [c for c in ranked if not c.handover][: len(plain)]
+    assert plain == best_plain

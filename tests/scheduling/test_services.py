@@ -1,0 +1,178 @@
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
+
+from scheduling import services, tasks
+from scheduling.models import Recommendation
+from tests.factories import SiteFactory
+from visits.models import CustodyVisit
+
+from .conftest import utc
+
+TODAY = date(2024, 6, 5)  # a Wednesday
+FY = {"date_from": date(2024, 4, 1), "date_to": TODAY}
+
+
+def refresh(site, key="k", **kwargs):
+    return services.recommendation_refresh(site=site, request_key=key, today=TODAY, **{**FY, **kwargs})
+
+
+def test_it_ranks_unvisited_cells_first_and_the_oldest_visit_first_among_equals(suite, visit):
+    visit(suite, utc(2024, 4, 8, 9, 0))    # Monday morning, long ago
+    visit(suite, utc(2024, 5, 28, 9, 0))   # Tuesday morning, recently
+    visit(suite, utc(2024, 4, 10, 13, 0))  # Wednesday afternoon, twice
+    visit(suite, utc(2024, 5, 1, 13, 0))
+
+    cells = refresh(suite).cells
+
+    assert [c["rank"] for c in cells] == list(range(1, 36))
+    assert all(c["visits_in_window"] == 0 for c in cells[:32])
+    assert [(c["day"], c["band"], c["visits_in_window"]) for c in cells[32:]] == [
+        ("monday", "08:00-11:59", 1), ("tuesday", "08:00-11:59", 1), ("wednesday", "12:00-15:59", 2),
+    ]
+    assert cells[32]["last_visit_at"] == "2024-04-08T09:00:00+00:00"
+
+
+def test_it_marks_the_cells_that_overlap_a_handover(suite):
+    cells = refresh(suite).cells
+    handover_bands = {c["band"] for c in cells if c["handover"]}
+    assert handover_bands == {"00:00-07:59", "16:00-19:59"}  # 06:30-07:15 and 18:30-19:15
+
+
+def test_two_refreshes_over_the_same_data_can_order_ties_differently(suite):
+    orders = {tuple((c["day"], c["band"]) for c in refresh(suite, key=f"k{n}").cells) for n in range(20)}
+    assert len(orders) > 1
+
+
+def test_it_stores_one_recommendation_per_request_key(suite):
+    first = refresh(suite, key="weekly:1:2024-06-05")
+    again = refresh(suite, key="weekly:1:2024-06-05")
+    assert again.pk == first.pk
+    assert Recommendation.objects.count() == 1
+
+
+def test_it_plans_the_weekly_target_in_the_coming_week_avoiding_handovers(scheme, suite):
+    scheme.weekly_target, scheme.handover_proposal_rate = 3, 0
+    scheme.save()
+    suite.refresh_from_db()
+
+    recommendation = refresh(suite)
+
+    assert (recommendation.plan_from, recommendation.plan_to) == (date(2024, 6, 10), date(2024, 6, 16))
+    assert len(recommendation.plan) == 3
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    for entry in recommendation.plan:
+        assert entry["handover"] is False
+        assert date.fromisoformat(entry["date"]) == date(2024, 6, 10 + days.index(entry["day"]))
+    best_plain = [c["rank"] for c in recommendation.cells if not c["handover"]][:3]
+    assert sorted(e["rank"] for e in recommendation.plan) == best_plain
+
+
+def test_it_proposes_a_handover_cell_when_the_draw_says_so(scheme, suite):
+    scheme.weekly_target, scheme.handover_proposal_rate = 2, 1
+    scheme.save()
+    suite.refresh_from_db()
+
+    plan = refresh(suite).plan
+
+    assert [e["handover"] for e in plan].count(True) == 1
+
+
+def test_it_plans_one_animal_visit_next_month_on_a_date_of_its_day_group(animal_unit, visit):
+    visit(animal_unit, utc(2024, 5, 4, 9, 0))
+
+    recommendation = refresh(animal_unit)
+
+    assert (recommendation.plan_from, recommendation.plan_to) == (date(2024, 7, 1), date(2024, 7, 31))
+    [entry] = recommendation.plan
+    planned = date.fromisoformat(entry["date"])
+    assert planned.month == 7
+    assert entry["day"] == ("weekend" if planned.weekday() >= 5 else planned.strftime("%A").lower())
+    assert (entry["day"], entry["band"]) != ("weekend", "07:00-12:59")  # the visited cell ranks last
+    assert len(recommendation.cells) == 12
+
+
+def test_it_plans_nothing_for_an_inactive_suite(scheme):
+    closed = SiteFactory(scheme=scheme, name="Old town", active=False)
+    recommendation = refresh(closed)
+    assert recommendation.plan == []
+    assert len(recommendation.cells) == 35
+
+
+def test_the_weekly_task_refreshes_every_active_site_of_its_time_zone(scheme, suite, animal_unit, other_suite):
+    SiteFactory(scheme=scheme, name="Old town", active=False)
+
+    assert tasks.refresh_all.delay(zone="Europe/London").get() == 3
+    assert tasks.refresh_all.delay(zone="Europe/London").get() == 3
+
+    assert set(Recommendation.objects.values_list("site__name", flat=True)) == {"Central", "Dog unit", "Harbour"}
+    assert Recommendation.objects.count() == 3  # run twice on a day, stored once
+
+
+def test_the_site_task_skips_a_site_that_no_longer_exists(db):
+    assert tasks.refresh_site.delay(999, "2024-04-01", "2024-06-05", "k").get() is None
+
+
+def test_it_recomputes_the_cells_of_a_scheme_after_its_bands_change(scheme, suite, visit):
+    visit(suite, utc(2024, 5, 6, 9, 0))   # Monday 10:00 BST: band 1 of the default grid
+    visit(suite, utc(2024, 5, 6, 22, 0))  # Monday 23:00 BST: band 4
+    scheme.custody_bands = ["00:00-09:59", "10:00-23:59"]
+    scheme.save()
+
+    call_command("recompute_timeslots", scheme=scheme.pk)
+
+    assert sorted(CustodyVisit.objects.values_list("slot_band", flat=True)) == [1, 1]
+    assert services.timeslots_recompute(scheme=scheme) == 0
+
+
+def test_it_recomputes_the_local_date_after_the_time_zone_changes(scheme, suite, visit):
+    visit(suite, utc(2024, 5, 6, 23, 30))  # Tuesday 00:30 BST
+    scheme.timezone = "UTC"
+    scheme.save()
+
+    assert services.timeslots_recompute(scheme=scheme) == 1
+    report = CustodyVisit.objects.get()
+    assert (report.local_date, report.slot_day, report.slot_band) == (date(2024, 5, 6), 0, 4)
+
+
+def test_setup_schedules_makes_one_weekly_task_per_time_zone_and_can_run_twice(scheme, other_scheme):
+    other_scheme.timezone = "Europe/Dublin"
+    other_scheme.save()
+
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+
+    weekly = PeriodicTask.objects.filter(task="scheduling.refresh_all").select_related("crontab")
+    assert sorted((t.kwargs, str(t.crontab.timezone)) for t in weekly) == [
+        ('{"zone": "Europe/Dublin"}', "Europe/Dublin"), ('{"zone": "Europe/London"}', "Europe/London"),
+    ]
+    assert {(t.crontab.hour, t.crontab.minute, t.crontab.day_of_week) for t in weekly} == {("4", "30", "1")}
+    flush = PeriodicTask.objects.get(task="visits.notifications_flush")
+    assert (flush.interval.every, flush.interval.period) == (5, "minutes")
+
+
+def test_setup_schedules_keeps_an_admin_edited_time_and_drops_unused_zones(scheme, other_scheme):
+    other_scheme.timezone = "Europe/Dublin"
+    other_scheme.save()
+    call_command("setup_schedules")
+    london = PeriodicTask.objects.get(name="Weekly recommendations (Europe/London)")
+    london.crontab.hour = "5"
+    london.crontab.save()
+    other_scheme.timezone = "Europe/London"
+    other_scheme.save()
+
+    call_command("setup_schedules")
+
+    assert list(PeriodicTask.objects.filter(task="scheduling.refresh_all").values_list("name", "crontab__hour")) == [
+        ("Weekly recommendations (Europe/London)", "5"),
+    ]
+
+
+@pytest.mark.parametrize(("today", "plan"), [
+    (date(2024, 6, 10), (date(2024, 6, 10), date(2024, 6, 16))),  # a Monday plans its own week
+    (date(2024, 6, 16), (date(2024, 6, 17), date(2024, 6, 23))),
+])
+def test_the_plan_week_starts_on_the_first_monday_on_or_after_today(suite, today, plan):
+    assert services.plan_period(site=suite, today=today) == plan
