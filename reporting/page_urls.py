@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from . import pages
+
+urlpatterns = [
+    path("reports/annual/<int:scheme_id>/<int:fy>/", pages.annual_report, name="annual-report"),
+]

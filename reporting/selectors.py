@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from scheduling import grids
 from visits.models import (
     AccessBand,
     AnimalVisit,
@@ -36,7 +37,7 @@ ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.
 
 def rounded(value, places: int) -> float:
     """Half away from zero, as people round by hand (Python's round() rounds half to even)."""
-    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def pct(part, whole) -> float | None:
@@ -305,3 +306,40 @@ def timeslot_counts(*, scheme: Scheme, period: Period) -> dict[int, dict[tuple[i
         ).order_by():
             counts[row["site_id"]][(row["slot_day"], row["slot_band"])] = row["n"]
     return counts
+
+
+def grid_table(*, grid: grids.Grid, counts: dict[tuple[int, int | None], int]) -> dict:
+    """A site's timeslot table: one row per day, one column per band, with row and column totals;
+    visits outside every band (animal grid only) are counted apart."""
+    rows = []
+    for day_index, day in enumerate(grid.days):
+        cells = [counts.get((day_index, band_index), 0) for band_index in range(len(grid.bands))]
+        rows.append({"day": day, "cells": cells, "total": sum(cells)})
+    band_totals = [sum(row["cells"][i] for row in rows) for i in range(len(grid.bands))]
+    outside = sum(n for (_, band), n in counts.items() if band is None)
+    return {
+        "name": grid.name, "bands": list(grid.bands), "rows": rows, "band_totals": band_totals,
+        "total": sum(band_totals), "outside": outside,
+        "unvisited": sum(1 for row in rows for n in row["cells"] if n == 0),
+    }
+
+
+def annual_report(*, scheme: Scheme, period: Period) -> dict:
+    """Everything the yearly report shows, from the same KPIs as the API plus the timeslot tables
+    and the force's responses. Counts only: no volunteer is named."""
+    kpis = scheme_kpis(scheme=scheme, period=period)
+    counts = timeslot_counts(scheme=scheme, period=period)
+    custody, animal = grids.custody_grid(scheme), grids.animal_grid(scheme)
+    suites, units = [], []
+    for site in kpis["sites"]:
+        if site["kind"] == SiteKind.CUSTODY_SUITE:
+            suites.append({
+                **site, "grid": grid_table(grid=custody, counts=counts.get(site["site"], {})),
+                "access_bands": [(AccessBand(band).label, site["access"][band]) for band in ACCESS_BANDS],
+            })
+        else:
+            units.append({**site, "grid": grid_table(grid=animal, counts=counts.get(site["site"], {}))})
+    return {
+        "period": period, "kpis": kpis, "suites": suites, "animal_units": units,
+        "issues": issue_responses(scheme=scheme, period=period),
+    }

@@ -1,0 +1,27 @@
+"""The printable annual report: an HTML page for a scheme and financial year, for the browser to print."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from . import selectors
+from .charts import bar_chart_svg
+from .periods import fy_period
+
+
+@login_required
+def annual_report(request, scheme_id: int, fy: int):
+    """Managers of the scheme, analysts granted it and superusers; anyone else gets 404."""
+    if not 2000 <= fy <= 2100:
+        raise Http404("No such financial year.")
+    scheme = selectors.kpi_schemes(request.user).filter(pk=scheme_id).first()
+    if scheme is None:
+        raise Http404("No such scheme among those you may read.")
+    report = selectors.annual_report(scheme=scheme, period=fy_period(fy))
+    chart = bar_chart_svg(
+        title=f"Issues raised per category, FY {fy}/{str(fy + 1)[-2:]}",
+        bars=[(row["name"], row["raised"]) for row in report["issues"]],
+    )
+    return render(request, "reporting/annual_report.html", {
+        "scheme": scheme, "fy": fy, "fy_label": f"{fy}/{str(fy + 1)[-2:]}", "issues_chart": chart, **report,
+    })
