@@ -32,8 +32,8 @@ class CoverageSerializer(FromToMixin, serializers.Serializer):
     site_name = serializers.CharField(source="site.name")
     site_active = serializers.BooleanField(source="site.active")
     grid = serializers.CharField(source="grid.name", help_text='"custody-weekly" or "animal-monthly".')
-    date_from = serializers.DateField(help_text="First local date of the window used, inclusive.")
-    date_to = serializers.DateField(help_text="Last local date of the window used, inclusive.")
+    date_from = serializers.DateField(source="date_from", help_text="First local date of the window used, inclusive.")
+    date_to = serializers.DateField(source="date_to", help_text="Last local date of the window used, inclusive.")
     days = serializers.ListField(child=serializers.CharField())
     bands = serializers.ListField(child=serializers.CharField())
     counts = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()),
