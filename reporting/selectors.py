@@ -9,8 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.safestring import mark_safe
 
-from scheduling import grids
+from scheduling.heatmap import render_heatmap_svg
+from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
     AccessBand,
     AnimalVisit,
@@ -297,48 +299,35 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
     ]
 
 
-def timeslot_counts(*, scheme: Scheme, period: Period) -> dict[int, dict[tuple[int, int | None], int]]:
-    """Submitted visits per site and grid cell (day, band; band None is outside the grid), one GROUP BY per kind."""
-    counts = defaultdict(dict)
-    for model in (CustodyVisit, AnimalVisit):
-        for row in _reports(model, scheme, period).values("site_id", "slot_day", "slot_band").annotate(
-            n=Count("id")
-        ).order_by():
-            counts[row["site_id"]][(row["slot_day"], row["slot_band"])] = row["n"]
-    return counts
-
-
-def grid_table(*, grid: grids.Grid, counts: dict[tuple[int, int | None], int]) -> dict:
-    """A site's timeslot table: one row per day, one column per band, with row and column totals;
-    visits outside every band (animal grid only) are counted apart."""
-    rows = []
-    for day_index, day in enumerate(grid.days):
-        cells = [counts.get((day_index, band_index), 0) for band_index in range(len(grid.bands))]
-        rows.append({"day": day, "cells": cells, "total": sum(cells)})
-    band_totals = [sum(row["cells"][i] for row in rows) for i in range(len(grid.bands))]
-    outside = sum(n for (_, band), n in counts.items() if band is None)
+def timeslot_table(coverage: Coverage) -> dict:
+    """A site's timeslot table from its coverage: one row per day with its total, and the band totals."""
     return {
-        "name": grid.name, "bands": list(grid.bands), "rows": rows, "band_totals": band_totals,
-        "total": sum(band_totals), "outside": outside,
-        "unvisited": sum(1 for row in rows for n in row["cells"] if n == 0),
+        "bands": list(coverage.bands),
+        "rows": [{"day": day, "cells": cells, "total": total}
+                 for day, cells, total in zip(coverage.days, coverage.counts, coverage.day_totals)],
+        "band_totals": coverage.band_totals, "total": coverage.total, "outside": coverage.outside,
+        "unvisited": len(coverage.unvisited),
     }
 
 
 def annual_report(*, scheme: Scheme, period: Period) -> dict:
-    """Everything the yearly report shows, from the same KPIs as the API plus the timeslot tables
-    and the force's responses. Counts only: no volunteer is named."""
+    """Everything the yearly report shows: the API's KPIs, each site's coverage heatmap and timeslot
+    table, and the force's responses. Counts only: no volunteer is named."""
     kpis = scheme_kpis(scheme=scheme, period=period)
-    counts = timeslot_counts(scheme=scheme, period=period)
-    custody, animal = grids.custody_grid(scheme), grids.animal_grid(scheme)
+    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme).select_related("scheme")}
     suites, units = [], []
-    for site in kpis["sites"]:
-        if site["kind"] == SiteKind.CUSTODY_SUITE:
-            suites.append({
-                **site, "grid": grid_table(grid=custody, counts=counts.get(site["site"], {})),
-                "access_bands": [(AccessBand(band).label, site["access"][band]) for band in ACCESS_BANDS],
-            })
+    for row in kpis["sites"]:
+        coverage = coverage_for_site(site=sites[row["site"]], date_from=period.date_from, date_to=period.date_to)
+        row = {
+            **row, "grid": timeslot_table(coverage),
+            # Our own SVG: every label in it is escaped by render_heatmap_svg.
+            "heatmap": mark_safe(render_heatmap_svg(coverage, title=f"{row['name']}: visits per timeslot")),
+        }
+        if row["kind"] == SiteKind.CUSTODY_SUITE:
+            row["access_bands"] = [(AccessBand(band).label, row["access"][band]) for band in ACCESS_BANDS]
+            suites.append(row)
         else:
-            units.append({**site, "grid": grid_table(grid=animal, counts=counts.get(site["site"], {}))})
+            units.append(row)
     return {
         "period": period, "kpis": kpis, "suites": suites, "animal_units": units,
         "issues": issue_responses(scheme=scheme, period=period),
