@@ -15,6 +15,7 @@ from .models import AnimalVisit, CustodyVisit, IssueCategory, IssueStatus, Repor
 from .serializers import (
     AnimalVisitInputSerializer,
     AnimalVisitOutputSerializer,
+    CorrectionInputSerializer,
     CustodyVisitInputSerializer,
     CustodyVisitOutputSerializer,
     ErrorSerializer,
@@ -289,9 +290,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         new_uuid = changes.pop("client_uuid", report.client_uuid)
         if new_uuid != report.client_uuid:
             raise ValidationError({"client_uuid": ["The client_uuid of a stored report cannot change."]})
-        reason = request.data.get("correction_reason", "") if isinstance(request.data, dict) else ""
-        if not isinstance(reason, str) or len(reason) > 5000:
-            raise ValidationError({"correction_reason": ["Give the reason as text of at most 5,000 characters."]})
+        correction = CorrectionInputSerializer(data=request.data)
+        correction.is_valid(raise_exception=True)
+        reason = correction.validated_data.get("correction_reason", "")
         try:
             services.report_update(report=report, editor=request.user, changes=changes, reason=reason)
         except services.ReportLocked as exc:
