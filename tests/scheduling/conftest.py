@@ -2,20 +2,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backend.celery import app
 from tests.factories import animal_visit, custody_visit
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_in_process(request):
-    """Outside the worker test, queued tasks run at once here, even when a broker is configured."""
-    if request.node.get_closest_marker("services") is not None:
-        yield
-        return
-    was = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = was
+def _tasks_run_in_process(request, settings):
+    """Outside the worker test, queued tasks run at once here, even when a broker is configured
+    (Celery reads the Django settings live)."""
+    if request.node.get_closest_marker("services") is None:
+        settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 def utc(*args) -> datetime:
