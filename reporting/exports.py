@@ -15,6 +15,7 @@ from . import selectors
 from .periods import fy_period
 
 IDENTITY = ("scheme", "fy", "quarter", "from", "to")
+GROUPED = ("seen_profile_", "issues_by_category_")
 
 
 def flatten(values: dict, prefix: str = "") -> dict:
@@ -47,11 +48,18 @@ def quarterly_return(*, schemes: list[Scheme], fy: int, quarter: int | None, on_
 
 
 def columns(rows: list[dict]) -> list[str]:
-    """Every column any row has, in first-seen order: categories and profile values differ by scheme."""
-    seen = dict.fromkeys(IDENTITY)
-    for row in rows:
-        seen.update(dict.fromkeys(row))
-    return list(seen)
+    """Every column any row has: categories and profile values differ by scheme and quarter.
+    A group's columns stay together where the group first appears; profile columns in name order,
+    categories in the scheme's order."""
+    names = list({**dict.fromkeys(IDENTITY), **{name: None for row in rows for name in row}})
+    first = {}
+    for position, name in enumerate(names):
+        first.setdefault(_group(name), position)
+    return sorted(names, key=lambda name: (first[_group(name)], name if _group(name) == "seen_profile_" else ""))
+
+
+def _group(name: str) -> str:
+    return next((prefix for prefix in GROUPED if name.startswith(prefix)), name)
 
 
 def to_json(rows: list[dict]) -> bytes:

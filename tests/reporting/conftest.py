@@ -17,10 +17,11 @@ def _tasks_run_in_process(request):
     if request.node.get_closest_marker("services") is not None:
         yield
         return
-    was = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    # The app reads Django's CELERY_-prefixed names, which win over `task_always_eager` set on its conf.
+    was = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    app.conf.task_always_eager = was
+    app.conf.CELERY_TASK_ALWAYS_EAGER = was
 
 
 @pytest.fixture(autouse=True)
