@@ -14,7 +14,7 @@ class FromToMixin:
 
 
 class SiteQuerySerializer(serializers.Serializer):
-    site = serializers.IntegerField(min_value=1, help_text="Id of a custody suite or animal unit of your scheme.")
+    site = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of a custody suite or animal unit of your scheme.")
 
 
 class WindowInputSerializer(FromToMixin, SiteQuerySerializer):

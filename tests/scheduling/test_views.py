@@ -70,7 +70,7 @@ def test_it_refuses_bad_dates_with_field_messages(api, alice, suite, query, fiel
     assert field in answer.json()
 
 
-@pytest.mark.parametrize("query", [{}, {"site": "four"}, {"site": "0"}])
+@pytest.mark.parametrize("query", [{}, {"site": "four"}, {"site": "0"}, {"site": str(2**64)}])
 def test_it_refuses_a_missing_or_malformed_site(api, alice, query):
     answer = api(alice).get(COVERAGE, query)
     assert answer.status_code == 400
@@ -179,6 +179,18 @@ def test_the_coverage_query_count_does_not_grow_with_the_visits(api, alice, suit
     with django_assert_num_queries(2):
         body = client.get(COVERAGE, {"site": suite.pk, **JULY}).json()
     assert body["total"] == 60
+
+
+def test_the_heatmap_and_the_recommendation_take_two_queries(
+        api, alice, suite, visit, django_assert_num_queries, django_capture_on_commit_callbacks):
+    visits_spread_over_cells(visit, suite, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        api(alice).post(REFRESH, {"site": suite.pk}, format="json")
+    client = api(alice)
+    with django_assert_num_queries(2):
+        client.get(HEATMAP, {"site": suite.pk, **JULY})
+    with django_assert_num_queries(2):
+        client.get(RECOMMENDATIONS, {"site": suite.pk})
 
 
 def svg_of(answer) -> ElementTree.Element:
