@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-secret")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-secret-but-long-enough-for-hs256")
 
 from .settings import *  # noqa: E402,F403
 

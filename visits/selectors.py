@@ -23,6 +23,13 @@ def readable_schemes(user: User) -> QuerySet[Scheme]:
     return Scheme.objects.filter(pk=user.scheme_id)
 
 
+def writable_schemes(user: User) -> QuerySet[Scheme]:
+    """Schemes a caller may put people and sites in: a superuser any, a manager their own."""
+    if user.is_superuser:
+        return Scheme.objects.all()
+    return Scheme.objects.filter(pk=getattr(user, "scheme_id", None))
+
+
 def member_scheme_id(user: User) -> int | None:
     """The scheme whose reports the user may see (analysts and superusers have none as members)."""
     return user.scheme_id if user.role in (Role.VISITOR, Role.MANAGER, Role.CUSTODY) else None
@@ -33,15 +40,20 @@ def sites_visible(user: User) -> QuerySet[Site]:
 
 
 def users_visible(user: User) -> QuerySet[User]:
-    """Managers see their scheme's people; visitors see fellow visitors (to name a partner)."""
+    """Managers see their scheme's people; superusers everyone."""
     qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes")
     if user.is_superuser:
         return qs
     if user.role == Role.MANAGER:
         return qs.filter(scheme_id=user.scheme_id)
-    if user.role == Role.VISITOR:
-        return qs.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True)
     return qs.none()
+
+
+def partners_visible(user: User) -> QuerySet[User]:
+    """The active visitors of the user's scheme, whom a visitor may name on a report."""
+    return User.objects.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True).order_by(
+        "last_name", "first_name", "id"
+    )
 
 
 def _reports_visible(model, user: User) -> QuerySet:

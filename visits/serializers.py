@@ -24,6 +24,7 @@ from .models import (
     User,
     VisitIssue,
 )
+from .selectors import writable_schemes
 from .services import PROFILE_DIMENSIONS
 
 
@@ -35,6 +36,14 @@ class ErrorSerializer(serializers.Serializer):
 
 
 # --- schemes, sites, people, categories ---------------------------------------------------
+
+
+class WritableSchemeField(serializers.PrimaryKeyRelatedField):
+    """A scheme the caller may put rows in; any other id reads as one that does not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return writable_schemes(request.user) if request else Scheme.objects.none()
 
 
 class SchemeSerializer(serializers.ModelSerializer):
@@ -66,8 +75,17 @@ class SchemeSerializer(serializers.ModelSerializer):
         return value
 
 
+class CallersScheme:
+    """Default for `scheme`: the caller's own (a manager need not name it)."""
+
+    requires_context = True
+
+    def __call__(self, field):
+        return field.context["request"].user.scheme
+
+
 class SiteSerializer(serializers.ModelSerializer):
-    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), required=False)
+    scheme = WritableSchemeField(default=CallersScheme())
     name = SafeTextField(max_length=200, allow_blank=False)
 
     class Meta:
@@ -78,8 +96,8 @@ class SiteSerializer(serializers.ModelSerializer):
 
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
-    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), required=False, allow_null=True)
-    schemes = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.none(), many=True, required=False)
+    scheme = WritableSchemeField(required=False, allow_null=True)
+    schemes = WritableSchemeField(many=True, required=False)
     role = serializers.ChoiceField(choices=Role.choices)
 
     class Meta:

@@ -42,14 +42,18 @@ def errors(*codes):
 
 
 READ_ERRORS = errors(401, 403, 404)
-
-
-def writable_schemes(user):
-    """Schemes a caller may put people and sites in: a superuser any, a manager their own."""
-    if user.is_superuser:
-        return Scheme.objects.all()
-    return Scheme.objects.filter(pk=getattr(user, "scheme_id", None))
 WRITE_ERRORS = errors(400, 401, 403, 404)
+
+
+def documented(serializer):
+    """The error answers of a plain list/read/create/update viewset, for the OpenAPI schema."""
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer(many=True), **READ_ERRORS}),
+        retrieve=extend_schema(responses={200: serializer, **READ_ERRORS}),
+        create=extend_schema(responses={201: serializer, **WRITE_ERRORS}),
+        update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+        partial_update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+    )
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -63,6 +67,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return self.visible(self.request.user)
 
 
+@documented(SchemeSerializer)
 class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, ScopedViewSet):
     """Schemes: created by a superuser; a manager tunes their own scheme's settings."""
@@ -75,7 +80,6 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def visible(self, user):
         return selectors.readable_schemes(user).order_by("name")
 
-    @extend_schema(responses={201: SchemeSerializer, **WRITE_ERRORS})
     def create(self, request, *args, **kwargs):
         if not request.user.is_superuser:
             raise PermissionDenied("Only a superuser creates schemes.")
@@ -96,6 +100,7 @@ class SiteFilter(filters.FilterSet):
         fields = ["scheme", "kind", "active"]
 
 
+@documented(SiteSerializer)
 class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, ScopedViewSet):
     serializer_class = SiteSerializer
@@ -107,17 +112,10 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def visible(self, user):
         return selectors.sites_visible(user).order_by("scheme_id", "name")
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        serializer.fields["scheme"].queryset = writable_schemes(self.request.user)
-        return serializer
-
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
-        if "scheme" not in fields:
-            if self.request.user.scheme is None:
-                raise ValidationError({"scheme": ["Name the scheme the site belongs to."]})
-            fields["scheme"] = self.request.user.scheme
+        if fields.get("scheme") is None:
+            raise ValidationError({"scheme": ["Name the scheme the site belongs to."]})
         serializer.instance = services.site_save(site=Site(), by=self.request.user,
                                                  fields=fields)
 
@@ -132,31 +130,27 @@ class UserFilter(filters.FilterSet):
         fields = ["role", "scheme", "is_active"]
 
 
+@documented(UserSerializer)
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   mixins.UpdateModelMixin, ScopedViewSet):
-    """People of a scheme. Visitors see fellow visitors' names only, to name a partner."""
+    """People of a scheme, managed by its manager. Visitors name a partner from `partners/`."""
 
     queryset = User.objects.none()
-
-    read_roles = (Role.MANAGER, Role.VISITOR)
+    serializer_class = UserSerializer
+    read_roles = (Role.MANAGER,)
     write_roles = (Role.MANAGER,)
     filterset_class = UserFilter
 
     def visible(self, user):
         return selectors.users_visible(user)
 
-    def get_serializer_class(self):
-        if self.request.user.is_authenticated and self.request.user.role == Role.VISITOR:
-            return UserBriefSerializer
-        return UserSerializer
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if isinstance(serializer, UserSerializer):
-            schemes = writable_schemes(self.request.user)
-            serializer.fields["scheme"].queryset = schemes
-            serializer.fields["schemes"].child_relation.queryset = schemes
-        return serializer
+    @extend_schema(responses={200: UserBriefSerializer(many=True), **READ_ERRORS},
+                   description="Fellow visitors of the scheme, by name only: whom a visitor can name on a report.")
+    @action(detail=False, methods=["get"], read_roles=(Role.VISITOR, Role.MANAGER),
+            serializer_class=UserBriefSerializer, filterset_class=None)
+    def partners(self, request):
+        people = self.paginate_queryset(selectors.partners_visible(request.user))
+        return self.get_paginated_response(UserBriefSerializer(people, many=True).data)
 
     @extend_schema(responses={200: UserSerializer, 401: ERRORS[401]},
                    description="The signed-in user: a phone learns its own id here, to name itself on reports.")
@@ -176,7 +170,6 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
         return {**data, "scheme": user.scheme}
 
-    @extend_schema(responses={201: UserSerializer, **WRITE_ERRORS})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -201,6 +194,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                 user.schemes.set(schemes)
 
 
+@documented(IssueCategorySerializer)
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, ScopedViewSet):
     """Issue categories are scheme data: managers add new ones and retire old ones."""
@@ -366,6 +360,7 @@ class IssueFilter(filters.FilterSet):
         fields = ["status", "category"]
 
 
+@documented(IssueListSerializer)
 class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Issues raised on submitted reports, for the manager and the force; the force records its response."""
 
