@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from reporting import services
@@ -163,11 +164,13 @@ def test_a_job_not_yet_built_cannot_be_downloaded(api, alice, scheme):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_builds_the_export_through_redis(api, alice, scheme, suite):
+def test_a_worker_builds_the_export_through_redis(api, alice, scheme, suite, monkeypatch):
     from celery.contrib.testing.worker import start_worker
 
     from backend.celery import app
 
+    # The worker thread closes its connection after each task, so the test database can be dropped.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         response = api(alice).get(URL, {"fy": 2023, "quarter": 2, "async": "1", "format": "csv"})
         assert response.status_code == 202

@@ -1,0 +1,58 @@
+"""The printable annual report page: sections, figures from the data, who may see it."""
+
+import pytest
+from django.test import Client
+
+SECTIONS = ["Summary", "Custody suites", "Timeslot coverage", "Issues raised and the force's responses",
+            "Volunteers", "Animal welfare visits"]
+
+
+def page(user, scheme_id, fy=2023):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(f"/reports/annual/{scheme_id}/{fy}/")
+
+
+def test_it_renders_every_section_for_the_schemes_manager(alice, scheme, year, bob, bella):
+    response = page(alice, scheme.pk)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for heading in SECTIONS:
+        assert f"<h2>{heading}</h2>" in html
+    assert "Northshire" in html and "2023/24" in html
+    # Per-suite tables from the same KPIs as the API.
+    assert "<h3>Central</h3>" in html and "<h3>Harbour</h3>" in html and "<h3>Dog unit</h3>" in html
+    assert "<td>52</td><td>3.8</td>" in html  # Central: target 52, 2 visits = 3.8 %
+    assert "88.9 of offered" in html  # Central: 8 seen of 9 offered
+    # The heatmap of each site, the issues chart, and print rules.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3 + 1
+    assert "Issues raised per category" in html and "#0072B2" in html
+    assert "@media print" in html and "break-before: page" in html
+    # Counts only: no volunteer is named.
+    for person in (bob, bella):
+        assert person.username not in html and person.last_name not in html
+
+
+def test_analysts_granted_the_scheme_and_superusers_may_read_it(dave, root, scheme):
+    assert page(dave, scheme.pk).status_code == 200
+    assert page(root, scheme.pk).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["charlie", "bob", "carol"])
+def test_anyone_else_gets_404(request, scheme, persona):
+    assert page(request.getfixturevalue(persona), scheme.pk).status_code == 404
+
+
+def test_an_analyst_not_granted_the_scheme_gets_404(dave, other_scheme):
+    assert page(dave, other_scheme.pk).status_code == 404
+
+
+def test_an_unknown_year_is_404(alice, scheme):
+    assert page(alice, scheme.pk, fy=1066).status_code == 404
+
+
+def test_it_sends_an_anonymous_visitor_to_sign_in(scheme):
+    response = page(None, scheme.pk)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next=/reports/annual/{scheme.pk}/2023/"
