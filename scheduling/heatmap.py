@@ -11,23 +11,23 @@ from html import escape
 
 from .selectors import Coverage
 
-BLUES = ("#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 INK = "#1a1a1a"
 TOTAL_FILL = "#f0f0f0"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
-LABEL_W, CELL_W, TOTAL_W, CELL_H = 100, 104, 72, 34
+LABEL_W, CELL_W, TOTAL_W, CELL_H = 112, 104, 72, 34
 TOP = 70  # below the title and the band headers
 
 
 def colour_bins(max_count: int) -> list[tuple[int, int, str]]:
-    """(lowest, highest, colour) for up to 8 equal-width bins of counts 1..max_count."""
+    """(lowest, highest, colour) for up to 7 equal-width bins of counts 1..max_count."""
     if max_count <= 0:
         return []
     k = min(len(BLUES), max_count)
     bins = []
     for i in range(k):
-        shade = BLUES[round(i * (len(BLUES) - 1) / (k - 1))] if k > 1 else BLUES[4]
+        shade = BLUES[round(i * (len(BLUES) - 1) / (k - 1))] if k > 1 else BLUES[3]
         bins.append((math.floor(i * max_count / k) + 1, math.floor((i + 1) * max_count / k), shade))
     return bins
 

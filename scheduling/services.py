@@ -21,12 +21,12 @@ FLUSH_TASK_NAME = "Send unsent notifications"
 
 
 def plan_period(*, site: Site, today: date) -> tuple[date, date]:
-    """What the plan covers: for a custody suite the week from the first Monday on or after
-    today; for an animal unit the calendar month from the first 1st on or after today."""
+    """What the plan covers: next Monday to Sunday for a custody suite, next calendar month for
+    an animal unit. Always after today, so no planned slot has already passed."""
     if site.kind == SiteKind.ANIMAL_UNIT:
-        start = today if today.day == 1 else (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
         return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    start = today + timedelta(days=(7 - today.weekday()) % 7)
+    start = today + timedelta(days=7 - today.weekday())
     return start, start + timedelta(days=6)
 
 

@@ -171,8 +171,16 @@ def test_setup_schedules_keeps_an_admin_edited_time_and_drops_unused_zones(schem
 
 
 @pytest.mark.parametrize(("today", "plan"), [
-    (date(2024, 6, 10), (date(2024, 6, 10), date(2024, 6, 16))),  # a Monday plans its own week
+    (date(2024, 6, 10), (date(2024, 6, 17), date(2024, 6, 23))),  # Monday's refresh plans the week after
     (date(2024, 6, 16), (date(2024, 6, 17), date(2024, 6, 23))),
 ])
-def test_the_plan_week_starts_on_the_first_monday_on_or_after_today(suite, today, plan):
+def test_the_plan_week_is_next_monday_to_sunday(suite, today, plan):
     assert services.plan_period(site=suite, today=today) == plan
+
+
+@pytest.mark.parametrize(("today", "plan"), [
+    (date(2024, 6, 1), (date(2024, 7, 1), date(2024, 7, 31))),
+    (date(2024, 12, 31), (date(2025, 1, 1), date(2025, 1, 31))),
+])
+def test_the_animal_plan_is_next_calendar_month(animal_unit, today, plan):
+    assert services.plan_period(site=animal_unit, today=today) == plan
