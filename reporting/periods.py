@@ -29,14 +29,6 @@ def fy_period(fy: int, quarter: int | None = None) -> Period:
     return Period(start, _next_month(_next_month(_next_month(start))) - timedelta(days=1))
 
 
-def fy_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def quarter_of(day: date) -> int:
-    return ((day.month - 4) % 12) // 3 + 1
-
-
 def complete_months(period: Period) -> list[tuple[date, date]]:
     """The calendar months lying wholly inside the period, as (first day, last day)."""
     months = []

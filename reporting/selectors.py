@@ -59,10 +59,6 @@ def kpi_schemes(user: User) -> QuerySet[Scheme]:
     return Scheme.objects.none()
 
 
-def kpi_roles_allowed(user: User) -> bool:
-    return user.is_superuser or user.role in (Role.MANAGER, Role.ANALYST)
-
-
 # --- targets ------------------------------------------------------------------------------------
 
 

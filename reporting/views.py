@@ -86,7 +86,8 @@ class KpiExportView(APIView):
         ],
         responses={
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="A list of rows, one object per scheme and quarter; "
+                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+                description="A list of rows, one object per scheme and quarter; "
                                                  "columns are the KPI names, nested ones joined by '_'."),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Header row, then one row per "
                                                                                 "scheme and quarter."),
