@@ -26,7 +26,7 @@ def services_missing() -> str | None:
     """Why the real PostgreSQL + Redis stack is not here, or None when it is."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "DATABASE_URL does not point at PostgreSQL"
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "CELERY_BROKER_URL is not set"
     if not _reachable(settings.CELERY_BROKER_URL, 6379):
         return f"Redis is not reachable at {settings.CELERY_BROKER_URL}"

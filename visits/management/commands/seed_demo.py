@@ -1,4 +1,5 @@
-"""A demo scheme with a year of realistic visits, built through the same services the API uses."""
+"""A demo scheme with the last financial year and this one so far of realistic visits, built
+through the same services the API uses."""
 
 import random
 import uuid
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.services import recommendations_refresh_weekly
 from visits import services
 from visits.models import (
     AnimalVisit,
@@ -51,8 +53,14 @@ RESPONSES = [
 HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 6, 6, 6, 6, 7, 8, 8, 6, 4, 3]
 
 
+def first_day(today: date) -> date:
+    """1 April of the last financial year, so the demo has one whole year to report on."""
+    return date(today.year - 1 if today.month >= 4 else today.year - 2, 4, 1)
+
+
 class Command(BaseCommand):
-    help = "Load the Demoshire scheme: 3 custody suites, a dog unit, 20 visitors and a year of visits."
+    help = ("Load the Demoshire scheme: 3 custody suites, a dog unit, 20 visitors, and visits from the start of "
+            "the last financial year to today.")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2024, help="Random seed, for a repeatable demo.")
@@ -67,9 +75,11 @@ class Command(BaseCommand):
             suites, dog_unit = self._sites(scheme)
             custody, animal = self._visits(rng, scheme, people, suites, dog_unit)
             self._responses(rng, scheme, people["custody"])
+        recommendations_refresh_weekly()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
-            f"{custody} custody visits and {animal} animal welfare visits over the past year."
+            f"{custody} custody visits and {animal} animal welfare visits since {first_day(timezone.localdate())}, "
+            "and a recommendation for each site."
         ))
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/admin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
@@ -87,9 +97,14 @@ class Command(BaseCommand):
         services.user_create(username="analyst", password=PASSWORD, role=Role.ANALYST, schemes=[scheme],
                              first_name="Ana", last_name="Lyst", email="analyst@icva.example")
         visitors = []
+        start = first_day(today)
         for index, (first, last) in enumerate(zip(FIRST, LAST)):
-            joined = today - timedelta(days=rng.randint(60, 365 * 12))
-            left = today - timedelta(days=rng.randint(10, 120)) if index in (5, 13) else None
+            # A few join and leave during the demo's period, as in any scheme's year.
+            if index in (3, 11):
+                joined = start + timedelta(days=rng.randint(30, 300))
+            else:
+                joined = start - timedelta(days=rng.randint(30, 365 * 12))
+            left = start + timedelta(days=rng.randint(120, 360)) if index in (5, 13, 17) else None
             visitors.append(services.user_create(
                 username=f"{first}.{last}".lower(), password=PASSWORD, role=Role.VISITOR, scheme=scheme,
                 first_name=first, last_name=last, email=f"{first}.{last}@volunteers.example".lower(),
@@ -100,8 +115,8 @@ class Command(BaseCommand):
 
     def _sites(self, scheme):
         suites = [Site.objects.create(scheme=scheme, name=name, cells=cells) for name, cells in SUITES]
-        # Eastfield is a secondary suite, closed for refurbishment for three months last winter.
-        closed = timezone.localdate() - timedelta(days=200)
+        # Eastfield is a secondary suite, closed for refurbishment for three months of the last financial year.
+        closed = first_day(timezone.localdate()) + timedelta(days=230)
         SiteActivityChange.objects.create(site=suites[2], active=False, effective_on=closed)
         SiteActivityChange.objects.create(site=suites[2], active=True, effective_on=closed + timedelta(days=91))
         dog_unit = Site.objects.create(scheme=scheme, name="Dog unit", kind=SiteKind.ANIMAL_UNIT)
@@ -110,7 +125,7 @@ class Command(BaseCommand):
     def _visits(self, rng, scheme, people, suites, dog_unit):
         zone = scheme.zone
         today = timezone.localdate()
-        start = today - timedelta(days=364)
+        start = first_day(today)
         slugs = list(IssueCategory.objects.filter(scheme=scheme).values_list("slug", flat=True))
         closures = {s.pk: list(s.activity_changes.values_list("effective_on", flat=True)) for s in suites}
         custody = animal = 0
