@@ -169,7 +169,7 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
 def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
     """Every KPI of the scheme and of each of its sites over the period (inclusive local dates).
 
-    Nine queries whatever the number of visits: sites, their activity history, custody sums per
+    Ten queries whatever the number of visits: sites, their activity history, custody sums per
     site, animal sums per site, visitor time for each, the seen profile, categories and issues,
     and the volunteers.
     """
