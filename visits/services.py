@@ -116,9 +116,28 @@ def _canonical(value):
     return value if isinstance(value, (int, float, bool, str, type(None))) else str(value)
 
 
-def content_hash(data: dict) -> str:
-    """What a report says, independent of key order, offsets and visitor order."""
-    canonical = _canonical({**data, "visitors": sorted(data.get("visitors", []))})
+def _report_defaults(model) -> dict:
+    """What a report says about a field it leaves out, so leaving it out or spelling it out is the same report."""
+    defaults = {
+        field.name: field.get_default() for field in model._meta.concrete_fields
+        if field.editable and field.name not in ("id", "scheme", "site", "created_by", "client_uuid")
+    }
+    defaults["issues"] = []
+    if model is CustodyVisit:
+        defaults["seen_profile"] = {}
+    return defaults
+
+
+def content_hash(data: dict, *, model) -> str:
+    """What a report says, independent of key order, offsets, visitor order and defaults left out."""
+    said = {**_report_defaults(model), **data}
+    said["visitors"] = sorted(said["visitors"])
+    said["issues"] = [{"resolved_during_visit": False, **issue} for issue in said["issues"] or []]
+    if model is CustodyVisit:
+        # Zero counts are not stored, so {"female": 0} says nothing.
+        profile = {dim: {v: n for v, n in values.items() if n} for dim, values in (said["seen_profile"] or {}).items()}
+        said["seen_profile"] = {dim: values for dim, values in profile.items() if values}
+    canonical = _canonical(said)
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -220,8 +239,8 @@ def _validate_detainees(data: dict, errors: dict) -> None:
 REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid"}
 
 
-def _write_report(report, *, data: dict, refs: dict) -> None:
-    """Set the columns, computed fields and child rows of a report from validated data."""
+def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
+    """Set the columns, computed fields and child rows of a report from validated data; returns the new issues."""
     for name, value in data.items():
         if name not in REPORT_FIELDS_SKIPPED:
             setattr(report, name, value)
@@ -234,8 +253,7 @@ def _write_report(report, *, data: dict, refs: dict) -> None:
         report.submitted_at = timezone.now()
     report.save()
     report.visitors.set(refs["visitors"])
-    if "issues" in data:
-        _replace_issues(report, data["issues"], refs["categories"])
+    new_issues = _replace_issues(report, data["issues"], refs["categories"]) if "issues" in data else []
     if isinstance(report, CustodyVisit) and "seen_profile" in data:
         report.seen_profile.all().delete()
         SeenProfileCount.objects.bulk_create(
@@ -244,25 +262,30 @@ def _write_report(report, *, data: dict, refs: dict) -> None:
             for value, count in values.items()
             if count
         )
+    return new_issues
 
 
-def _replace_issues(report, issues: list[dict], categories: dict) -> None:
-    """Keep the issues already carried to the force (matched by category and text), add the rest."""
+def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitIssue]:
+    """Keep the issues already carried to the force (matched by category and text), add the rest;
+    returns the added ones. Two issues may read the same: each stored one is matched once."""
     link = "custody_visit" if isinstance(report, CustodyVisit) else "animal_visit"
-    existing = {(i.category.slug, i.description): i for i in report.issues.select_related("category")}
-    keep = []
+    existing = defaultdict(list)
+    for issue in report.issues.select_related("category"):
+        existing[(issue.category.slug, issue.description)].append(issue)
+    added = []
     for item in issues:
-        found = existing.pop((item["category"], item["description"]), None)
-        if found is not None:
+        same = existing[(item["category"], item["description"])]
+        if same:
+            found = same.pop(0)
             found.resolved_during_visit = item.get("resolved_during_visit", False)
             found.save(update_fields=["resolved_during_visit"])
-            keep.append(found)
             continue
-        keep.append(VisitIssue.objects.create(
+        added.append(VisitIssue.objects.create(
             scheme=report.scheme, category=categories[item["category"]], description=item["description"],
             resolved_during_visit=item.get("resolved_during_visit", False), **{link: report},
         ))
-    VisitIssue.objects.filter(pk__in=[i.pk for i in existing.values()]).delete()
+    VisitIssue.objects.filter(pk__in=[i.pk for left in existing.values() for i in left]).delete()
+    return added
 
 
 def report_submit(*, model, sender: User, data: dict):
@@ -274,7 +297,7 @@ def report_submit(*, model, sender: User, data: dict):
     scheme = sender.scheme
     if scheme is None:
         raise ValidationError({"site": ["Your account belongs to no scheme, so it cannot send reports."]})
-    fingerprint = content_hash(data)
+    fingerprint = content_hash(data, model=model)
     existing = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).first()
     if existing is not None:
         return _replayed(existing, fingerprint), False
@@ -352,7 +375,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if errors:
         raise ValidationError(dict(errors))
     was_submitted = report.status == ReportStatus.SUBMITTED
-    _write_report(report, data=data, refs=refs)
+    new_issues = _write_report(report, data=data, refs=refs)
     diff = {
         name: {"from": _canonical(before.get(name)), "to": _canonical(data.get(name))}
         for name in sorted(changes)
@@ -365,6 +388,8 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
         )
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
         _notify_issues_raised(report)
+    elif was_submitted and new_issues:
+        _notify_issues_raised(report, issues=new_issues)
     return report
 
 
@@ -387,9 +412,11 @@ def issue_respond(*, issue: VisitIssue, by: User, response: str, close: bool = F
 # --- notifications (outbox) -------------------------------------------------------------------
 
 
-def _notify_issues_raised(report) -> None:
-    """Tell the force's custody staff of new unresolved issues, through the outbox."""
-    open_issues = [i for i in report.issues.select_related("category") if not i.resolved_during_visit]
+def _notify_issues_raised(report, *, issues=None) -> None:
+    """Tell the force's custody staff of new unresolved issues (by default all the report's), through the outbox."""
+    if issues is None:
+        issues = report.issues.select_related("category")
+    open_issues = [i for i in issues if not i.resolved_during_visit]
     if not open_issues:
         return
     recipients = User.objects.filter(scheme=report.scheme, role=Role.CUSTODY, is_active=True).exclude(email="")

@@ -306,3 +306,43 @@ def test_the_email_goes_out_when_the_report_commits(api, suite, bob, bella, caro
     assert response.status_code == 201
     assert [m.to for m in mail.outbox] == [[carol.email]]
     assert Notification.objects.get().sent_at is not None
+
+
+def test_a_correction_keeps_identical_issues_as_they_were(api, alice, suite, bob, bella):
+    # Two detainees may well complain of the same thing in the same words.
+    twice = [{"category": "food-and-drink", "description": "Cold meals."}] * 2
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
+                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=twice)
+    for attempt in range(2):
+        response = api(alice).patch(f"{VISITS}{visit.pk}/", {"comments": f"Checked {attempt}"}, format="json")
+        assert response.status_code == 200
+        assert len(response.json()["issues"]) == 2
+    assert VisitIssue.objects.filter(custody_visit=visit).count() == 2
+
+
+def test_an_issue_added_by_correction_is_carried_to_the_force(api, alice, carol, submitted):
+    Notification.objects.all().delete()
+    issues = [{"category": "food-and-drink", "description": "Cold meals in cell 4.", "resolved_during_visit": False},
+              {"category": "hygiene", "description": "No soap.", "resolved_during_visit": False}]
+    response = api(alice).patch(f"{VISITS}{submitted['id']}/", {"issues": issues}, format="json")
+    assert response.status_code == 200, response.json()
+    [note] = Notification.objects.all()
+    assert note.to_email == carol.email
+    assert "No soap." in note.body and "Cold meals" not in note.body
+
+
+def test_a_retry_that_spells_out_the_defaults_is_the_same_report(sent, bob, post_report):
+    body, first = sent
+    retry = {**body, "travel_minutes": 0, "issues": [{**i, "resolved_during_visit": False} for i in body["issues"]]}
+    response = post_report(bob, retry)
+    assert response.status_code == 200
+    assert response.json()["id"] == first["id"]
+
+
+def test_a_retry_that_leaves_out_empty_fields_is_the_same_report(sent, bob, post_report):
+    body, first = sent
+    retry = {name: value for name, value in body.items() if name not in ("delay_reason", "comments", "status")}
+    retry["seen_profile"] = {"gender": {"female": 2, "male": 3, "other": 0}, "age_group": {}}
+    response = post_report(bob, retry)
+    assert response.status_code == 200
+    assert response.json()["id"] == first["id"]
