@@ -115,6 +115,14 @@ class UserSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(exc.messages)
         return value
 
+    def validate(self, attrs):
+        # An update saves without full_clean, so the check constraint would answer 500 here.
+        joined = attrs.get("joined_on", getattr(self.instance, "joined_on", None))
+        left = attrs.get("left_on", getattr(self.instance, "left_on", None))
+        if joined and left and left < joined:
+            raise serializers.ValidationError({"left_on": ["A person cannot leave before joining."]})
+        return attrs
+
 
 class UserBriefSerializer(serializers.ModelSerializer):
     """What a visitor sees of fellow visitors: enough to name a partner on a report."""

@@ -286,3 +286,24 @@ def test_a_role_outside_the_list_is_named_in_the_403(api, dave):
     response = api(dave).get(VISITS)
     assert response.status_code == 403 and response.json()["detail"]
     assert Role.ANALYST == dave.role
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_a_person_cannot_leave_before_joining(api, alice, bob, method):
+    dates = {"joined_on": "2024-05-01", "left_on": "2024-01-01"}
+    if method == "post":
+        response = api(alice).post("/api/v1/users/", {"username": "newbie", "password": PASSWORD, "role": "visitor",
+                                                      **dates}, format="json")
+    else:
+        response = api(alice).patch(f"/api/v1/users/{bob.pk}/", dates, format="json")
+    assert_field_errors(response, "left_on")
+    bob.refresh_from_db()
+    assert bob.left_on is None and not User.objects.filter(username="newbie").exists()
+
+
+def test_leaving_is_checked_against_the_stored_joining_date(api, alice, bob):
+    bob.joined_on = datetime(2024, 5, 1).date()
+    bob.save()
+    assert_field_errors(api(alice).patch(f"/api/v1/users/{bob.pk}/", {"left_on": "2024-01-01"}, format="json"),
+                        "left_on")
+    assert api(alice).patch(f"/api/v1/users/{bob.pk}/", {"left_on": "2024-06-01"}, format="json").status_code == 200
