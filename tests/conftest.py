@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from backend.celery import app as celery_app
 from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from visits.models import Role, SiteKind
 
@@ -44,6 +45,22 @@ def _needs_services(request):
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but the services are missing: {reason}")
     pytest.skip(f"needs PostgreSQL and Redis: {reason}")
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Queued tasks run at once in this process, even when a broker is configured. The Celery app's
+    own changes win over Django's settings, so the switch is set there and put back as found."""
+    eager = "CELERY_TASK_ALWAYS_EAGER"
+    celery_app.conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
+    changes = celery_app.conf.changes
+    had, was = eager in changes, changes.get(eager)
+    changes[eager] = True
+    yield
+    if had:
+        changes[eager] = was
+    else:
+        del changes[eager]
 
 
 @pytest.fixture

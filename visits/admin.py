@@ -71,7 +71,9 @@ class SchemeAdmin(ManagerScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            # `obj` already holds the new values: the service compares against the stored row.
+            services.scheme_update(scheme=Scheme.objects.get(pk=obj.pk),
+                                   fields={name: getattr(obj, name) for name in form.changed_data})
         else:
             fields = {f: form.cleaned_data[f] for f in form.cleaned_data}
             form.instance = services.scheme_create(**fields)

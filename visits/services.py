@@ -9,10 +9,13 @@ from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
+from scheduling.services import schedules_setup, timeslots_recompute
+
 from .models import (
-    AnimalVisit,
+    AccessBand,
     CustodyVisit,
     IssueCategory,
     IssueStatus,
@@ -69,6 +72,29 @@ def scheme_create(**fields) -> Scheme:
     IssueCategory.objects.bulk_create(
         IssueCategory(scheme=scheme, slug=slug, name=name) for slug, name in DEFAULT_ISSUE_CATEGORIES
     )
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
+    """Change a scheme's settings, and keep what stored reports derive from them in step:
+    their cells follow the zone and bands, their access bands follow the delay thresholds."""
+    cells_before = (scheme.timezone, scheme.custody_bands, scheme.animal_bands)
+    bands_before = (scheme.immediate_access_minutes, scheme.long_delay_minutes)
+    for name, value in fields.items():
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save()
+    if (scheme.timezone, scheme.custody_bands, scheme.animal_bands) != cells_before:
+        timeslots_recompute(scheme=scheme)
+    if scheme.timezone != cells_before[0]:
+        schedules_setup()  # the weekly refresh runs early Monday in each scheme's own zone
+    if (scheme.immediate_access_minutes, scheme.long_delay_minutes) != bands_before:
+        CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
+            When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
+            When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
+            default=Value(AccessBand.LONG),
+        ))
     return scheme
 
 

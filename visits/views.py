@@ -45,15 +45,19 @@ READ_ERRORS = errors(401, 403, 404)
 WRITE_ERRORS = errors(400, 401, 403, 404)
 
 
-def documented(serializer):
-    """The error answers of a plain list/read/create/update viewset, for the OpenAPI schema."""
-    return extend_schema_view(
-        list=extend_schema(responses={200: serializer(many=True), **READ_ERRORS}),
-        retrieve=extend_schema(responses={200: serializer, **READ_ERRORS}),
-        create=extend_schema(responses={201: serializer, **WRITE_ERRORS}),
-        update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
-        partial_update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
-    )
+def documented(serializer, *, writable=True):
+    """The error answers of a plain list/read (and create/update) viewset, for the OpenAPI schema."""
+    operations = {
+        "list": extend_schema(responses={200: serializer(many=True), **READ_ERRORS}),
+        "retrieve": extend_schema(responses={200: serializer, **READ_ERRORS}),
+    }
+    if writable:
+        operations.update(
+            create=extend_schema(responses={201: serializer, **WRITE_ERRORS}),
+            update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+            partial_update=extend_schema(responses={200: serializer, **WRITE_ERRORS}),
+        )
+    return extend_schema_view(**operations)
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -91,7 +95,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def perform_update(self, serializer):
         if not self.request.user.is_superuser and serializer.instance.pk != self.request.user.scheme_id:
             raise PermissionDenied()
-        serializer.save()
+        serializer.instance = services.scheme_update(scheme=serializer.instance, fields=serializer.validated_data)
 
 
 class SiteFilter(filters.FilterSet):
@@ -360,7 +364,7 @@ class IssueFilter(filters.FilterSet):
         fields = ["status", "category"]
 
 
-@documented(IssueListSerializer)
+@documented(IssueListSerializer, writable=False)
 class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Issues raised on submitted reports, for the manager and the force; the force records its response."""
 

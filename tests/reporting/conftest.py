@@ -6,22 +6,15 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from backend.celery import app
 from tests.factories import SiteFactory, UserFactory, animal_visit, custody_visit
 from visits.models import SiteActivityChange
 
 
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
-    """Outside the worker test, queued tasks run at once here, even when a broker is configured."""
-    if request.node.get_closest_marker("services") is not None:
-        yield
-        return
-    # The app reads Django's CELERY_-prefixed names, which win over `task_always_eager` set on its conf.
-    was = app.conf.CELERY_TASK_ALWAYS_EAGER
-    app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    app.conf.CELERY_TASK_ALWAYS_EAGER = was
+    """Outside the real-worker tests, queued tasks run at once here."""
+    if request.node.get_closest_marker("services") is None:
+        request.getfixturevalue("tasks_in_process")
 
 
 @pytest.fixture(autouse=True)

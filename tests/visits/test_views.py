@@ -50,6 +50,13 @@ def test_a_refresh_rotates_the_refresh_token(bob):
     assert client.get(VISITS).status_code == 200
 
 
+def test_a_rotated_refresh_token_cannot_be_used_again(bob):
+    first = _tokens("bob").json()["refresh"]
+    assert APIClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json").status_code == 200
+    replay = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json")
+    assert replay.status_code == 401
+
+
 @pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer ", "Basic Ym9iOmJvYg=="])
 def test_a_bad_token_answers_401(bob, header):
     client = APIClient()

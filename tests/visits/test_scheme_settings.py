@@ -1,0 +1,59 @@
+"""A manager changes the scheme's rules; reports already stored follow them."""
+
+from datetime import datetime, timezone
+
+from django_celery_beat.models import PeriodicTask
+
+from tests.factories import custody_visit
+from visits.models import CustodyVisit
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+def test_new_bands_move_stored_visits_into_their_new_cells(api, alice, suite, bob, bella):
+    # 07:30 BST on Wednesday 5 June 2024: the first band of the default grid.
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=utc(2024, 6, 5, 6, 30))
+    assert visit.timeslot == {"day": "wednesday", "band": "00:00-07:59"}
+    bands = ["00:00-05:59", "06:00-11:59", "12:00-17:59", "18:00-23:59"]
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"custody_bands": bands}, format="json")
+    assert response.status_code == 200
+    assert api(alice).get(f"/api/v1/visits/{visit.pk}/").json()["timeslot"] == {"day": "wednesday",
+                                                                              "band": "06:00-11:59"}
+
+
+def test_a_new_time_zone_moves_local_dates_and_schedules_the_weekly_refresh_there(api, alice, suite, bob, bella):
+    # 23:30 UTC on Sunday 14 January 2024 is 18:30 on Sunday in New York.
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=utc(2024, 1, 14, 23, 30))
+    assert visit.timeslot == {"day": "sunday", "band": "20:00-23:59"}
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"timezone": "America/New_York"},
+                                format="json")
+    assert response.status_code == 200
+    visit.refresh_from_db()
+    assert str(visit.local_date) == "2024-01-14" and visit.timeslot == {"day": "sunday", "band": "16:00-19:59"}
+    assert PeriodicTask.objects.filter(crontab__timezone="America/New_York").exists()
+
+
+def test_new_delay_thresholds_reband_stored_visits(api, alice, suite, bob, bella):
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=utc(2024, 2, 6, 21, 40),
+                          minutes_to_admission=8)
+    assert visit.access_band == "6-15"
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"immediate_access_minutes": 10},
+                                format="json")
+    assert response.status_code == 200
+    assert CustodyVisit.objects.get(pk=visit.pk).access_band == "immediate"
+
+
+def test_bands_that_leave_a_gap_are_refused_and_nothing_moves(api, alice, suite, bob, bella):
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=utc(2024, 6, 5, 6, 30))
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/",
+                                {"custody_bands": ["00:00-05:59", "07:00-23:59"]}, format="json")
+    assert response.status_code == 400 and "custody_bands" in response.json()
+    visit.refresh_from_db()
+    assert visit.timeslot == {"day": "wednesday", "band": "00:00-07:59"}
+
+
+def test_a_manager_cannot_change_another_schemes_settings(api, charlie, suite):
+    response = api(charlie).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"weekly_target": 9}, format="json")
+    assert response.status_code == 404
