@@ -47,6 +47,18 @@ class CountField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class IdField(CountField):
+    """An object's id: a JSON integer that fits the database's 64-bit keys (beyond them the
+    database driver raises instead of finding nothing)."""
+
+    default_error_messages = {"invalid": "Give the id as a whole number."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
 class StrictBooleanField(serializers.BooleanField):
     default_error_messages = {"invalid": "Give true or false."}
 

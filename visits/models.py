@@ -47,23 +47,23 @@ class Scheme(models.Model):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
     weekly_target = models.PositiveSmallIntegerField(
-        default=1, help_text="Visits each active custody suite should have each week."
+        default=1, validators=[MaxValueValidator(50)], help_text="Visits each active custody suite should have each week."
     )
     hourly_rate = models.DecimalField(
         max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)],
         help_text="Value of one volunteer hour, for the annual report.",
     )
     min_visitors = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1)], help_text="Visitors needed on a report."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(10)], help_text="Visitors needed on a report."
     )
     immediate_access_minutes = models.PositiveSmallIntegerField(
-        default=5, help_text="An access delay up to this many minutes is immediate access."
+        default=5, validators=[MaxValueValidator(120)], help_text="An access delay up to this many minutes is immediate access."
     )
     long_delay_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="Delays above this many minutes fall in the longest band."
+        default=15, validators=[MaxValueValidator(24 * 60)], help_text="Delays above this many minutes fall in the longest band."
     )
     clock_skew_minutes = models.PositiveSmallIntegerField(
-        default=5, help_text="How far in the future a phone's clock may be before a report is refused."
+        default=5, validators=[MaxValueValidator(60)], help_text="How far in the future a phone's clock may be before a report is refused."
     )
     custody_bands = models.JSONField(default=default_custody_bands, validators=[validate_custody_bands])
     animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
@@ -73,7 +73,7 @@ class Scheme(models.Model):
         help_text="Share of weekly plans in which the recommender still proposes a cell that overlaps a handover.",
     )
     long_service_years = models.PositiveSmallIntegerField(
-        default=5, help_text="Length of service the annual report counts as long service."
+        default=5, validators=[MaxValueValidator(50)], help_text="Length of service the annual report counts as long service."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -82,6 +82,10 @@ class Scheme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.long_delay_minutes < self.immediate_access_minutes:
+            raise ValidationError({"long_delay_minutes": ["The longest delay band must start after immediate access ends."]})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -134,7 +138,7 @@ class Site(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=SiteKind.choices, default=SiteKind.CUSTODY_SUITE)
-    cells = models.PositiveSmallIntegerField(default=0)
+    cells = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_COUNT)])
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -198,7 +202,9 @@ class Report(models.Model):
     status = models.CharField(max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     arrived_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
-    travel_minutes = models.PositiveIntegerField(default=0, help_text="Travel time of all the visitors together.")
+    travel_minutes = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(24 * 60)], help_text="Travel time of all the visitors together."
+    )
     comments = models.TextField(blank=True)
     # Set from the arrival time in the scheme's zone, so coverage is one GROUP BY over indexed columns.
     local_date = models.DateField(editable=False)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from scheduling.grids import validate_bands, validate_windows
 
-from .fields import AwareDateTimeField, CountField, SafeTextField, StrictBooleanField
+from .fields import AwareDateTimeField, CountField, IdField, SafeTextField, StrictBooleanField
 from .models import (
     CHECK_FIELDS,
     COUNT_FIELDS,
@@ -154,21 +154,6 @@ class StrictUUIDField(serializers.UUIDField):
             return uuid.UUID(data)
         except ValueError:
             self.fail("invalid")
-
-
-class IdField(serializers.IntegerField):
-    default_error_messages = {"invalid": "Give the id as a whole number."}
-
-    def __init__(self, **kwargs):
-        # Beyond a 64-bit column the database driver raises instead of finding nothing.
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class IssueInputSerializer(serializers.Serializer):

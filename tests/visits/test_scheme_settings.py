@@ -57,3 +57,14 @@ def test_bands_that_leave_a_gap_are_refused_and_nothing_moves(api, alice, suite,
 def test_a_manager_cannot_change_another_schemes_settings(api, charlie, suite):
     response = api(charlie).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"weekly_target": 9}, format="json")
     assert response.status_code == 404
+
+
+def test_a_longest_delay_band_starting_before_immediate_access_ends_is_refused(api, alice, suite):
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/",
+                                {"immediate_access_minutes": 20, "long_delay_minutes": 15}, format="json")
+    assert response.status_code == 400 and "long_delay_minutes" in response.json()
+
+
+def test_an_absurd_weekly_target_is_a_clear_400_on_any_database(api, alice, suite):
+    response = api(alice).patch(f"/api/v1/schemes/{suite.scheme_id}/", {"weekly_target": 40000}, format="json")
+    assert response.status_code == 400 and "weekly_target" in response.json()
