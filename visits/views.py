@@ -228,8 +228,9 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 class ReportFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ReportStatus.choices)
-    site = filters.NumberFilter(field_name="site_id")
-    visitor = filters.NumberFilter(field_name="visitors", distinct=True)
+    # Bounded like the database's keys: a larger number is a 400, not an overflow in the driver.
+    site = filters.NumberFilter(field_name="site_id", min_value=1, max_value=2**63 - 1)
+    visitor = filters.NumberFilter(field_name="visitors", distinct=True, min_value=1, max_value=2**63 - 1)
 
     class Meta:
         fields = ["site", "status", "visitor"]
