@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from backend.pages import home
 from backend.views import HealthView
 from visits import views
 
@@ -31,4 +32,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api)),
     path("", include("reporting.page_urls")),
+    path("", home, name="home"),
 ]
