@@ -24,13 +24,12 @@ def home(request):
     user = request.user
     context = {"role": user.get_role_display() if user.role else "Superuser", "sites": [], "open_issues": []}
     if user.is_superuser or user.role in (Role.MANAGER, Role.VISITOR):
-        for site in scheduling.sites_schedulable(user).filter(active=True).order_by("scheme__name", "kind", "name"):
+        for site in scheduling.sites_schedulable(user).filter(active=True).order_by("scheme__name", "-kind", "name"):  # suites, then the animal unit
             date_from, date_to = scheduling.financial_year_to_date(site.scheme)
             coverage = scheduling.coverage_for_site(site=site, date_from=date_from, date_to=date_to)
             title = f"{site.name}: visits {date_from:%-d %B %Y} to {date_to:%-d %B %Y}"
             context["sites"].append({
                 "site": site,
-                "coverage": coverage,
                 "heatmap": mark_safe(render_heatmap_svg(coverage, title=title)),  # escapes its own text
                 "recommendation": scheduling.recommendation_latest(site=site),
             })
