@@ -42,7 +42,7 @@ def database_url() -> str:
 @pytest.mark.django_db(transaction=True)
 def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_later(scheme, settings):
     suite = SiteFactory(scheme=scheme)
-    bob = UserFactory(username="bob", scheme=scheme)
+    UserFactory(username="bob", scheme=scheme)  # the sender, found by name in the subprocess
     bella = UserFactory(scheme=scheme)
     UserFactory(username="carol", role=Role.CUSTODY, scheme=scheme, email="carol@force.example")
 

@@ -11,7 +11,18 @@ from backend.exceptions import Conflict
 from backend.permissions import RolePermission
 
 from . import selectors, services
-from .models import AnimalVisit, CustodyVisit, IssueCategory, IssueStatus, ReportStatus, Role, Scheme, Site, User, VisitIssue
+from .models import (
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    IssueStatus,
+    ReportStatus,
+    Role,
+    Scheme,
+    Site,
+    User,
+    VisitIssue,
+)
 from .serializers import (
     AnimalVisitInputSerializer,
     AnimalVisitOutputSerializer,

@@ -6,9 +6,21 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from visits.models import CustodyVisit, IssueCategory, Role, SeenProfileCount, VisitIssue
+from visits.models import (
+    CustodyVisit,
+    IssueCategory,
+    Role,
+    SeenProfileCount,
+    VisitIssue,
+)
 
-from .conftest import ANIMAL_VISITS, assert_field_errors, custody_body, animal_body, stored_rows
+from .conftest import (
+    ANIMAL_VISITS,
+    animal_body,
+    assert_field_errors,
+    custody_body,
+    stored_rows,
+)
 
 
 @pytest.fixture
