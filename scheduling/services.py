@@ -9,12 +9,17 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import AnimalVisit, CustodyVisit, Scheme, Site, SiteKind, User
 
 from . import selectors
 from .models import Recommendation
 from .ranking import CellStat, pick_plan, rank_cells
+
+class QueueUnavailable(Exception):
+    """The broker did not take the task."""
+
 
 WEEKLY_TASK_NAME = "Weekly recommendations ({zone})"
 FLUSH_TASK_NAME = "Send unsent notifications"
@@ -101,8 +106,11 @@ def recommendation_request(*, site: Site, date_from: date | None, date_to: date 
 
     date_from, date_to = selectors.coverage_window(scheme=site.scheme, date_from=date_from, date_to=date_to)
     args = (site.pk, date_from.isoformat(), date_to.isoformat(), f"request:{uuid.uuid4()}", requested_by.pk)
-    # robust: a broker that is down loses only this request; the weekly refresh still runs.
-    transaction.on_commit(lambda: refresh_site.delay(*args), robust=True)
+    try:
+        # Outside a transaction this runs at once, so a broker that is down is known before answering.
+        transaction.on_commit(lambda: refresh_site.delay(*args))
+    except KombuOperationalError as exc:
+        raise QueueUnavailable() from exc
     return date_from, date_to
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +40,13 @@ ERRORS = {
 
 def errors(*codes):
     return {code: ERRORS[code] for code in codes}
+
+
+class QueueDown(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = ("The task queue is not answering, so the refresh was not queued. Try again in a few minutes; "
+                      "the weekly refresh still runs on its own.")
+    default_code = "queue_unavailable"
 
 
 class SchedulingPermission(RolePermission):
@@ -162,12 +169,17 @@ class RecommendationView(SchedulingView):
 class RecommendationRefreshView(SchedulingView):
     @extend_schema(
         request=WindowInputSerializer,
-        responses={202: RefreshAnswerSerializer, **errors(400, 401, 403, 404)},
+        responses={202: RefreshAnswerSerializer, **errors(400, 401, 403, 404),
+                   503: OpenApiResponse(ErrorSerializer, description="The task queue is down: nothing was queued.")},
         description="Queue the recommender for the site over the window (default: the financial year to date). "
                     "The result appears at GET /api/v1/recommendations/?site= once the task has run. Managers only.",
     )
     def post(self, request):
         site, date_from, date_to = self.window_input(request.data)
-        services.recommendation_request(site=site, date_from=date_from, date_to=date_to, requested_by=request.user)
+        try:
+            services.recommendation_request(site=site, date_from=date_from, date_to=date_to,
+                                            requested_by=request.user)
+        except services.QueueUnavailable:
+            raise QueueDown()
         answer = {"status": "queued", "site": site.pk, "window_from": date_from, "window_to": date_to}
         return Response(RefreshAnswerSerializer(answer).data, status=status.HTTP_202_ACCEPTED)

@@ -65,3 +65,26 @@ def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_l
     assert notifications_flush.apply().get() == 1
     assert [m.to for m in mail.outbox] == [["carol@force.example"]]
     assert Notification.objects.get().sent_at is not None
+
+
+REFRESH = """
+from rest_framework.test import APIClient
+from visits.models import User
+client = APIClient()
+client.force_authenticate(User.objects.get(username="alice"))
+response = client.post("/api/v1/recommendations/refresh/", {{"site": {site}}}, format="json")
+print("answer", response.status_code, response.json()["detail"])
+"""
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_asked_for_while_redis_is_down_says_so_instead_of_pretending(scheme):
+    suite = SiteFactory(scheme=scheme)
+    UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+           "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_ALLOWED_HOSTS": "testserver"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", REFRESH.format(site=suite.pk)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "answer 503 The task queue is not answering" in result.stdout
