@@ -71,7 +71,8 @@ def to_csv(rows: list[dict]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=columns(rows), restval="", lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the file as UTF-8
+    # No byte-order mark: the first column must read "scheme" to every CSV reader (Excel users have XLSX).
+    return out.getvalue().encode("utf-8")
 
 
 def number_format(column: str) -> str:

@@ -8,7 +8,8 @@ MAX_PERIOD_DAYS = 366 * 5
 
 
 class PeriodInputSerializer(serializers.Serializer):
-    """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`."""
+    """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`; neither
+    means the financial year to date."""
 
     scheme = serializers.IntegerField(required=False, min_value=1)
     fy = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
@@ -32,11 +33,14 @@ class PeriodInputSerializer(serializers.Serializer):
         if fy is not None:
             attrs["period"] = fy_period(fy, quarter)
             return attrs
+        if start is None and end is None:
+            attrs["period"] = None  # the caller's scheme decides: its financial year to date
+            return attrs
         errors = {}
         if start is None:
-            errors["from"] = ["Give the first day (YYYY-MM-DD), or fy=YYYY."]
+            errors["from"] = ["Give the first day (YYYY-MM-DD) with the last, or fy=YYYY."]
         if end is None:
-            errors["to"] = ["Give the last day (YYYY-MM-DD), or fy=YYYY."]
+            errors["to"] = ["Give the last day (YYYY-MM-DD) with the first, or fy=YYYY."]
         if errors:
             raise serializers.ValidationError(errors)
         if end < start:

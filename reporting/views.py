@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from backend.exceptions import Conflict
 from backend.permissions import RolePermission
+from scheduling.selectors import financial_year_to_date
 from visits.models import Role
 from visits.serializers import ErrorSerializer
 from visits.views import errors
@@ -17,6 +18,7 @@ from visits.views import errors
 from . import selectors, services
 from .exports import quarterly_return
 from .models import ExportJob, ExportStatus
+from .periods import Period
 from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
@@ -47,12 +49,13 @@ class KpiView(APIView):
 
     @extend_schema(parameters=PERIOD_PARAMS, responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
                    description="Only submitted reports count. Percentages have one decimal, null when "
-                               "their denominator is 0.")
+                               "their denominator is 0. With no period given: the financial year to date.")
     def get(self, request):
         params = PeriodInputSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         scheme = _scheme_for(request.user, params.validated_data.get("scheme"))
-        return Response(selectors.scheme_kpis(scheme=scheme, period=params.validated_data["period"]))
+        period = params.validated_data["period"] or Period(*financial_year_to_date(scheme))
+        return Response(selectors.scheme_kpis(scheme=scheme, period=period))
 
 
 def _scheme_for(user, scheme_id):

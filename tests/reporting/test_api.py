@@ -88,7 +88,7 @@ def test_it_answers_a_range_of_dates(api, alice, scheme, year):
 
 
 @pytest.mark.parametrize(("params", "field"), [
-    ({}, "from"),
+    ({"to": "2023-04-01"}, "from"),
     ({"from": "2023-04-01"}, "to"),
     ({"from": "2023-13-01", "to": "2023-12-31"}, "from"),
     ({"from": "2023-05-01", "to": "2023-04-30"}, "to"),
@@ -102,6 +102,17 @@ def test_it_refuses_a_missing_or_invalid_period_with_field_messages(api, alice, 
     response = api(alice).get(URL, params)
     assert response.status_code == 400
     assert isinstance(response.json()[field], list) and response.json()[field]
+
+
+def test_with_no_period_it_answers_the_financial_year_to_date(api, alice, scheme):
+    from datetime import date
+
+    from django.utils import timezone
+
+    today = timezone.now().astimezone(scheme.zone).date()
+    first = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    answer = api(alice).get(URL).json()
+    assert (answer["from"], answer["to"]) == (first.isoformat(), today.isoformat())
 
 
 # --- roles ---------------------------------------------------------------------------------------
