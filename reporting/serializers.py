@@ -93,9 +93,9 @@ class VolunteersSerializer(serializers.Serializer):
     long_service_years = serializers.IntegerField()
 
 
-def _profile_field():
-    return serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()),
-                                 help_text='Counts of those seen: {"gender": {"female": 3}, ...}.')
+def _profile_field(**kwargs):
+    kwargs.setdefault("help_text", 'Counts of those seen: {"gender": {"female": 3}, ...}.')
+    return serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()), **kwargs)
 
 
 def _issues_field():
@@ -112,7 +112,7 @@ class SiteKpiSerializer(serializers.Serializer):
     target_pct = serializers.FloatField(required=False, allow_null=True)
     access = AccessSerializer(required=False)
     detainees = DetaineesSerializer(required=False)
-    seen_profile = _profile_field()
+    seen_profile = _profile_field(required=False, help_text="Custody suites only.")
     animal_visits = serializers.IntegerField(required=False, help_text="Animal units only.")
     animal_target = serializers.IntegerField(required=False)
     animal_target_pct = serializers.FloatField(required=False, allow_null=True)

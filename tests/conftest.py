@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from rest_framework.test import APIClient
 
 from backend.celery import app as celery_app
+from tests.openapi import CheckedClient
 from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from visits.models import Role, SiteKind
 
@@ -133,7 +133,7 @@ def api():
     """api(user) is a client signed in as that user (api(None): anonymous)."""
 
     def make(user=None):
-        client = APIClient()
+        client = CheckedClient()
         if user is not None:
             client.force_authenticate(user)
         return client

@@ -1,54 +1,22 @@
-"""A phone's and a manager's day through the API, every answer checked against the OpenAPI schema,
-so the published description cannot drift from what the service really says."""
+"""A phone's and a manager's day through the API with real JWTs, every answer checked against
+the OpenAPI schema (tests/openapi.py), so the published description cannot drift from the service."""
 
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from drf_spectacular.generators import SchemaGenerator
-from openapi_core import OpenAPI
-from openapi_core.contrib.django import DjangoOpenAPIResponse
-from openapi_core.datatypes import RequestParameters
-from rest_framework.test import APIClient
 
 from scheduling.services import recommendation_refresh
 from tests.factories import PASSWORD
-
-
-@pytest.fixture(scope="module")
-def openapi():
-    return OpenAPI.from_dict(SchemaGenerator().get_schema(request=None, public=True))
-
-
-class AnsweredRequest:
-    """What openapi-core needs of the request to find the operation: its method and path."""
-
-    def __init__(self, request):
-        self.host_url = "http://testserver"
-        self.path = request.path
-        self.method = request.method.lower()
-        self.parameters = RequestParameters(query=request.GET)
-        self.body = b""
-        self.content_type = "application/json"
-
-
-class CheckedClient(APIClient):
-    """Every JSON answer must be one the schema describes for that path, method and status."""
-
-    openapi = None
-
-    def generic(self, *args, **kwargs):
-        response = super().generic(*args, **kwargs)
-        if response.get("Content-Type", "").startswith("application/json"):
-            self.openapi.validate_response(AnsweredRequest(response.wsgi_request), DjangoOpenAPIResponse(response))
-        return response
+from tests.openapi import CheckedClient
 
 
 @pytest.fixture
-def checked(openapi):
+def checked(db):
+    """A client signed in with a real JWT, as a phone is (the `api` fixture forces authentication)."""
+
     def make(user=None):
         client = CheckedClient()
-        client.openapi = openapi
         if user is not None:
             response = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD},
                                    format="json")

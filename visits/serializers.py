@@ -2,6 +2,7 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import validate_email
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -94,11 +95,22 @@ class SiteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
+def email_or_blank(value: str) -> None:
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages)
+
+
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     scheme = WritableSchemeField(required=False, allow_null=True)
     schemes = WritableSchemeField(many=True, required=False)
-    role = serializers.ChoiceField(choices=Role.choices)
+    # Blank on output only: a superuser has no role. Every account made here gets one (validate_role).
+    role = serializers.ChoiceField(choices=Role.choices, allow_blank=True)
+    # Blank is allowed (not everyone gives one), so this is text checked as an address, not `format: email`.
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254, validators=[email_or_blank])
 
     class Meta:
         model = User
@@ -107,6 +119,11 @@ class UserSerializer(serializers.ModelSerializer):
             "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "is_active",
         ]
         read_only_fields = ["id"]
+
+    def validate_role(self, value):
+        if not value:
+            raise serializers.ValidationError("Choose a role: visitor, manager, custody or analyst.")
+        return value
 
     def validate_password(self, value):
         try:

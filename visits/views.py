@@ -53,13 +53,14 @@ def errors(*codes):
 
 
 READ_ERRORS = errors(401, 403, 404)
+LIST_ERRORS = errors(400, 401, 403, 404)  # 400: a bad filter value; 404: an unknown ?format=
 WRITE_ERRORS = errors(400, 401, 403, 404)
 
 
 def documented(serializer, *, writable=True):
     """The error answers of a plain list/read (and create/update) viewset, for the OpenAPI schema."""
     operations = {
-        "list": extend_schema(responses={200: serializer(many=True), **READ_ERRORS}),
+        "list": extend_schema(responses={200: serializer(many=True), **LIST_ERRORS}),
         "retrieve": extend_schema(responses={200: serializer, **READ_ERRORS}),
     }
     if writable:
@@ -327,7 +328,7 @@ def report_viewset(model, input_serializer, output_serializer, filterset, visibl
                     "A manager may add `correction_reason`; the change is recorded with who and when.",
     )
 
-    @extend_schema_view(list=extend_schema(responses={200: output_serializer(many=True), **READ_ERRORS}),
+    @extend_schema_view(list=extend_schema(responses={200: output_serializer(many=True), **LIST_ERRORS}),
                         retrieve=extend_schema(responses={200: output_serializer, **READ_ERRORS}))
     class ViewSet(ReportViewSet):
         filterset_class = filterset
