@@ -23,6 +23,12 @@ class SafeTextField(serializers.CharField):
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
 
+    def validate_empty_values(self, data):
+        # A phone may send null for an optional text it left empty: that is the empty text.
+        if data is None and self.allow_blank and not self.required:
+            return True, ""
+        return super().validate_empty_values(data)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("not_string")

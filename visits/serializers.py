@@ -205,9 +205,12 @@ class ReportInputSerializer(serializers.Serializer):
     arrived_at = AwareDateTimeField()
     left_at = AwareDateTimeField(required=False, allow_null=True)
     travel_minutes = CountField(required=False, max_value=24 * 60)
-    issues = IssueInputSerializer(many=True, required=False, max_length=100)
+    issues = IssueInputSerializer(many=True, required=False, allow_null=True, max_length=100)
     comments = SafeTextField(required=False)
     status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+
+    def validate_issues(self, value):
+        return value or []  # null from a phone means no issues
 
 
 class CustodyVisitInputSerializer(ReportInputSerializer):

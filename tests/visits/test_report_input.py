@@ -1,6 +1,7 @@
 """The contract's input rules for reports: each is refused with a 400 on its field, and nothing is stored."""
 
 from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 from django.utils import timezone
@@ -267,3 +268,32 @@ def test_a_visitor_who_had_left_the_scheme_on_the_day_is_refused(world, post_rep
     body = custody_body(site=world["suite"], visitors=[world["bob"], bella])
     assert_field_errors(post_report(world["bob"], body), "visitors")
     assert stored_rows() == before
+
+
+def test_null_for_optional_text_and_for_issues_reads_as_empty(api, suite, bob, bella):
+    """A phone that sends null for what the visitor left empty is not refused at 2 a.m."""
+    arrived = timezone.now() - timedelta(hours=3)
+    body = {
+        "client_uuid": str(uuid4()), "site": suite.pk, "visitors": [bob.pk, bella.pk],
+        "arrived_at": arrived.isoformat(), "admitted_at": (arrived + timedelta(minutes=2)).isoformat(),
+        "left_at": (arrived + timedelta(hours=1)).isoformat(), "delay_reason": None, "comments": None,
+        "issues": None, "status": "submitted",
+    }
+    created = api(bob).post("/api/v1/visits/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["comments"] == "" and created.json()["issues"] == []
+    # The same report with the empties spelt out is a retry, not a conflict.
+    retry = api(bob).post("/api/v1/visits/", {**body, "delay_reason": "", "comments": "", "issues": []}, format="json")
+    assert retry.status_code == 200 and retry.json()["id"] == created.json()["id"]
+
+
+def test_null_is_still_refused_where_text_is_required(api, suite, bob, bella):
+    arrived = timezone.now() - timedelta(hours=3)
+    body = {
+        "client_uuid": str(uuid4()), "site": suite.pk, "visitors": [bob.pk, bella.pk],
+        "arrived_at": arrived.isoformat(), "admitted_at": (arrived + timedelta(minutes=2)).isoformat(),
+        "left_at": (arrived + timedelta(hours=1)).isoformat(),
+        "issues": [{"category": "hygiene", "description": None}], "status": "submitted",
+    }
+    response = api(bob).post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 400 and "issues" in response.json()
