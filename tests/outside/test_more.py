@@ -1,5 +1,6 @@
 """Check 4: other promises of the contract and the domain, through the API."""
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -129,3 +130,100 @@ def test_times_with_other_offsets_are_the_same_instant(two):
     assert r["local_date"] == "2024-06-02"
     assert r["timeslot"] == {"day": "sunday", "band": "00:00-07:59"}
     assert datetime.fromisoformat(r["arrived_at"].replace("Z", "+00:00")) == t
+
+
+def test_volunteer_hours_count_each_visitor_and_travel(two):
+    m = two.n.manager
+    window = {"from": "2022-06-01", "to": "2022-06-30"}
+    assert m.get("/api/v1/kpis/", window).json()["volunteer_hours"] == 0
+    three = [two.n.vid(0), two.n.vid(1), two.n.vid(2)]
+    post(two.n.visitors[0], V, custody_body(two.n_suite["id"], three, utc(2022, 6, 1, 10), delay_min=0, stay_min=90))
+    k = m.get("/api/v1/kpis/", window).json()
+    assert k["volunteer_hours"] == pytest.approx(4.5)       # 1.5 h x 3 visitors
+    assert k["volunteer_value"] == pytest.approx(82.67)     # 4.5 x 18.37 = 82.665, to 2 decimals
+    # the domain adds travel where recorded (travel_minutes: of all the visitors together)
+    post(two.n.visitors[0], V, custody_body(two.n_suite["id"], three, utc(2022, 6, 2, 10), delay_min=0, stay_min=30,
+                                            travel_minutes=60))
+    k = m.get("/api/v1/kpis/", window).json()
+    assert k["volunteer_hours"] == pytest.approx(4.5 + 1.5 + 1.0)
+    assert k["volunteer_value"] == pytest.approx(128.59)    # 7 x 18.37
+
+
+def test_a_scheme_in_another_time_zone(two):
+    s = post(two.n.root, "/api/v1/schemes/", {"name": "Kiwi", "timezone": "Pacific/Auckland"})
+    post(two.n.root, "/api/v1/users/", {"scheme": s["id"], "username": "kiwi-m", "password": PASSWORD, "role": "manager"})
+    km = login("kiwi-m")
+    site = post(km, "/api/v1/sites/", {"scheme": s["id"], "name": "Auckland Central", "kind": "custody_suite"})
+    a = post(km, "/api/v1/users/", {"scheme": s["id"], "username": "kiwi-a", "password": PASSWORD, "role": "visitor"})
+    b = post(km, "/api/v1/users/", {"scheme": s["id"], "username": "kiwi-b", "password": PASSWORD, "role": "visitor"})
+    r = post(login("kiwi-a"), V, custody_body(site["id"], [a["id"], b["id"]], utc(2024, 3, 31, 12, 30)))
+    assert r["local_date"] == "2024-04-01"  # 01:30 NZDT on Monday 1 April
+    assert r["timeslot"] == {"day": "monday", "band": "00:00-07:59"}
+    assert km.get("/api/v1/kpis/", {"fy": 2024}).json()["visits"] == 1
+    assert km.get("/api/v1/kpis/", {"fy": 2023}).json()["visits"] == 0
+    assert two.n.root.post("/api/v1/schemes/", {"name": "Mars", "timezone": "Mars/Base"},
+                           format="json").status_code == 400
+
+
+def test_reports_go_to_the_right_kind_of_site(two):
+    before = stored(two)
+    r = two.n.visitors[0].post("/api/v1/animal-visits/", {
+        **n_body(two), "site": two.n_suite["id"], "animals_seen": 1}, format="json")
+    assert_refused(two, r, "site", before=before)
+
+
+def test_analysts_are_made_by_a_superuser_without_a_scheme(two):
+    r = two.n.root.post("/api/v1/users/", {"username": "an1", "password": PASSWORD, "role": "analyst",
+                                           "scheme": two.n.sid, "schemes": [two.n.sid]}, format="json")
+    assert r.status_code == 400 and "scheme" in r.json()
+    r = two.n.manager.post("/api/v1/users/", {"username": "an2", "password": PASSWORD, "role": "analyst"},
+                           format="json")
+    assert r.status_code in (400, 403)
+    r = two.n.manager.post("/api/v1/users/", {"scheme": two.n.sid, "username": "boss", "password": PASSWORD,
+                                              "role": "", "is_superuser": True}, format="json")
+    assert r.status_code in (400, 403)
+    names = {u["username"] for u in two.n.manager.get("/api/v1/users/", {"page_size": 200}).json()["results"]}
+    assert not names & {"an2", "boss"}
+
+
+def test_force_responses_follow_the_text_rules(two):
+    iid = two.n_visit["issues"][0]["id"]
+    c = two.n.custody
+    assert c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "Fixed\u202e"}, format="json").status_code == 400
+    assert c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "x" * 5001}, format="json").status_code == 400
+    assert two.n.visitors[0].post(f"/api/v1/issues/{iid}/response/", {"force_response": "x"},
+                                  format="json").status_code == 403
+    r = c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "New food supplier"}, format="json")
+    assert r.status_code in (200, 201)
+    assert two.n.manager.get(f"/api/v1/issues/{iid}/").json()["force_response"] == "New food supplier"
+
+
+def test_the_schema_agrees_with_the_contract(two):
+    r = two.n.manager.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    if r.status_code != 200:
+        r = two.n.manager.get("/api/v1/schema/?format=json")
+    assert r.status_code == 200
+    schema = json.loads(r.content)
+    for path in ("/api/v1/auth/token/", "/api/v1/auth/token/refresh/", "/api/v1/schemes/", "/api/v1/sites/",
+                 "/api/v1/users/", "/api/v1/visits/", "/api/v1/animal-visits/", "/api/v1/issue-categories/",
+                 "/api/v1/coverage/", "/api/v1/recommendations/", "/api/v1/recommendations/refresh/",
+                 "/api/v1/kpis/", "/api/v1/kpis/export/"):
+        assert path in schema["paths"], path
+    comps = schema["components"]["schemas"]
+    visit_in = comps["CustodyVisitInputRequest"]["properties"]
+    for field in ("client_uuid", "site", "visitors", "arrived_at", "admitted_at", "left_at", "delay_reason",
+                  "detainees_present", "detainees_offered", "detainees_seen", "detainees_refused",
+                  "detainees_not_offered", "detainees_unavailable", "detainees_observed", "issues", "comments",
+                  "status"):
+        assert field in visit_in, field
+    out = comps["CustodyVisitOutput"]["properties"]
+    for field in ("id", "access_delay_minutes", "access_band", "timeslot", "created_at"):
+        assert field in out, field
+    kpi = comps["Kpi"]["properties"]
+    for field in ("scheme", "from", "to", "visits", "target", "target_pct", "access", "detainees",
+                  "issues_by_category", "volunteer_hours", "volunteer_value", "animal_visits", "animal_target",
+                  "sites"):
+        assert field in kpi, field
+    animal_in = comps["AnimalVisitInputRequest"]["properties"]
+    for field in ("animals_seen", "records_checked", "kennels_observed", "vehicles_observed", "training_observed"):
+        assert field in animal_in, field

@@ -270,10 +270,28 @@ def check_export_rows(year, rows, header):
         assert float(r["volunteer_hours"]) == pytest.approx(float(year.hours(start, end)), abs=1e-9)
 
 
+def flatten(d, prefix=""):
+    out = {}
+    for key, value in d.items():
+        if key == "sites":
+            continue
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}_"))
+        else:
+            out[prefix + key] = value
+    return out
+
+
 def test_export_json(year):
     rows = export_rows_json(year.w.manager, fy=2023)
     assert isinstance(rows, list)
     check_export_rows(year, rows, list(rows[0].keys()))
+    # every column is a scheme-level KPI name, nested ones joined by '_', with the quarter's value
+    for row in rows:
+        answer = flatten(kpis(year.w.manager, fy=2023, quarter=row["quarter"]))
+        for name, value in answer.items():
+            assert name in row, name
+            assert row[name] == value, (row["quarter"], name)
 
 
 def test_export_csv(year):
