@@ -6,8 +6,9 @@ SAFE = permissions.SAFE_METHODS
 class RolePermission(permissions.IsAuthenticated):
     """A view names the roles that may read it and those that may write to it.
 
-    Objects outside the caller's querysets answer 404 by the querysets themselves, so this
-    only decides whether the role may use the endpoint at all (403 when not).
+    On an object's route (`/things/{id}/…`) the object is looked up in what the caller may see
+    first, so another scheme's object is a 404 whatever the role; only then does the role decide
+    (403). On other routes the role decides at once.
     """
 
     message = "Your role may not do this."
@@ -15,8 +16,22 @@ class RolePermission(permissions.IsAuthenticated):
     def has_permission(self, request, view):
         if not super().has_permission(request, view):
             return False
-        user = request.user
-        if user.is_superuser:
+        if is_object_route(view):
             return True
-        roles = view.read_roles if request.method in SAFE else view.write_roles
-        return user.role in roles
+        return role_allowed(request, view)
+
+    def has_object_permission(self, request, view, obj):
+        return role_allowed(request, view)
+
+
+def is_object_route(view) -> bool:
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+    return bool(lookup) and lookup in getattr(view, "kwargs", {})
+
+
+def role_allowed(request, view) -> bool:
+    user = request.user
+    if user.is_superuser:
+        return True
+    roles = view.read_roles if request.method in SAFE else view.write_roles
+    return user.role in roles
