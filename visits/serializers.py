@@ -48,6 +48,8 @@ class WritableSchemeField(serializers.PrimaryKeyRelatedField):
 
 
 class SchemeSerializer(serializers.ModelSerializer):
+    name = SafeTextField(max_length=200, allow_blank=False)
+
     class Meta:
         model = Scheme
         fields = [
@@ -111,6 +113,8 @@ class UserSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(choices=Role.choices, allow_blank=True)
     # Blank is allowed (not everyone gives one), so this is text checked as an address, not `format: email`.
     email = serializers.CharField(required=False, allow_blank=True, max_length=254, validators=[email_or_blank])
+    first_name = SafeTextField(required=False, max_length=150)
+    last_name = SafeTextField(required=False, max_length=150)
 
     class Meta:
         model = User

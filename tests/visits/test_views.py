@@ -313,3 +313,17 @@ def test_leaving_is_checked_against_the_stored_joining_date(api, alice, bob):
     assert_field_errors(api(alice).patch(f"/api/v1/users/{bob.pk}/", {"left_on": "2024-01-01"}, format="json"),
                         "left_on")
     assert api(alice).patch(f"/api/v1/users/{bob.pk}/", {"left_on": "2024-06-01"}, format="json").status_code == 200
+
+
+def test_names_follow_the_same_text_rules_as_reports(api, alice, root):
+    spoof = "Central\u202eeton"
+    assert api(root).post("/api/v1/schemes/", {"name": spoof}, format="json").status_code == 400
+    response = api(alice).post("/api/v1/users/", {"username": "newbie", "password": "correct-horse-battery",
+                                                  "role": "visitor", "first_name": spoof}, format="json")
+    assert response.status_code == 400 and "first_name" in response.json()
+
+
+def test_a_second_scheme_with_the_same_name_is_a_400_on_name(api, root):
+    assert api(root).post("/api/v1/schemes/", {"name": "Westshire"}, format="json").status_code == 201
+    response = api(root).post("/api/v1/schemes/", {"name": "Westshire"}, format="json")
+    assert response.status_code == 400 and "name" in response.json()
