@@ -13,6 +13,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class QueueDown(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The task queue is not answering, so nothing was queued. Try again in a few minutes."
+    default_code = "queue_unavailable"
+
+
 def exception_handler(exc, context):
     """DRF's handler, with every 400 in DRF's field shape: Django's ValidationError from services
     (its "__all__" named as DRF names it) and a body that is not JSON alike."""

@@ -3,11 +3,14 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, User
 
 from . import exports
 from .models import ExportJob, ExportStatus
+
+QUEUE_DOWN = "The task queue was not answering, so the file was never built. Ask for the export again."
 
 # A return of more scheme-quarters than this is built by a worker (each row is ~10 queries).
 EXPORT_SYNC_MAX_ROWS = 40
@@ -23,8 +26,14 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int, quarter: i
 
     job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format)
     job.schemes.set(schemes)
+    def queue():
+        try:
+            export_job_build.delay(str(job.pk))
+        except KombuOperationalError:
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=QUEUE_DOWN)
+
     # Queued only once the job row is committed, so the worker always finds it.
-    transaction.on_commit(lambda: export_job_build.delay(str(job.pk)))
+    transaction.on_commit(queue)
     return job
 
 

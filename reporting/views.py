@@ -8,7 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.exceptions import Conflict
+from backend.exceptions import Conflict, QueueDown
 from backend.permissions import RolePermission
 from scheduling.selectors import financial_year_to_date
 from visits.models import Role
@@ -100,6 +100,8 @@ class KpiExportView(APIView):
                 ExportJobSerializer, description=f"More than {services.EXPORT_SYNC_MAX_ROWS} rows, or async=1: "
                                                  "built by a worker; follow status_url, then download url."),
             **{(code, "application/json"): response for code, response in errors(400, 401, 403, 404).items()},
+            (503, "application/json"): OpenApiResponse(ErrorSerializer, description="The task queue is down: "
+                                                                                     "the large export was not queued."),
         },
     )
     def get(self, request):
@@ -117,6 +119,8 @@ class KpiExportView(APIView):
             job = services.export_job_create(owner=request.user, schemes=schemes, fy=data["fy"],
                                              quarter=data.get("quarter"), format=fmt)
             job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
+            if job.error == services.QUEUE_DOWN:
+                raise QueueDown()
             return Response(ExportJobSerializer(job, context={"request": request}).data,
                             status=status.HTTP_202_ACCEPTED)
         rows = quarterly_return(schemes=schemes, fy=data["fy"], quarter=data.get("quarter"))

@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.exceptions import QueueDown
 from backend.permissions import RolePermission
 from visits.models import Role
 from visits.serializers import ErrorSerializer
@@ -40,13 +41,6 @@ ERRORS = {
 
 def errors(*codes):
     return {code: ERRORS[code] for code in codes}
-
-
-class QueueDown(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = ("The task queue is not answering, so the refresh was not queued. Try again in a few minutes; "
-                      "the weekly refresh still runs on its own.")
-    default_code = "queue_unavailable"
 
 
 class SchedulingPermission(RolePermission):
@@ -180,6 +174,7 @@ class RecommendationRefreshView(SchedulingView):
             services.recommendation_request(site=site, date_from=date_from, date_to=date_to,
                                             requested_by=request.user)
         except services.QueueUnavailable:
-            raise QueueDown()
+            raise QueueDown("The task queue is not answering, so the refresh was not queued. Try again in a few "
+                            "minutes; the weekly refresh still runs on its own.")
         answer = {"status": "queued", "site": site.pk, "window_from": date_from, "window_to": date_to}
         return Response(RefreshAnswerSerializer(answer).data, status=status.HTTP_202_ACCEPTED)

@@ -88,3 +88,28 @@ def test_a_refresh_asked_for_while_redis_is_down_says_so_instead_of_pretending(s
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "answer 503 The task queue is not answering" in result.stdout
+
+
+EXPORT = """
+from rest_framework.test import APIClient
+from reporting.models import ExportJob
+from visits.models import User
+client = APIClient()
+client.force_authenticate(User.objects.get(username="alice"))
+response = client.get("/api/v1/kpis/export/", {"fy": 2023, "async": 1, "format": "csv"})
+print("answer", response.status_code, response.json()["detail"])
+print("job", ExportJob.objects.get().status)
+"""
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_large_export_asked_for_while_redis_is_down_says_so_and_is_not_left_queued(scheme):
+    UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+           "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_ALLOWED_HOSTS": "testserver"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", EXPORT], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "answer 503 The task queue is not answering" in result.stdout
+    assert "job failed" in result.stdout
