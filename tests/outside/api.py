@@ -5,6 +5,7 @@ import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from django.db import transaction
 from rest_framework.test import APIClient
 
 ROOT_PASSWORD = "root-password-123"
@@ -160,3 +161,14 @@ def animal_body(site_id, visitors, arrived, stay_min=60, status="submitted", iss
 
 def dumps(obj) -> bytes:
     return json.dumps(obj).encode()
+
+
+def built_once(django_db_blocker, build):
+    """What `build()` makes through the API, once per module, inside a transaction rolled back at
+    the end; each test runs in its own savepoint (the `db` fixture), so what a test posts is gone
+    for the next one and the database is left as found."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            make_root()
+            yield build()
+            transaction.set_rollback(True)

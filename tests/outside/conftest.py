@@ -1,7 +1,13 @@
 import pytest
-from django.db import transaction
 
-from tests.outside.api import World, custody_body, animal_body, make_root, post, utc
+from tests.outside.api import (
+    World,
+    animal_body,
+    built_once,
+    custody_body,
+    post,
+    utc,
+)
 
 
 class Two:
@@ -32,14 +38,7 @@ class Two:
 
 @pytest.fixture(scope="module")
 def built_two(django_db_setup, django_db_blocker):
-    """Built once per module inside a transaction rolled back at the end; each test runs in its own
-    savepoint (the `db` fixture), so what a test posts is gone for the next one."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            make_root()
-            two = Two()
-            yield two
-            transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, Two)
 
 
 @pytest.fixture

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from rest_framework.test import APIClient
 
-from tests.outside.api import PASSWORD, animal_body, custody_body, count, login, post, raw_post, utc
+from tests.outside.api import (
+    PASSWORD,
+    animal_body,
+    count,
+    custody_body,
+    login,
+    post,
+    raw_post,
+    utc,
+)
 
 V = "/api/v1/visits/"
 AV = "/api/v1/animal-visits/"

@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.outside.api import World, animal_body, custody_body, make_root, post, utc
-from tests.outside.year import ANIMAL_BANDS, ANIMAL_DAYS, BANDS, DAYS, animal_cell, custody_cell
+from tests.outside.year import (
+    ANIMAL_BANDS,
+    ANIMAL_DAYS,
+    BANDS,
+    DAYS,
+    animal_cell,
+    custody_cell,
+)
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -6,25 +6,29 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
-from tests.outside.api import make_root
-from tests.outside.year import (ANIMAL_BANDS, ANIMAL_DAYS, BANDS, DAYS, EXPECTED_ISSUES, QUARTERS, SLUGS,
-                                SPECIALS, Year, animal_cell, custody_cell, pct)
+from tests.outside.api import built_once
+from tests.outside.year import (
+    ANIMAL_BANDS,
+    ANIMAL_DAYS,
+    BANDS,
+    DAYS,
+    EXPECTED_ISSUES,
+    QUARTERS,
+    SLUGS,
+    SPECIALS,
+    Year,
+    animal_cell,
+    custody_cell,
+    pct,
+)
 
 FY = (date(2023, 4, 1), date(2024, 3, 31))
 
 
 @pytest.fixture(scope="module")
 def built_year(django_db_setup, django_db_blocker):
-    """The year is built once for the module, inside a transaction rolled back at the end, so the
-    database is left as found. Each test then runs in its own savepoint (the `db` fixture)."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            make_root()
-            y = Year()
-            yield y
-            transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, Year)
 
 
 @pytest.fixture
