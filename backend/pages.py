@@ -11,9 +11,9 @@ from visits.models import IssueStatus, Role
 from visits.selectors import issues_visible
 
 
-def financial_years(today) -> list[int]:
-    """The current financial year and the three before it, newest first."""
-    current = today.year if today.month >= 4 else today.year - 1
+def financial_years(scheme) -> list[int]:
+    """The scheme's current financial year and the three before it, newest first."""
+    current = scheduling.financial_year_to_date(scheme)[0].year
     return [current - n for n in range(4)]
 
 
@@ -36,7 +36,7 @@ def home(request):
     if user.is_superuser or user.role in (Role.MANAGER, Role.CUSTODY):
         context["open_issues"] = issues_visible(user).filter(status=IssueStatus.OPEN).order_by("created_at")[:100]
     context["reports"] = [
-        {"scheme": scheme, "years": financial_years(scheduling.local_today(scheme))}
+        {"scheme": scheme, "years": financial_years(scheme)}
         for scheme in kpi_schemes(user).order_by("name")
     ]
     return render(request, "home.html", context)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from scheduling.selectors import financial_year_to_date
 from scheduling.services import recommendations_refresh_weekly
 from visits import services
 from visits.models import (
@@ -53,9 +54,9 @@ RESPONSES = [
 HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 6, 6, 6, 6, 7, 8, 8, 6, 4, 3]
 
 
-def first_day(today: date) -> date:
+def first_day(scheme) -> date:
     """1 April of the last financial year, so the demo has one whole year to report on."""
-    return date(today.year - 1 if today.month >= 4 else today.year - 2, 4, 1)
+    return date(financial_year_to_date(scheme)[0].year - 1, 4, 1)
 
 
 class Command(BaseCommand):
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         recommendations_refresh_weekly()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
-            f"{custody} custody visits and {animal} animal welfare visits since {first_day(timezone.localdate())}, "
+            f"{custody} custody visits and {animal} animal welfare visits since {first_day(scheme)}, "
             "and a recommendation for each site."
         ))
         self.stdout.write(
@@ -89,7 +90,6 @@ class Command(BaseCommand):
 
     def _people(self, rng):
         scheme = services.scheme_create(name=SCHEME_NAME, hourly_rate="18.37", weekly_target=1)
-        today = timezone.localdate()
         manager = services.user_create(username="manager", password=PASSWORD, role=Role.MANAGER, scheme=scheme,
                                        first_name="Morwenna", last_name="Price", email="manager@demoshire.example")
         custody = services.user_create(username="inspector", password=PASSWORD, role=Role.CUSTODY, scheme=scheme,
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         services.user_create(username="analyst", password=PASSWORD, role=Role.ANALYST, schemes=[scheme],
                              first_name="Ana", last_name="Lyst", email="analyst@icva.example")
         visitors = []
-        start = first_day(today)
+        start = first_day(scheme)
         for index, (first, last) in enumerate(zip(FIRST, LAST)):
             # A few join and leave during the demo's period, as in any scheme's year.
             if index in (3, 11):
@@ -116,7 +116,7 @@ class Command(BaseCommand):
     def _sites(self, scheme):
         suites = [Site.objects.create(scheme=scheme, name=name, cells=cells) for name, cells in SUITES]
         # Eastfield is a secondary suite, closed for refurbishment for three months of the last financial year.
-        closed = first_day(timezone.localdate()) + timedelta(days=230)
+        closed = first_day(scheme) + timedelta(days=230)
         SiteActivityChange.objects.create(site=suites[2], active=False, effective_on=closed)
         SiteActivityChange.objects.create(site=suites[2], active=True, effective_on=closed + timedelta(days=91))
         dog_unit = Site.objects.create(scheme=scheme, name="Dog unit", kind=SiteKind.ANIMAL_UNIT)
@@ -125,7 +125,7 @@ class Command(BaseCommand):
     def _visits(self, rng, scheme, people, suites, dog_unit):
         zone = scheme.zone
         today = timezone.localdate()
-        start = first_day(today)
+        start = first_day(scheme)
         slugs = list(IssueCategory.objects.filter(scheme=scheme).values_list("slug", flat=True))
         closures = {s.pk: list(s.activity_changes.values_list("effective_on", flat=True)) for s in suites}
         custody = animal = 0
