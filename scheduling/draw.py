@@ -20,6 +20,9 @@ VISIT_DECAY = 2.0
 # Days after which a visited cell has regained half of its weight: a cell visited last week is
 # less likely to be planned again at once.
 RECOVERY_DAYS = 7
+# Share of every distribution spread evenly over the grid, so that every cell keeps a real chance
+# (at least this share of an even one) however urgent the gaps.
+EVEN_SHARE = 0.02
 
 _random = secrets.SystemRandom()
 
@@ -101,13 +104,15 @@ def cell_probabilities(cells: Sequence[DrawCell], *, periods_left: int, gap_stre
     weights = [_visit_weight(cell) * (handover_weight if cell.handover else 1.0) if cell.visits else 0.0
                for cell in cells]
     if not any(weights):
-        return [p / sum(fixed) for p in fixed]
-    rest, total_weight = 1.0 - sum(fixed), sum(weights)
-    shares = [rest * w / total_weight for w in weights]
-    if gap:
-        shares = [min(share, gap) for share in shares]
-        fixed = [p * (1.0 - sum(shares)) / sum(fixed) for p in fixed]
-    return [p + share for p, share in zip(fixed, shares)]
+        shares = [0.0] * len(cells)
+        fixed = [p / sum(fixed) for p in fixed]
+    else:
+        rest, total_weight = 1.0 - sum(fixed), sum(weights)
+        shares = [rest * w / total_weight for w in weights]
+        if gap:
+            shares = [min(share, gap) for share in shares]
+            fixed = [p * (1.0 - sum(shares)) / sum(fixed) for p in fixed]
+    return [(1 - EVEN_SHARE) * (p + share) + EVEN_SHARE / len(cells) for p, share in zip(fixed, shares)]
 
 
 def _visit_weight(cell: DrawCell) -> float:
