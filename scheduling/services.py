@@ -13,9 +13,9 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import AnimalVisit, CustodyVisit, Scheme, Site, SiteKind, User
 
-from . import selectors
+from . import draw, selectors
+from .grids import Grid
 from .models import Recommendation
-from . import draw
 from .ranking import CellStat, rank_cells
 
 
@@ -101,7 +101,7 @@ def recommendation_compute(*, site: Site, date_from: date, date_to: date, today:
             "drawn_probability": drawn_probability, "largest_probability": largest_probability}
 
 
-def _pending_plan(*, site: Site, grid, today: date) -> dict[tuple[int, int], date]:
+def _pending_plan(*, site: Site, grid: Grid, today: date) -> dict[tuple[int, int], date]:
     """The visits still to come of the plan in force today (the latest one whose period holds
     today), by cell: plans are made a period ahead, so the next draw counts them as made."""
     current = (Recommendation.objects.filter(site=site, plan_from__lte=today, plan_to__gte=today)
