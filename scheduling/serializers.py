@@ -69,18 +69,22 @@ class PlanEntrySerializer(serializers.Serializer):
     band = serializers.CharField()
     rank = serializers.IntegerField()
     handover = serializers.BooleanField()
+    probability = serializers.FloatField(
+        required=False, help_text="The chance this cell had in the distribution the plan was drawn from."
+    )
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
     site = serializers.IntegerField(source="site_id")
     site_name = serializers.CharField(source="site.name")
     cells = RankedCellSerializer(many=True)
-    plan = PlanEntrySerializer(many=True, help_text="Concrete dates and bands for the plan period.")
+    plan = PlanEntrySerializer(many=True, help_text="Concrete dates and bands for the plan period, drawn at random "
+                                                    "(the ranking in `cells` does not decide them).")
 
     class Meta:
         model = Recommendation
         fields = ["site", "site_name", "generated_at", "window_from", "window_to", "plan_from", "plan_to",
-                  "cells", "plan"]
+                  "cells", "plan", "drawn_probability", "largest_probability"]
 
 
 class RefreshAnswerSerializer(serializers.Serializer):

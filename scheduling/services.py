@@ -13,9 +13,11 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import AnimalVisit, CustodyVisit, Scheme, Site, SiteKind, User
 
-from . import selectors
+from . import draw, selectors
+from .grids import Grid
 from .models import Recommendation
-from .ranking import CellStat, pick_plan, rank_cells
+from .ranking import CellStat, rank_cells
+
 
 class QueueUnavailable(Exception):
     """The broker did not take the task."""
@@ -35,10 +37,6 @@ def plan_period(*, site: Site, today: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def _draw_handover(rate: float) -> bool:
-    return secrets.randbelow(1_000_000) < round(rate * 1_000_000)
-
-
 def _plan_date(*, site: Site, cell: CellStat, plan_from: date, plan_to: date) -> date:
     """A custody cell's date is its weekday in the planned week; an animal cell's is a date of
     its day group drawn at random in the planned month, so the date says nothing in advance."""
@@ -49,8 +47,8 @@ def _plan_date(*, site: Site, cell: CellStat, plan_from: date, plan_to: date) ->
 
 
 def recommendation_compute(*, site: Site, date_from: date, date_to: date, today: date) -> dict:
-    """Rank every cell of the site's grid over the window, and plan the coming period
-    (an inactive site gets no plan)."""
+    """Rank every cell of the site's grid over the window, and draw the plan of the coming period
+    from the probabilities of scheduling.draw (an inactive site gets no plan)."""
     scheme = site.scheme
     coverage = selectors.coverage_for_site(site=site, date_from=date_from, date_to=date_to)
     grid = coverage.grid
@@ -68,17 +66,52 @@ def recommendation_compute(*, site: Site, date_from: date, date_to: date, today:
         for cell in ranked
     ]
     plan_from, plan_to = plan_period(site=site, today=today)
-    plan = []
+    plan, drawn_probability, largest_probability = [], None, None
     if site.active:
         wanted = 1 if site.kind == SiteKind.ANIMAL_UNIT else max(scheme.weekly_target, 1)
-        picks = pick_plan(ranked, visits=wanted, include_handover=_draw_handover(scheme.handover_proposal_rate))
-        plan = sorted(
-            ({"date": _plan_date(site=site, cell=cell, plan_from=plan_from, plan_to=plan_to).isoformat(),
-              **grid.label(cell.day, cell.band), "rank": rank_of[(cell.day, cell.band)], "handover": cell.handover}
-             for cell in picks),
-            key=lambda entry: (entry["date"], entry["band"]),
+        pending = _pending_plan(site=site, grid=grid, today=today)
+        zone = scheme.zone
+        cell_keys = grid.cells()
+        inputs = draw.draw_inputs(
+            visits=[coverage.counts[d][b] for d, b in cell_keys],
+            last_visits=[last.astimezone(zone).date() if (last := coverage.last_visits[d][b]) else None
+                         for d, b in cell_keys],
+            handover=[handover[b] for _, b in cell_keys], pending=[pending.get(key) for key in cell_keys],
+            plan_from=plan_from,
         )
-    return {"cells": cells, "plan": plan, "plan_from": plan_from, "plan_to": plan_to}
+        _, horizon_end = draw.horizon_bounds(plan_from, months=scheme.plan_horizon_months)
+        probabilities = draw.cell_probabilities(
+            inputs, gap_strength=scheme.plan_gap_strength, handover_weight=scheme.handover_proposal_rate,
+            periods_left=draw.periods_left(plan_from=plan_from, horizon_end=horizon_end,
+                                           monthly=site.kind == SiteKind.ANIMAL_UNIT),
+        )
+        by_key = {(cell.day, cell.band): cell for cell in ranked}
+        entries = []
+        for index in draw.draw_cells(probabilities, count=wanted):
+            cell = by_key[cell_keys[index]]
+            entries.append({
+                "date": _plan_date(site=site, cell=cell, plan_from=plan_from, plan_to=plan_to).isoformat(),
+                **grid.label(cell.day, cell.band), "rank": rank_of[(cell.day, cell.band)],
+                "handover": cell.handover, "probability": round(probabilities[index], 4),
+            })
+        plan = sorted(entries, key=lambda entry: (entry["date"], entry["band"]))
+        drawn_probability = max((entry["probability"] for entry in plan), default=None)
+        largest_probability = round(max(probabilities), 4)
+    return {"cells": cells, "plan": plan, "plan_from": plan_from, "plan_to": plan_to,
+            "drawn_probability": drawn_probability, "largest_probability": largest_probability}
+
+
+def _pending_plan(*, site: Site, grid: Grid, today: date) -> dict[tuple[int, int], date]:
+    """The visits still to come of the plan in force today (the latest one whose period holds
+    today), by cell: plans are made a period ahead, so the next draw counts them as made."""
+    current = (Recommendation.objects.filter(site=site, plan_from__lte=today, plan_to__gte=today)
+               .order_by("-generated_at", "-id").only("plan").first())
+    pending = {}
+    for entry in current.plan if current else []:
+        planned = date.fromisoformat(entry["date"])
+        if planned >= today and entry["day"] in grid.days and entry["band"] in grid.bands:
+            pending[(grid.days.index(entry["day"]), grid.bands.index(entry["band"]))] = planned
+    return pending
 
 
 def recommendation_refresh(*, site: Site, date_from: date, date_to: date, request_key: str,
@@ -122,7 +155,9 @@ def recommendations_refresh_weekly(*, zone: str | None = None) -> int:
     schemes = Scheme.objects.all() if zone is None else Scheme.objects.filter(timezone=zone)
     sites = list(Site.objects.filter(scheme__in=schemes, active=True).select_related("scheme"))
     for site in sites:
-        date_from, date_to = selectors.financial_year_to_date(site.scheme)
+        date_to = selectors.local_today(site.scheme)
+        # Counted over the scheme's horizon to date, the period by whose end every cell should have a visit.
+        date_from, _ = draw.horizon_bounds(date_to, months=site.scheme.plan_horizon_months)
         refresh_site.delay(site.pk, date_from.isoformat(), date_to.isoformat(), f"weekly:{site.pk}:{date_to}")
     return len(sites)
 

@@ -41,6 +41,12 @@ def default_handover_windows():
     return list(grids.DEFAULT_HANDOVER_WINDOWS)
 
 
+class PlanHorizon(models.IntegerChoices):
+    QUARTER = 3, "Financial quarter"
+    HALF_YEAR = 6, "Half of the financial year"
+    FINANCIAL_YEAR = 12, "Financial year"
+
+
 class Scheme(models.Model):
     """One police area's scheme. Its rules and thresholds are data, set here."""
 
@@ -69,8 +75,20 @@ class Scheme(models.Model):
     animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
     handover_windows = models.JSONField(default=default_handover_windows, validators=[grids.validate_windows])
     handover_proposal_rate = models.FloatField(
-        default=0.25, validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Share of weekly plans in which the recommender still proposes a cell that overlaps a handover.",
+        default=0.5, validators=[MinValueValidator(0.01), MaxValueValidator(1)],
+        help_text="How likely the plan is to propose a visited cell that overlaps a staff handover again, "
+                  "compared with a cell like it that does not (0.5: half as likely). Never 0: those hours must "
+                  "be covered too. Cells not yet visited are never held back.",
+    )
+    plan_horizon_months = models.PositiveSmallIntegerField(
+        default=12, choices=PlanHorizon.choices,
+        help_text="The period, counted from 1 April, in which every cell should have a visit: the plan gives the "
+                  "gaps left more weight as the weeks of this period run out.",
+    )
+    plan_gap_strength = models.FloatField(
+        default=3.0, validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text="How strongly the plan favours the cells not yet visited: each gap's chance of being planned is at "
+                  "least this ÷ the plan periods left in the horizon (and at least an even share of the grid).",
     )
     long_service_years = models.PositiveSmallIntegerField(
         default=5, validators=[MaxValueValidator(50)], help_text="Length of service the annual report counts as long service."

@@ -56,6 +56,7 @@ class SchemeSerializer(serializers.ModelSerializer):
             "id", "name", "timezone", "weekly_target", "hourly_rate", "min_visitors",
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate",
+            "plan_horizon_months", "plan_gap_strength",
             "long_service_years", "created_at",
         ]
         read_only_fields = ["id", "created_at"]

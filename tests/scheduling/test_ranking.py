@@ -1,11 +1,11 @@
-"""The recommender's ranking and plan rules, on generated grids."""
+"""The recommender's ranking rules, on generated grids."""
 
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduling.ranking import CellStat, pick_plan, rank_cells
+from scheduling.ranking import CellStat, rank_cells
 
 START = datetime(2024, 4, 1, tzinfo=timezone.utc)
 
@@ -53,24 +53,3 @@ def test_it_ranks_the_least_recently_visited_first_among_equal_counts(stats):
     for ahead, behind in pairs(rank_cells(stats)):
         if ahead.visits == behind.visits and ahead.visits:
             assert ahead.last_visit_at <= behind.last_visit_at
-
-
-@given(grids(), st.integers(min_value=1, max_value=40), st.booleans())
-def test_it_plans_the_best_cells_and_a_handover_only_when_drawn(stats, visits, include_handover):
-    ranked = rank_cells(stats)
-    plan = pick_plan(ranked, visits=visits, include_handover=include_handover)
-    position = {(c.day, c.band): i for i, c in enumerate(ranked)}
-
-    assert len(plan) == min(visits, len(ranked))
-    assert len({(c.day, c.band) for c in plan}) == len(plan)
-    assert [position[(c.day, c.band)] for c in plan] == sorted(position[(c.day, c.band)] for c in plan)
-    handover, plain = [c for c in plan if c.handover], [c for c in plan if not c.handover]
-    available_plain = sum(1 for c in ranked if not c.handover)
-    if include_handover and any(c.handover for c in ranked):
-        best_handover = next(c for c in ranked if c.handover)
-        assert best_handover in plan
-    elif len(plan) <= available_plain:
-        assert not handover
-    # The plain cells planned are the best plain cells.
-    best_plain = [c for c in ranked if not c.handover][: len(plain)]
-    assert plain == best_plain

@@ -150,7 +150,9 @@ def test_a_refresh_is_queued_and_its_result_served_for_the_window_asked(
         "handover": False,
     }
     assert len(body["plan"]) == 1
-    assert set(body["plan"][0]) == {"date", "day", "band", "rank", "handover"}
+    assert set(body["plan"][0]) == {"date", "day", "band", "rank", "handover", "probability"}
+    assert body["drawn_probability"] == body["plan"][0]["probability"]
+    assert 1 / 35 <= body["largest_probability"] <= 1
 
 
 def test_a_superuser_may_refresh_any_site(api, root, other_suite, django_capture_on_commit_callbacks):

@@ -1,0 +1,194 @@
+"""How readable is the weekly plan to an informed observer, and does it still cover every cell?
+
+    .venv/bin/python benchmarks/plan_unpredictability.py [--years 1000]
+
+Plays simulated years of one custody suite offline, through the same pure functions the
+service uses to make its plans (scheduling.draw, and scheduling.ranking for the old rule), for the
+rule the service had before the plan became a draw ("today's rule": the best-ranked cell, handover
+cells skipped in 3 plans out of 4, as of commit 597923d) and for the draw. No database is needed. Each year has 52 weekly visits. Each plan is made on the Monday of
+the week before it (as the weekly refresh does), from the visits made until then; volunteers
+follow it 70 % of the time and otherwise go on a weekday evening, hardly ever at night.
+
+The observer knows the rules, the settings and every visit so far, but not the draw: their best
+chance of naming a week's planned cell is the largest probability of that week's distribution.
+For today's rule that distribution is worked out from its ranking key (ties are broken at
+random); for the draw it is the distribution the service draws from.
+
+Prints the figures of issue 13 and writes them to benchmarks/results/plan_unpredictability.json.
+The draws come from `secrets`, so figures move a little from run to run.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from scheduling import draw  # noqa: E402
+from scheduling.grids import DEFAULT_CUSTODY_BANDS, DEFAULT_HANDOVER_WINDOWS, overlaps  # noqa: E402
+from scheduling.ranking import CellStat, rank_cells  # noqa: E402
+from scheduling.selectors import unpredictability  # noqa: E402
+from visits.models import Scheme  # noqa: E402
+
+WEEKS = 52
+DAYS, BANDS = 7, len(DEFAULT_CUSTODY_BANDS)
+CELLS = [(d, b) for d in range(DAYS) for b in range(BANDS)]
+HANDOVER = [any(overlaps(band, w) for w in DEFAULT_HANDOVER_WINDOWS) for band in DEFAULT_CUSTODY_BANDS]
+FOLLOW_PLAN = 0.7
+# Off the plan: a weekday evening most of the time, hardly ever at night.
+OFF_PLAN_DAYS = [0.17, 0.17, 0.17, 0.17, 0.17, 0.08, 0.07]
+OFF_PLAN_BANDS = [0.02, 0.06, 0.07, 0.45, 0.40]
+BAND_START_HOURS = [int(label[:2]) for label in DEFAULT_CUSTODY_BANDS]
+YEAR_START = date(2024, 4, 1)  # a Monday
+HORIZON_END = YEAR_START + timedelta(days=7 * WEEKS - 1)
+TODAYS_HANDOVER_RATE = 0.25
+
+TARGETS = {"coverage_pct": 95.0, "entropy": 0.97, "worst_four_weeks": 0.45, "whole_year": 0.11}
+
+
+def _field_default(name):
+    return Scheme._meta.get_field(name).default
+
+
+SETTINGS = {
+    "gap_strength": _field_default("plan_gap_strength"),
+    "handover_weight": _field_default("handover_proposal_rate"),
+}
+
+
+class Year:
+    """One suite's visits so far: counts and the day of the last visit per cell."""
+
+    def __init__(self):
+        self.counts = [0] * len(CELLS)
+        self.last_day = [None] * len(CELLS)  # days since YEAR_START
+        self.arrivals = [None] * len(CELLS)  # the last arrival, as the service stores it
+
+    def visit(self, cell: int, day: int, rng: random.Random):
+        self.counts[cell] += 1
+        self.last_day[cell] = day
+        _, band = CELLS[cell]
+        at = datetime.combine(YEAR_START + timedelta(days=day), time(BAND_START_HOURS[band]), timezone.utc)
+        self.arrivals[cell] = at + timedelta(minutes=rng.randrange(0, 230))
+
+    def snapshot(self):
+        copy = Year()
+        copy.counts, copy.last_day, copy.arrivals = list(self.counts), list(self.last_day), list(self.arrivals)
+        return copy
+
+
+def todays_plan(state: Year, plan_day: int, pending: int | None) -> tuple[list[float], int]:
+    """The rule before the draw: the best-ranked cell that avoids a handover, or in a quarter
+    of plans the best-ranked handover cell. Its distribution: each kind's share split evenly
+    over that kind's cells tied at the top of the ranking (the ties are the only chance in it)."""
+    stats = [CellStat(day=d, band=b, visits=state.counts[i], last_visit_at=state.arrivals[i], handover=HANDOVER[b])
+             for i, (d, b) in enumerate(CELLS)]
+
+    def key(stat):
+        return (stat.visits > 0, stat.visits, stat.last_visit_at or datetime.min.replace(tzinfo=timezone.utc))
+
+    probabilities = [0.0] * len(CELLS)
+    kinds = [[s for s in stats if s.handover], [s for s in stats if not s.handover]]
+    shares = [TODAYS_HANDOVER_RATE, 1 - TODAYS_HANDOVER_RATE]
+    for kind, share in zip(kinds, shares):
+        best = min(map(key, kind))
+        tied = [s for s in kind if key(s) == best]
+        for s in tied:
+            probabilities[CELLS.index((s.day, s.band))] += share / len(tied)
+    include_handover = draw.secrets.randbelow(1_000_000) < TODAYS_HANDOVER_RATE * 1_000_000
+    ranked = rank_cells(stats)
+    pick = next(s for s in ranked if s.handover == include_handover)
+    return probabilities, CELLS.index((pick.day, pick.band))
+
+
+def drawn_plan(state: Year, plan_day: int, pending: int | None) -> tuple[list[float], int]:
+    """The service's draw (scheduling.draw), with the scheme's default settings; `pending` is the
+    cell of the plan in force when this one is made, whose visit is still to come."""
+    plan_from = YEAR_START + timedelta(days=plan_day)
+    cells = draw.draw_inputs(
+        visits=state.counts,
+        last_visits=[None if day is None else YEAR_START + timedelta(days=day) for day in state.last_day],
+        handover=[HANDOVER[b] for _, b in CELLS],
+        pending=[plan_from - timedelta(days=7 - CELLS[i][0]) if i == pending else None for i in range(len(CELLS))],
+        plan_from=plan_from,
+    )
+    left = draw.periods_left(plan_from=plan_from, horizon_end=HORIZON_END, monthly=False)
+    probabilities = draw.cell_probabilities(cells, periods_left=left, **SETTINGS)
+    [pick] = draw.draw_cells(probabilities, count=1)
+    return probabilities, pick
+
+
+def play_year(plan, rng: random.Random) -> dict:
+    year = Year()
+    states = [year.snapshot()]  # the state on each Monday, before that week's visit
+    chances, planned = [], None
+    for week in range(WEEKS):
+        # The plan for this week was made on the Monday of the week before, from the visits until
+        # then, while last week's plan was still to be carried out.
+        state = states[max(week - 1, 0)]
+        probabilities, planned = plan(state, 7 * week, planned if week else None)
+        chances.append(max(probabilities))
+        if rng.random() < FOLLOW_PLAN:
+            cell = planned
+        else:
+            day = rng.choices(range(DAYS), weights=OFF_PLAN_DAYS)[0]
+            band = rng.choices(range(BANDS), weights=OFF_PLAN_BANDS)[0]
+            cell = CELLS.index((day, band))
+        year.visit(cell, 7 * week + CELLS[cell][0], rng)
+        states.append(year.snapshot())
+    worst = max(statistics.fmean(chances[i:i + 4]) for i in range(WEEKS - 3))
+    return {"covered": all(year.counts), "entropy": unpredictability(year.counts),
+            "worst_four_weeks": worst, "whole_year": statistics.fmean(chances)}
+
+
+def summarise(years: list[dict]) -> dict:
+    return {
+        "years": len(years),
+        "coverage_pct": round(100 * sum(y["covered"] for y in years) / len(years), 1),
+        "entropy": round(statistics.median(y["entropy"] for y in years), 3),
+        "worst_four_weeks": round(statistics.median(y["worst_four_weeks"] for y in years), 3),
+        "whole_year": round(statistics.median(y["whole_year"] for y in years), 3),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--years", type=int, default=1000, help="simulated years per rule (at least 200)")
+    args = parser.parse_args()
+    rng = random.Random()
+    results = {name: summarise([play_year(plan, rng) for _ in range(args.years)])
+               for name, plan in (("today", todays_plan), ("draw", drawn_plan))}
+    rows = [
+        ("all 35 cells covered within 52 visits, % of years", "coverage_pct", ">="),
+        ("median normalised entropy of the year's visits", "entropy", ">="),
+        ("observer's chance, worst four weeks (median year)", "worst_four_weeks", "<="),
+        ("observer's chance, whole year (median year)", "whole_year", "<="),
+    ]
+    print(f"{args.years} simulated years per rule; volunteers follow the plan {FOLLOW_PLAN:.0%} of the time.")
+    print(f"Draw settings: {SETTINGS}")
+    print(f"{'figure':<52} {'today':>8} {'draw':>8} {'target':>8}  met")
+    for label, key, sense in rows:
+        target = TARGETS[key]
+        value = results["draw"][key]
+        met = value >= target if sense == ">=" else value <= target
+        print(f"{label:<52} {results['today'][key]:>8} {value:>8} {sense}{target:>6}  {'yes' if met else 'NO'}")
+    out = ROOT / "benchmarks" / "results" / "plan_unpredictability.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"settings": SETTINGS, "follow_plan": FOLLOW_PLAN, "targets": TARGETS,
+                               **results}, indent=2) + "\n")
+    print(f"Written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
