@@ -8,12 +8,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.exceptions import Conflict, QueueDown
-from backend.permissions import RolePermission
-from scheduling.selectors import financial_year_to_date
+from api.errors import ErrorSerializer, errors
+from api.exceptions import Conflict, QueueDown
+from api.permissions import RolePermission
 from visits.models import Role
-from visits.serializers import ErrorSerializer
-from visits.views import errors
 
 from . import selectors, services
 from .exports import quarterly_return
@@ -54,7 +52,7 @@ class KpiView(APIView):
         params = PeriodInputSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         scheme = _scheme_for(request.user, params.validated_data.get("scheme"))
-        period = params.validated_data["period"] or Period(*financial_year_to_date(scheme))
+        period = params.validated_data["period"] or Period(*scheme.financial_year_to_date())
         return Response(selectors.scheme_kpis(scheme=scheme, period=period))
 
 

@@ -56,7 +56,8 @@ def test_visitors_and_custody_staff_have_no_admin(bob, carol):
         assert client.get("/admin/visits/custodyvisit/").status_code == 302
 
 
-def test_new_bands_saved_in_the_admin_move_stored_visits(alice, suite, bob, bella):
+def test_new_bands_saved_in_the_admin_move_stored_visits(alice, suite, bob, bella, tasks_in_process,
+                                                         django_capture_on_commit_callbacks):
     from django.forms.models import model_to_dict
 
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
@@ -64,7 +65,8 @@ def test_new_bands_saved_in_the_admin_move_stored_visits(alice, suite, bob, bell
     form = {k: v for k, v in model_to_dict(suite.scheme).items() if k != "id"}
     form.update(custody_bands='["00:00-05:59", "06:00-11:59", "12:00-17:59", "18:00-23:59"]',
                 animal_bands='["07:00-12:59", "15:00-19:59"]', handover_windows='["06:30-07:15", "18:30-19:15"]')
-    response = signed_in(alice).post(f"/admin/visits/scheme/{suite.scheme_id}/change/", form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(alice).post(f"/admin/visits/scheme/{suite.scheme_id}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
     visit.refresh_from_db()
     assert visit.timeslot == {"day": "wednesday", "band": "06:00-11:59"}

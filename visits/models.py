@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
-from scheduling import grids
+from . import grids
 
 MAX_COUNT = 1000
 
@@ -91,6 +92,15 @@ class Scheme(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def local_today(self) -> date:
+        return timezone.now().astimezone(self.zone).date()
+
+    def financial_year_to_date(self, today: date | None = None) -> tuple[date, date]:
+        """1 April of the current UK financial year to today, in the scheme's zone."""
+        today = today or self.local_today()
+        start_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
+        return date(start_year, 4, 1), today
+
     def access_band(self, delay_minutes: int) -> str:
         if delay_minutes <= self.immediate_access_minutes:
             return AccessBand.IMMEDIATE
@@ -148,6 +158,11 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def grid(self) -> grids.Grid:
+        """A custody suite is planned on a weekly grid, an animal unit on a monthly one."""
+        return grids.animal_grid(self.scheme) if self.kind == SiteKind.ANIMAL_UNIT else grids.custody_grid(self.scheme)
 
 
 class SiteActivityChange(models.Model):
@@ -220,11 +235,11 @@ class Report(models.Model):
     def set_cell(self) -> None:
         local = self.arrived_at.astimezone(self.scheme.zone)
         self.local_date = local.date()
-        self.slot_day, self.slot_band = grids.grid_for_site(self.site).cell_for(local)
+        self.slot_day, self.slot_band = self.site.grid.cell_for(local)
 
     @property
     def timeslot(self) -> dict:
-        return grids.grid_for_site(self.site).label(self.slot_day, self.slot_band)
+        return self.site.grid.label(self.slot_day, self.slot_band)
 
     @property
     def duration_minutes(self) -> float | None:

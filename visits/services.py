@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from datetime import timezone as dt_timezone
@@ -12,10 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from scheduling.services import schedules_setup, timeslots_recompute
-
 from .models import (
     AccessBand,
+    AnimalVisit,
     CustodyVisit,
     IssueCategory,
     IssueStatus,
@@ -31,8 +29,6 @@ from .models import (
     User,
     VisitIssue,
 )
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_ISSUE_CATEGORIES = (
     ("food-and-drink", "Food and drink"),
@@ -75,27 +71,61 @@ def scheme_create(**fields) -> Scheme:
     return scheme
 
 
+DERIVED_FROM_SETTINGS = ("timezone", "custody_bands", "animal_bands", "immediate_access_minutes", "long_delay_minutes")
+
+
 @transaction.atomic
 def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
-    """Change a scheme's settings, and keep what stored reports derive from them in step:
-    their cells follow the zone and bands, their access bands follow the delay thresholds."""
-    cells_before = (scheme.timezone, scheme.custody_bands, scheme.animal_bands)
-    bands_before = (scheme.immediate_access_minutes, scheme.long_delay_minutes)
+    """Change a scheme's settings. What stored reports derive from them (cells, access bands)
+    is brought in step by a task queued on commit, so the change answers at once however many
+    reports the scheme holds."""
+    before = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS]
     for name, value in fields.items():
         setattr(scheme, name, value)
     scheme.full_clean()
     scheme.save()
-    if (scheme.timezone, scheme.custody_bands, scheme.animal_bands) != cells_before:
-        timeslots_recompute(scheme=scheme)
-    if scheme.timezone != cells_before[0]:
-        schedules_setup()  # the weekly refresh runs early Monday in each scheme's own zone
-    if (scheme.immediate_access_minutes, scheme.long_delay_minutes) != bands_before:
-        CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
-            When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
-            When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
-            default=Value(AccessBand.LONG),
-        ))
+    if [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before:
+        from .tasks import scheme_reports_rederive
+
+        # robust: the settings are committed; `recompute_timeslots` repairs a scheme whose task was lost.
+        transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
     return scheme
+
+
+@transaction.atomic
+def scheme_reports_rederive(*, scheme: Scheme) -> int:
+    """Bring stored reports in step with the scheme's settings: cells follow its zone and bands,
+    access bands its delay thresholds. Safe to run twice; returns how many reports changed cell."""
+    CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
+        When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
+        When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
+        default=Value(AccessBand.LONG),
+    ))
+    return timeslots_recompute(scheme=scheme)
+
+
+@transaction.atomic
+def timeslots_recompute(*, scheme: Scheme) -> int:
+    """Put every report of the scheme back in the cell its arrival falls in under the scheme's
+    current zone and bands; returns how many reports moved."""
+    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme)}
+    for site in sites.values():
+        site.scheme = scheme
+    moved = 0
+    for model in (CustodyVisit, AnimalVisit):
+        stale = []
+        reports = model.objects.filter(scheme=scheme).only(
+            "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
+        )
+        for report in reports.iterator(chunk_size=2000):
+            before = (report.local_date, report.slot_day, report.slot_band)
+            report.scheme, report.site = scheme, sites[report.site_id]
+            report.set_cell()
+            if (report.local_date, report.slot_day, report.slot_band) != before:
+                stale.append(report)
+        model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
+        moved += len(stale)
+    return moved
 
 
 @transaction.atomic

@@ -7,8 +7,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from backend.exceptions import Conflict
-from backend.permissions import RolePermission
+from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
+from api.exceptions import Conflict
+from api.permissions import RolePermission
 
 from . import selectors, services
 from .models import (
@@ -29,7 +30,6 @@ from .serializers import (
     CorrectionInputSerializer,
     CustodyVisitInputSerializer,
     CustodyVisitOutputSerializer,
-    ErrorSerializer,
     IssueCategorySerializer,
     IssueListSerializer,
     IssueResponseInputSerializer,
@@ -40,21 +40,6 @@ from .serializers import (
 )
 
 ALL_ROLES = tuple(Role.values)
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input: a list of messages for each field."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="No such object in your scheme."),
-}
-
-
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
-
-
-READ_ERRORS = errors(401, 403, 404)
-LIST_ERRORS = errors(400, 401, 403, 404)  # 400: a bad filter value; 404: an unknown ?format=
-WRITE_ERRORS = errors(400, 401, 403, 404)
 
 
 def documented(serializer, *, writable=True):
@@ -167,7 +152,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         people = self.paginate_queryset(selectors.partners_visible(request.user))
         return self.get_paginated_response(UserBriefSerializer(people, many=True).data)
 
-    @extend_schema(responses={200: UserSerializer, 401: ERRORS[401]},
+    @extend_schema(responses={200: UserSerializer, **errors(401)},
                    description="The signed-in user: a phone learns its own id here, to name itself on reports.")
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def me(self, request):

@@ -3,7 +3,7 @@ browser would. Only the superuser is created directly (the brief allows it)."""
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from rest_framework.test import APIClient
@@ -100,10 +100,6 @@ class World:
 
 def iso(dt: datetime) -> str:
     return dt.isoformat()
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
 
 
 def custody_body(site_id, visitors, arrived, delay_min=2, stay_min=60, status="submitted",

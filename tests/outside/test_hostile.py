@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from rest_framework.test import APIClient
 
+from tests.helpers import utc
 from tests.outside.api import (
     PASSWORD,
     animal_body,
@@ -14,7 +15,6 @@ from tests.outside.api import (
     login,
     post,
     raw_post,
-    utc,
 )
 
 V = "/api/v1/visits/"

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.outside.api import PASSWORD, count, custody_body, login, post, utc
+from tests.helpers import utc
+from tests.outside.api import PASSWORD, count, custody_body, login, post
 from tests.outside.test_hostile import V, assert_refused, n_body, stored
 
 LONDON = ZoneInfo("Europe/London")

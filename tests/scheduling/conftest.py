@@ -1,5 +1,3 @@
-from datetime import datetime, timezone
-
 import pytest
 
 from tests.factories import animal_visit, custody_visit
@@ -10,10 +8,6 @@ def _tasks_run_in_process(request):
     """Outside the real-worker tests, queued tasks run at once here."""
     if request.node.get_closest_marker("services") is None:
         request.getfixturevalue("tasks_in_process")
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
 
 
 @pytest.fixture

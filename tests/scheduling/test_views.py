@@ -6,10 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from scheduling.selectors import financial_year_to_date
 from tests.factories import PASSWORD
 
-from .conftest import utc
+from tests.helpers import utc
 
 COVERAGE, HEATMAP = "/api/v1/coverage/", "/api/v1/coverage/heatmap.svg"
 RECOMMENDATIONS, REFRESH = "/api/v1/recommendations/", "/api/v1/recommendations/refresh/"
@@ -43,7 +42,7 @@ def test_it_answers_coverage_in_the_contract_shape(api, alice, suite, visit):
 
 def test_it_defaults_to_the_financial_year_to_date(api, bob, scheme, suite):
     body = api(bob).get(COVERAGE, {"site": suite.pk}).json()
-    start, today = financial_year_to_date(scheme)
+    start, today = scheme.financial_year_to_date()
     assert (body["from"], body["to"]) == (start.isoformat(), today.isoformat())
 
 
