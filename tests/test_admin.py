@@ -70,3 +70,40 @@ def test_new_bands_saved_in_the_admin_move_stored_visits(alice, suite, bob, bell
     assert response.status_code == 302, response.content.decode()[:2000]
     visit.refresh_from_db()
     assert visit.timeslot == {"day": "wednesday", "band": "06:00-11:59"}
+
+
+def test_a_visitor_promoted_to_manager_by_the_api_can_use_the_admin(api, alice, bob):
+    response = api(alice).patch(f"/api/v1/users/{bob.pk}/", {"role": "manager"}, format="json")
+    assert response.status_code == 200
+    assert signed_in(bob).get("/admin/visits/custodyvisit/").status_code == 200
+
+
+def test_a_manager_demoted_to_visitor_loses_the_admin(api, root, alice):
+    response = api(root).patch(f"/api/v1/users/{alice.pk}/", {"role": "visitor"}, format="json")
+    assert response.status_code == 200
+    assert signed_in(alice).get("/admin/visits/custodyvisit/").status_code == 302  # to the admin's sign-in
+
+
+def test_a_superusers_correction_is_in_the_schemes_managers_admin(api, root, alice, suite, bob, bella):
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
+                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+    response = api(root).patch(f"/api/v1/visits/{visit.pk}/", {"comments": "Checked with the suite."},
+                               format="json")
+    assert response.status_code == 200
+    listing = signed_in(alice).get("/admin/visits/reportcorrection/").content.decode()
+    assert "1 report correction" in listing
+
+
+@pytest.mark.parametrize("on", ["both visits", "no visit"])
+def test_a_correction_belongs_to_exactly_one_visit(alice, suite, animal_unit, bob, bella, on):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import animal_visit
+    from visits.models import ReportCorrection
+
+    arrived = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    visits = {"custody_visit": custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=arrived),
+              "animal_visit": animal_visit(site=animal_unit, sender=bob, visitors=[bob, bella], arrived_at=arrived)}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportCorrection.objects.create(scheme=suite.scheme, corrected_by=alice, changes={},
+                                        **(visits if on == "both visits" else {}))

@@ -410,8 +410,10 @@ class VisitIssue(models.Model):
 
 
 class ReportCorrection(models.Model):
-    """A manager's change to a submitted report: who, when, what changed (old and new values)."""
+    """A manager's change to a submitted report: who, when, what changed (old and new values).
+    It belongs to the report's scheme, whoever made it (a superuser belongs to none)."""
 
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     custody_visit = models.ForeignKey(CustodyVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
     animal_visit = models.ForeignKey(AnimalVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
     corrected_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -421,6 +423,13 @@ class ReportCorrection(models.Model):
 
     class Meta:
         ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(custody_visit__isnull=False, animal_visit__isnull=True)
+                | Q(custody_visit__isnull=True, animal_visit__isnull=False),
+                name="correction_on_exactly_one_visit",
+            ),
+        ]
 
 
 class Notification(models.Model):

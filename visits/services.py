@@ -157,6 +157,72 @@ def user_create(*, password: str, schemes=(), **fields) -> User:
     return user
 
 
+def _granted(*, by: User, fields: dict) -> dict:
+    """What `by` may set on an account: a superuser places anyone (an analyst in no scheme, granted
+    schemes instead); a manager only people of their own scheme, and never grants schemes."""
+    if by.is_superuser:
+        if fields.get("role") == Role.ANALYST and fields.get("scheme"):
+            raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
+        if fields.get("role") not in (None, Role.ANALYST) and "scheme" in fields and fields["scheme"] is None:
+            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+        return fields
+    if fields.get("role") == Role.ANALYST or fields.get("schemes"):
+        raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
+    return {**fields, "scheme": by.scheme}
+
+
+def user_add(*, by: User, fields: dict) -> User:
+    """A manager adds a person to their scheme; a superuser anyone anywhere."""
+    fields = _granted(by=by, fields=fields)
+    if not fields.get("password"):
+        raise ValidationError({"password": ["Set a password."]})
+    if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
+        raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+    return user_create(**fields)
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, fields: dict) -> User:
+    """Change an account. A new role brings its admin access with it: a manager is staff (the
+    admin scopes them to their scheme), anyone else is not, unless a superuser."""
+    fields = _granted(by=by, fields=fields)
+    password = fields.pop("password", None)
+    schemes = fields.pop("schemes", None)
+    role_before = user.role
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if user.role != role_before:
+        user.is_staff = user.is_superuser or user.role == Role.MANAGER
+    if password:
+        user.set_password(password)
+    user.save()
+    if schemes is not None:
+        user.schemes.set(schemes)
+    return user
+
+
+def category_add(*, by: User, fields: dict) -> IssueCategory:
+    """A manager adds an issue category to their scheme. The unique constraint on (scheme, slug)
+    decides between two managers adding the same slug at once: the loser gets a 400."""
+    if by.scheme is None:
+        raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
+    try:
+        with transaction.atomic():
+            return IssueCategory.objects.create(scheme=by.scheme, **fields)
+    except IntegrityError:
+        raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
+
+
+def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:
+    """Rename or retire a category; its slug stays, as old reports refer to it."""
+    if fields.get("slug", category.slug) != category.slug:
+        raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.save()
+    return category
+
+
 # --- reports ---------------------------------------------------------------------------------
 
 
@@ -439,7 +505,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     }
     if was_submitted and diff:
         ReportCorrection.objects.create(
-            corrected_by=editor, changes=diff, reason=reason,
+            scheme=report.scheme, corrected_by=editor, changes=diff, reason=reason,
             **{"custody_visit" if isinstance(report, CustodyVisit) else "animal_visit": report},
         )
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
