@@ -11,14 +11,11 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, Site, SiteKind, User
+from visits.services import QueueUnavailable
 
 from . import selectors
 from .models import Recommendation
 from .ranking import CellStat, pick_plan, rank_cells
-
-
-class QueueUnavailable(Exception):
-    """The broker did not take the task."""
 
 
 WEEKLY_TASK_NAME = "Weekly recommendations"

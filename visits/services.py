@@ -52,9 +52,9 @@ EXCLUSIVE_DIMENSIONS = ("gender", "age_group", "ethnicity")
 class DuplicateConflict(Exception):
     """The client_uuid is already stored with other content."""
 
-    def __init__(self, report):
-        super().__init__("client_uuid already used")
-        self.report = report
+
+class QueueUnavailable(Exception):
+    """The broker did not take the task, so nothing was queued."""
 
 
 # --- schemes, sites, people ---------------------------------------------------------------
@@ -444,7 +444,7 @@ def report_submit(*, model, sender: User, data: dict):
 
 def _replayed(report, fingerprint: str):
     if report.content_hash != fingerprint:
-        raise DuplicateConflict(report)
+        raise DuplicateConflict()
     return report
 
 
