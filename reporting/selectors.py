@@ -9,9 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.safestring import mark_safe
 
-from scheduling.heatmap import render_heatmap_svg
 from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
     AccessBand,
@@ -307,18 +305,14 @@ def timeslot_table(coverage: Coverage) -> dict:
 
 
 def annual_report(*, scheme: Scheme, period: Period) -> dict:
-    """Everything the yearly report shows: the API's KPIs, each site's coverage heatmap and timeslot
-    table, and the force's responses. Counts only: no volunteer is named."""
+    """Everything the yearly report shows: the API's KPIs, each site's coverage and timeslot table,
+    and the force's responses. Counts only: no volunteer is named."""
     kpis = scheme_kpis(scheme=scheme, period=period)
     sites = {site.pk: site for site in Site.objects.filter(scheme=scheme).select_related("scheme")}
     suites, units = [], []
     for row in kpis["sites"]:
         coverage = coverage_for_site(site=sites[row["site"]], date_from=period.date_from, date_to=period.date_to)
-        row = {
-            **row, "grid": timeslot_table(coverage),
-            # Our own SVG: every label in it is escaped by render_heatmap_svg.
-            "heatmap": mark_safe(render_heatmap_svg(coverage, title=f"{row['name']}: visits per timeslot")),
-        }
+        row = {**row, "grid": timeslot_table(coverage), "coverage": coverage}
         if row["kind"] == SiteKind.CUSTODY_SUITE:
             row["access_bands"] = [(AccessBand(band).label, row["access"][band]) for band in ACCESS_BANDS]
             suites.append(row)

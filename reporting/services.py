@@ -18,7 +18,7 @@ EXPORT_SYNC_MAX_ROWS = 40
 
 
 def export_is_large(*, schemes: int, fy: int, quarter: int | None) -> bool:
-    return schemes * len(exports.quarters_of(fy=fy, quarter=quarter)) > EXPORT_SYNC_MAX_ROWS
+    return schemes * len(exports.quarters_of(quarter)) > EXPORT_SYNC_MAX_ROWS
 
 
 @transaction.atomic
