@@ -35,3 +35,15 @@ def errors(*codes: int, media_type: str | None = None, **descriptions: str) -> d
 READ_ERRORS = errors(401, 403, 404)
 LIST_ERRORS = errors(400, 401, 403, 404)  # 400: a bad filter value; 404: an unknown ?format=
 WRITE_ERRORS = errors(400, 401, 403, 404)
+
+
+def document_unsupported_media_type(result, generator, request, public):
+    """drf-spectacular hook: every operation that takes a body answers 415 to one that is not JSON."""
+    for operations in result["paths"].values():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch"):
+                operation["responses"].setdefault("415", {
+                    "description": "The body is not JSON.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                })
+    return result

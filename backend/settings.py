@@ -152,6 +152,10 @@ SPECTACULAR_SETTINGS = {
         "AccessBandEnum": "visits.models.AccessBand",
         "IssueStatusEnum": "visits.models.IssueStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.document_unsupported_media_type",
+    ],
 }
 
 # Celery: with no broker the demo runs tasks in-process, synchronously.
