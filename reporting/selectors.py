@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 
 from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
+    DETAINEE_SPLIT,
+    DETAINEES,
     AccessBand,
     AnimalVisit,
     CustodyVisit,
@@ -30,8 +32,6 @@ from visits.selectors import readable_schemes
 
 from .periods import Period, complete_months
 
-DETAINEE_SPLIT = ("offered", "not_offered", "unavailable", "observed")
-DETAINEE_FIELDS = ("present", *DETAINEE_SPLIT, "seen", "refused")
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 
 
@@ -134,7 +134,7 @@ def _access(counts: dict) -> dict:
 
 
 def _detainees(sums: dict) -> dict:
-    figures = {name: sums[name] for name in DETAINEE_FIELDS}
+    figures = {name: sums[name] for name in DETAINEES}
     for name in DETAINEE_SPLIT:
         figures[f"{name}_pct"] = pct(sums[name], sums["present"])
     figures["seen_pct_of_offered"] = pct(sums["seen"], sums["offered"])
@@ -177,7 +177,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
             visits=Count("id"),
             travel=Coalesce(Sum("travel_minutes"), 0),
             **{band: Count("id", filter=Q(access_band=band)) for band in ACCESS_BANDS},
-            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEE_FIELDS},
+            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEES},
         )
     }
     animal = {
@@ -215,7 +215,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         if site.kind == SiteKind.CUSTODY_SUITE:
             sums = custody.get(site.pk, empty)
             target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
-            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEE_FIELDS):
+            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES):
                 totals[key] += sums[key]
             totals["target"] += target
             row.update(

@@ -265,10 +265,11 @@ def report_indexes(prefix: str) -> list:
     ]
 
 
-COUNT_FIELDS = (
-    "detainees_present", "detainees_offered", "detainees_seen", "detainees_refused",
-    "detainees_not_offered", "detainees_unavailable", "detainees_observed",
-)
+# Those present are each offered a visit, not offered one, unavailable or only observed; those
+# offered are seen or refuse. One list, read by the model, the checks, the KPIs and their docs.
+DETAINEE_SPLIT = ("offered", "not_offered", "unavailable", "observed")
+DETAINEES = ("present", *DETAINEE_SPLIT, "seen", "refused")
+COUNT_FIELDS = tuple(f"detainees_{name}" for name in DETAINEES)
 CHECK_FIELDS = (
     "cells_clean", "kitchen_clean", "yard_clean", "food_in_date",
     "hygiene_products_offered", "female_officer_available",

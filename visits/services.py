@@ -12,6 +12,8 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from .models import (
+    DETAINEE_SPLIT,
+    DETAINEES,
     AccessBand,
     AnimalVisit,
     CustodyVisit,
@@ -338,9 +340,8 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
 
 
 def _validate_detainees(data: dict, errors: dict) -> None:
-    n = {name: data.get(f"detainees_{name}", 0) for name in
-         ("present", "offered", "seen", "refused", "not_offered", "unavailable", "observed")}
-    dealt_with = n["offered"] + n["not_offered"] + n["unavailable"] + n["observed"]
+    n = {name: data.get(f"detainees_{name}", 0) for name in DETAINEES}
+    dealt_with = sum(n[name] for name in DETAINEE_SPLIT)
     if n["present"] != dealt_with:
         errors["detainees_present"].append(
             f"Detainees present ({n['present']}) must equal offered + not offered + unavailable + observed ({dealt_with})."
