@@ -2,7 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.dates import FromToMixin
-from visits.models import DETAINEE_SPLIT, DETAINEES
+from visits.models import DETAINEE_SPLIT, DETAINEES, SiteKind
 
 from .models import ExportJob, ExportStatus
 from .periods import Period, fy_period
@@ -102,7 +102,7 @@ def _issues_field():
 class SiteKpiSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["custody_suite", "animal_unit"])
+    kind = serializers.ChoiceField(choices=SiteKind.choices)
     visits = serializers.IntegerField(required=False, help_text="Custody suites only.")
     target = serializers.IntegerField(required=False, help_text="Custody suites: complete weeks active × weekly target.")
     target_pct = serializers.FloatField(required=False, allow_null=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
 
 from visits.grids import Grid, overlaps
-from visits.models import AnimalVisit, CustodyVisit, ReportStatus, Role, Scheme, Site, SiteKind, User
+from visits.models import ReportStatus, Role, Scheme, Site, User
 
 from .models import Recommendation
 
@@ -76,9 +76,8 @@ def handover_bands(*, grid: Grid, windows: list[str]) -> list[bool]:
 
 def coverage_for_site(*, site: Site, date_from: date, date_to: date) -> Coverage:
     grid = site.grid
-    model = AnimalVisit if site.kind == SiteKind.ANIMAL_UNIT else CustodyVisit
     rows = (
-        model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
+        site.report_model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
                              local_date__lte=date_to)
         .values("slot_day", "slot_band")
         .annotate(visits=Count("id"), last=Max("arrived_at"))

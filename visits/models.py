@@ -164,6 +164,11 @@ class Site(models.Model):
         """A custody suite is planned on a weekly grid, an animal unit on a monthly one."""
         return grids.animal_grid(self.scheme) if self.kind == SiteKind.ANIMAL_UNIT else grids.custody_grid(self.scheme)
 
+    @property
+    def report_model(self) -> type["Report"]:
+        """The kind of report a visit here makes."""
+        return AnimalVisit if self.kind == SiteKind.ANIMAL_UNIT else CustodyVisit
+
 
 class SiteActivityChange(models.Model):
     """When a suite opened or closed. Before its first change a site was in the opposite state;
@@ -281,6 +286,8 @@ def count_field():
 
 
 class CustodyVisit(Report):
+    site_kind = SiteKind.CUSTODY_SUITE
+    link = "custody_visit"  # the name issues and corrections give their visit of this kind
     admitted_at = models.DateTimeField(null=True, blank=True)
     access_delay_minutes = models.PositiveIntegerField(null=True, editable=False)
     access_band = models.CharField(max_length=16, choices=AccessBand.choices, blank=True, editable=False)
@@ -356,6 +363,8 @@ class SeenProfileCount(models.Model):
 
 
 class AnimalVisit(Report):
+    site_kind = SiteKind.ANIMAL_UNIT
+    link = "animal_visit"
     animals_seen = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_COUNT)])
     records_checked = models.BooleanField(default=False)
     kennels_observed = models.BooleanField(default=False)

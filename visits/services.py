@@ -27,7 +27,6 @@ from .models import (
     SeenProfileCount,
     Site,
     SiteActivityChange,
-    SiteKind,
     User,
     VisitIssue,
 )
@@ -270,10 +269,9 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
     now = timezone.now()
     skew = timedelta(minutes=scheme.clock_skew_minutes)
     is_custody = model is CustodyVisit
-    kind = SiteKind.CUSTODY_SUITE if is_custody else SiteKind.ANIMAL_UNIT
     refs = {}
 
-    site = Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=kind).select_related("scheme").first()
+    site = Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind).select_related("scheme").first()
     if site is None:
         what = "custody suite" if is_custody else "animal unit"
         errors["site"].append(f"No {what} with id {data.get('site')} in your scheme.")
@@ -391,7 +389,6 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
 def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitIssue]:
     """Keep the issues already carried to the force (matched by category and text), add the rest;
     returns the added ones. Two issues may read the same: each stored one is matched once."""
-    link = "custody_visit" if isinstance(report, CustodyVisit) else "animal_visit"
     existing = defaultdict(list)
     for issue in report.issues.select_related("category"):
         existing[(issue.category.slug, issue.description)].append(issue)
@@ -405,7 +402,7 @@ def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitI
             continue
         added.append(VisitIssue.objects.create(
             scheme=report.scheme, category=categories[item["category"]], description=item["description"],
-            resolved_during_visit=item.get("resolved_during_visit", False), **{link: report},
+            resolved_during_visit=item.get("resolved_during_visit", False), **{report.link: report},
         ))
     VisitIssue.objects.filter(pk__in=[i.pk for left in existing.values() for i in left]).delete()
     return added
@@ -507,7 +504,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if was_submitted and diff:
         ReportCorrection.objects.create(
             scheme=report.scheme, corrected_by=editor, changes=diff, reason=reason,
-            **{"custody_visit" if isinstance(report, CustodyVisit) else "animal_visit": report},
+            **{report.link: report},
         )
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
         _notify_issues_raised(report)

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import animal_visit, custody_visit
+from visits.models import SiteKind
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,7 @@ def visit(bob, bella):
     """visit(site, arrived_at, **fields): a submitted report by bob and bella (drafts with status="draft")."""
 
     def make(site, arrived_at, **fields):
-        factory = animal_visit if site.kind == "animal_unit" else custody_visit
+        factory = animal_visit if site.kind == SiteKind.ANIMAL_UNIT else custody_visit
         return factory(site=site, sender=bob, visitors=[bob, bella], arrived_at=arrived_at, **fields)
 
     return make
