@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from rest_framework.test import APIClient
 
 from tests.factories import custody_visit
+from tests.openapi import CheckedClient
 from visits import services
 from visits.models import CustodyVisit, IssueCategory, Notification, ReportCorrection, VisitIssue
 
@@ -90,7 +90,7 @@ def _send_concurrently(user, bodies) -> list[int]:
 
     def send(index, body):
         try:
-            client = APIClient()
+            client = CheckedClient()
             client.force_authenticate(user)
             barrier.wait()
             statuses[index] = client.post(VISITS, body, format="json").status_code
@@ -355,7 +355,7 @@ def test_managers_adding_one_slug_at_once_store_it_once_and_the_others_get_400(t
 
     def add(index):
         try:
-            client = APIClient()
+            client = CheckedClient()
             client.force_authenticate(alice)
             barrier.wait()
             statuses[index] = client.post("/api/v1/issue-categories/", {"slug": "lighting", "name": "Lighting"},
