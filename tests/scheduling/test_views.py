@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PASSWORD
-
 from tests.helpers import utc
 from tests.openapi import CheckedClient
 
