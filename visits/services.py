@@ -139,7 +139,7 @@ def site_save(*, site: Site, by: User | None, fields: dict) -> Site:
     site.save()
     if was_active is not None and was_active != site.active:
         SiteActivityChange.objects.create(
-            site=site, active=site.active, effective_on=timezone.now().astimezone(site.scheme.zone).date(),
+            site=site, active=site.active, effective_on=site.scheme.local_today(),
             recorded_by=by,
         )
     return site
