@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from visits.serializers import ErrorSerializer
+from api.errors import ErrorSerializer
 
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="A field is missing or not text.")
 

@@ -13,7 +13,7 @@ from visits.selectors import issues_visible
 
 def financial_years(scheme) -> list[int]:
     """The scheme's current financial year and the three before it, newest first."""
-    current = scheduling.financial_year_to_date(scheme)[0].year
+    current = scheme.financial_year_to_date()[0].year
     return [current - n for n in range(4)]
 
 
@@ -25,7 +25,7 @@ def home(request):
     context = {"role": user.get_role_display() if user.role else "Superuser", "sites": [], "open_issues": []}
     if user.is_superuser or user.role in (Role.MANAGER, Role.VISITOR):
         for site in scheduling.sites_schedulable(user).filter(active=True).order_by("scheme__name", "-kind", "name"):  # suites, then the animal unit
-            date_from, date_to = scheduling.financial_year_to_date(site.scheme)
+            date_from, date_to = site.scheme.financial_year_to_date()
             coverage = scheduling.coverage_for_site(site=site, date_from=date_from, date_to=date_to)
             title = f"{site.name}: visits {date_from:%-d %B %Y} to {date_to:%-d %B %Y}"
             context["sites"].append({

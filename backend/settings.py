@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "visits",
     "scheduling",
     "reporting",
+    "backend",  # the site itself: its home page and the demo seed, which put the apps together
 ]
 
 MIDDLEWARE = [
@@ -107,15 +108,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["backend.parsers.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "backend.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "backend.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
@@ -151,6 +152,10 @@ SPECTACULAR_SETTINGS = {
         "AccessBandEnum": "visits.models.AccessBand",
         "IssueStatusEnum": "visits.models.IssueStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.document_unsupported_media_type",
+    ],
 }
 
 # Celery: with no broker the demo runs tasks in-process, synchronously.

@@ -29,13 +29,13 @@ def flatten(values: dict, prefix: str = "") -> dict:
     return flat
 
 
-def quarters_of(*, fy: int, quarter: int | None) -> list[int]:
+def quarters_of(quarter: int | None) -> list[int]:
     return [quarter] if quarter else [1, 2, 3, 4]
 
 
 def quarterly_return(*, schemes: list[Scheme], fy: int, quarter: int | None, on_row=None) -> list[dict]:
     """The rows of the return, schemes in the order given; `on_row(done, total)` follows progress."""
-    quarters = quarters_of(fy=fy, quarter=quarter)
+    quarters = quarters_of(quarter)
     total, rows = len(schemes) * len(quarters), []
     for scheme in schemes:
         for q in quarters:

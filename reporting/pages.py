@@ -3,6 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from scheduling.heatmap import render_heatmap_svg
 
 from . import selectors
 from .charts import bar_chart_svg
@@ -18,6 +21,9 @@ def annual_report(request, scheme_id: int, fy: int):
     if scheme is None:
         raise Http404("No such scheme among those you may read.")
     report = selectors.annual_report(scheme=scheme, period=fy_period(fy))
+    for row in (*report["suites"], *report["animal_units"]):
+        # Our own SVG: every label in it is escaped by render_heatmap_svg.
+        row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=f"{row['name']}: visits per timeslot"))
     chart = bar_chart_svg(
         title=f"Issues raised per category, FY {fy}/{str(fy + 1)[-2:]}",
         bars=[(row["name"], row["raised"]) for row in report["issues"]],

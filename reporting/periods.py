@@ -9,14 +9,6 @@ class Period:
     date_from: date
     date_to: date
 
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-    @property
-    def complete_weeks(self) -> int:
-        return self.days // 7
-
 
 def fy_period(fy: int, quarter: int | None = None) -> Period:
     """Financial year `fy` runs from 1 April fy to 31 March fy+1; Q1 is April-June ... Q4 January-March."""

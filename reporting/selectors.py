@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.safestring import mark_safe
 
-from scheduling.heatmap import render_heatmap_svg
 from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
+    DETAINEE_SPLIT,
+    DETAINEES,
     AccessBand,
     AnimalVisit,
     CustodyVisit,
@@ -32,8 +32,6 @@ from visits.selectors import readable_schemes
 
 from .periods import Period, complete_months
 
-DETAINEE_SPLIT = ("offered", "not_offered", "unavailable", "observed")
-DETAINEE_FIELDS = ("present", *DETAINEE_SPLIT, "seen", "refused")
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 
 
@@ -136,7 +134,7 @@ def _access(counts: dict) -> dict:
 
 
 def _detainees(sums: dict) -> dict:
-    figures = {name: sums[name] for name in DETAINEE_FIELDS}
+    figures = {name: sums[name] for name in DETAINEES}
     for name in DETAINEE_SPLIT:
         figures[f"{name}_pct"] = pct(sums[name], sums["present"])
     figures["seen_pct_of_offered"] = pct(sums["seen"], sums["offered"])
@@ -179,7 +177,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
             visits=Count("id"),
             travel=Coalesce(Sum("travel_minutes"), 0),
             **{band: Count("id", filter=Q(access_band=band)) for band in ACCESS_BANDS},
-            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEE_FIELDS},
+            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEES},
         )
     }
     animal = {
@@ -217,7 +215,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         if site.kind == SiteKind.CUSTODY_SUITE:
             sums = custody.get(site.pk, empty)
             target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
-            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEE_FIELDS):
+            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES):
                 totals[key] += sums[key]
             totals["target"] += target
             row.update(
@@ -307,18 +305,14 @@ def timeslot_table(coverage: Coverage) -> dict:
 
 
 def annual_report(*, scheme: Scheme, period: Period) -> dict:
-    """Everything the yearly report shows: the API's KPIs, each site's coverage heatmap and timeslot
-    table, and the force's responses. Counts only: no volunteer is named."""
+    """Everything the yearly report shows: the API's KPIs, each site's coverage and timeslot table,
+    and the force's responses. Counts only: no volunteer is named."""
     kpis = scheme_kpis(scheme=scheme, period=period)
     sites = {site.pk: site for site in Site.objects.filter(scheme=scheme).select_related("scheme")}
     suites, units = [], []
     for row in kpis["sites"]:
         coverage = coverage_for_site(site=sites[row["site"]], date_from=period.date_from, date_to=period.date_to)
-        row = {
-            **row, "grid": timeslot_table(coverage),
-            # Our own SVG: every label in it is escaped by render_heatmap_svg.
-            "heatmap": mark_safe(render_heatmap_svg(coverage, title=f"{row['name']}: visits per timeslot")),
-        }
+        row = {**row, "grid": timeslot_table(coverage), "coverage": coverage}
         if row["kind"] == SiteKind.CUSTODY_SUITE:
             row["access_bands"] = [(AccessBand(band).label, row["access"][band]) for band in ACCESS_BANDS]
             suites.append(row)

@@ -1,13 +1,16 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.dates import FromToMixin
+from visits.models import DETAINEE_SPLIT, DETAINEES, SiteKind
+
 from .models import ExportJob, ExportStatus
 from .periods import Period, fy_period
 
 MAX_PERIOD_DAYS = 366 * 5
 
 
-class PeriodInputSerializer(serializers.Serializer):
+class PeriodInputSerializer(FromToMixin, serializers.Serializer):
     """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`; neither
     means the financial year to date."""
 
@@ -16,13 +19,8 @@ class PeriodInputSerializer(serializers.Serializer):
                                   help_text="UK financial year starting 1 April of this year.")
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
                                        help_text="1 April-June, 2 July-September, 3 October-December, 4 January-March.")
-
-    def get_fields(self):
-        fields = super().get_fields()
-        # "from" is a Python keyword, so the date fields are added by name here.
-        fields["from"] = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD, local.")
-        fields["to"] = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD, local, inclusive.")
-        return fields
+    date_from = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD, local.")
+    date_to = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD, local, inclusive.")
 
     def validate(self, attrs):
         start, end, fy, quarter = attrs.get("from"), attrs.get("to"), attrs.get("fy"), attrs.get("quarter")
@@ -71,10 +69,8 @@ def _access_fields():
 
 
 def _detainee_fields():
-    counts = ("present", "offered", "not_offered", "unavailable", "observed", "seen", "refused")
-    pcts = ("offered_pct", "not_offered_pct", "unavailable_pct", "observed_pct",
-            "seen_pct_of_offered", "refused_pct_of_offered")
-    return {**{n: serializers.IntegerField() for n in counts},
+    pcts = (*(f"{name}_pct" for name in DETAINEE_SPLIT), "seen_pct_of_offered", "refused_pct_of_offered")
+    return {**{n: serializers.IntegerField() for n in DETAINEES},
             **{n: serializers.FloatField(allow_null=True, help_text="Null when the denominator is 0.") for n in pcts}}
 
 
@@ -106,7 +102,7 @@ def _issues_field():
 class SiteKpiSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["custody_suite", "animal_unit"])
+    kind = serializers.ChoiceField(choices=SiteKind.choices)
     visits = serializers.IntegerField(required=False, help_text="Custody suites only.")
     target = serializers.IntegerField(required=False, help_text="Custody suites: complete weeks active × weekly target.")
     target_pct = serializers.FloatField(required=False, allow_null=True)
@@ -121,7 +117,7 @@ class SiteKpiSerializer(serializers.Serializer):
     volunteer_value = serializers.FloatField()
 
 
-class KpiSerializer(serializers.Serializer):
+class KpiSerializer(FromToMixin, serializers.Serializer):
     scheme = serializers.IntegerField()
     visits = serializers.IntegerField()
     target = serializers.IntegerField()
@@ -137,12 +133,8 @@ class KpiSerializer(serializers.Serializer):
     animal_target = serializers.IntegerField()
     animal_target_pct = serializers.FloatField(allow_null=True)
     sites = SiteKpiSerializer(many=True)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = serializers.DateField()
-        fields["to"] = serializers.DateField()
-        return fields
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, User
+from visits.services import QueueUnavailable
 
 from . import exports
 from .models import ExportJob, ExportStatus
@@ -17,20 +18,24 @@ EXPORT_SYNC_MAX_ROWS = 40
 
 
 def export_is_large(*, schemes: int, fy: int, quarter: int | None) -> bool:
-    return schemes * len(exports.quarters_of(fy=fy, quarter=quarter)) > EXPORT_SYNC_MAX_ROWS
+    return schemes * len(exports.quarters_of(quarter)) > EXPORT_SYNC_MAX_ROWS
 
 
 @transaction.atomic
 def export_job_create(*, owner: User, schemes: list[Scheme], fy: int, quarter: int | None, format: str) -> ExportJob:
+    """Store the job and queue its build once committed. Raises QueueUnavailable (the job marked
+    failed with the reason) when the broker does not take it."""
     from .tasks import export_job_build
 
     job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format)
     job.schemes.set(schemes)
+
     def queue():
         try:
             export_job_build.delay(str(job.pk))
-        except KombuOperationalError:
+        except KombuOperationalError as exc:
             ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=QUEUE_DOWN)
+            raise QueueUnavailable() from exc
 
     # Queued only once the job row is committed, so the worker always finds it.
     transaction.on_commit(queue)

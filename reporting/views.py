@@ -8,12 +8,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.exceptions import Conflict, QueueDown
-from backend.permissions import RolePermission
-from scheduling.selectors import financial_year_to_date
+from api.errors import ErrorSerializer, errors
+from api.exceptions import Conflict, QueueDown
+from api.permissions import RolePermission
 from visits.models import Role
-from visits.serializers import ErrorSerializer
-from visits.views import errors
 
 from . import selectors, services
 from .exports import quarterly_return
@@ -54,8 +52,8 @@ class KpiView(APIView):
         params = PeriodInputSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
         scheme = _scheme_for(request.user, params.validated_data.get("scheme"))
-        period = params.validated_data["period"] or Period(*financial_year_to_date(scheme))
-        return Response(selectors.scheme_kpis(scheme=scheme, period=period))
+        period = params.validated_data["period"] or Period(*scheme.financial_year_to_date())
+        return Response(KpiSerializer(selectors.scheme_kpis(scheme=scheme, period=period)).data)
 
 
 def _scheme_for(user, scheme_id):
@@ -116,11 +114,12 @@ class KpiExportView(APIView):
             raise NotFound("No such scheme among those you may read.")
         fmt = request.accepted_renderer.format
         if data["async"] or services.export_is_large(schemes=len(schemes), fy=data["fy"], quarter=data.get("quarter")):
-            job = services.export_job_create(owner=request.user, schemes=schemes, fy=data["fy"],
-                                             quarter=data.get("quarter"), format=fmt)
-            job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
-            if job.error == services.QUEUE_DOWN:
+            try:
+                job = services.export_job_create(owner=request.user, schemes=schemes, fy=data["fy"],
+                                                 quarter=data.get("quarter"), format=fmt)
+            except services.QueueUnavailable:
                 raise QueueDown()
+            job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
             return Response(ExportJobSerializer(job, context={"request": request}).data,
                             status=status.HTTP_202_ACCEPTED)
         rows = quarterly_return(schemes=schemes, fy=data["fy"], quarter=data.get("quarter"))

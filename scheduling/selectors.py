@@ -6,11 +6,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
-from django.utils import timezone
 
-from visits.models import AnimalVisit, CustodyVisit, ReportStatus, Role, Scheme, Site, SiteKind, User
+from visits.grids import Grid, overlaps
+from visits.models import ReportStatus, Role, Scheme, Site, User
 
-from .grids import Grid, grid_for_site, overlaps
 from .models import Recommendation
 
 
@@ -49,21 +48,10 @@ def sites_schedulable(user: User) -> QuerySet[Site]:
     return qs.none()
 
 
-def local_today(scheme: Scheme) -> date:
-    return timezone.now().astimezone(scheme.zone).date()
-
-
-def financial_year_to_date(scheme: Scheme, today: date | None = None) -> tuple[date, date]:
-    """1 April of the current UK financial year to today, in the scheme's zone."""
-    today = today or local_today(scheme)
-    start_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
-    return date(start_year, 4, 1), today
-
-
 def coverage_window(*, scheme: Scheme, date_from: date | None, date_to: date | None,
                     today: date | None = None) -> tuple[date, date]:
     """The window asked for, with the financial year to date filling what is missing."""
-    default_from, default_to = financial_year_to_date(scheme, today)
+    default_from, default_to = scheme.financial_year_to_date(today)
     date_from, date_to = date_from or default_from, date_to or default_to
     if date_from > date_to:
         raise ValidationError({"to": [f"'to' ({date_to}) is before 'from' ({date_from})."]})
@@ -87,10 +75,9 @@ def handover_bands(*, grid: Grid, windows: list[str]) -> list[bool]:
 
 
 def coverage_for_site(*, site: Site, date_from: date, date_to: date) -> Coverage:
-    grid = grid_for_site(site)
-    model = AnimalVisit if site.kind == SiteKind.ANIMAL_UNIT else CustodyVisit
+    grid = site.grid
     rows = (
-        model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
+        site.report_model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
                              local_date__lte=date_to)
         .values("slot_day", "slot_band")
         .annotate(visits=Count("id"), last=Max("arrived_at"))

@@ -1,16 +1,8 @@
 from rest_framework import serializers
 
+from api.dates import FromToMixin
+
 from .models import Recommendation
-
-
-class FromToMixin:
-    """`from` is a Python keyword, so the fields are declared as date_from/date_to and renamed."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = fields.pop("date_from")
-        fields["to"] = fields.pop("date_to")
-        return fields
 
 
 class SiteQuerySerializer(serializers.Serializer):

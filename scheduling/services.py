@@ -1,29 +1,27 @@
-"""Writes: recommendations, their schedules, and recomputing the cells of stored reports."""
+"""Writes: recommendations and their schedules."""
 
 import calendar
-import json
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from visits.models import AnimalVisit, CustodyVisit, Scheme, Site, SiteKind, User
+from visits.grids import Grid
+from visits.models import Scheme, Site, SiteKind, User
+from visits.services import QueueUnavailable
 
 from . import draw, selectors
-from .grids import Grid
 from .models import Recommendation
 from .ranking import CellStat, rank_cells
 
 
-class QueueUnavailable(Exception):
-    """The broker did not take the task."""
 
-
-WEEKLY_TASK_NAME = "Weekly recommendations ({zone})"
+WEEKLY_TASK_NAME = "Weekly recommendations"
+WEEK_TURNS_AT = time(4, 30)
 FLUSH_TASK_NAME = "Send unsent notifications"
 
 
@@ -120,7 +118,7 @@ def recommendation_refresh(*, site: Site, date_from: date, date_to: date, reques
     existing = Recommendation.objects.filter(request_key=request_key).first()
     if existing is not None:
         return existing
-    today = today or selectors.local_today(site.scheme)
+    today = today or site.scheme.local_today()
     result = recommendation_compute(site=site, date_from=date_from, date_to=date_to, today=today)
     try:
         with transaction.atomic():
@@ -147,65 +145,45 @@ def recommendation_request(*, site: Site, date_from: date | None, date_to: date 
     return date_from, date_to
 
 
-def recommendations_refresh_weekly(*, zone: str | None = None) -> int:
-    """Queue a refresh of every active site (of the schemes in this time zone, if given), each
-    keyed by its local date so the beat firing twice on a day makes one recommendation."""
+def week_turned_at(*, scheme: Scheme, now: datetime) -> datetime:
+    """The latest turn of the scheme's local week at or before `now`: Monday 04:30 in its zone,
+    the quiet hour after the weekend."""
+    local = now.astimezone(scheme.zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    turn = datetime.combine(monday, WEEK_TURNS_AT, tzinfo=scheme.zone)
+    return turn if turn <= local else turn - timedelta(days=7)
+
+
+def recommendations_refresh_week_turned(*, now: datetime | None = None) -> int:
+    """Queue a refresh of every active site whose local week has turned since its last weekly
+    recommendation. Each is keyed by the turn, so a site is refreshed once a week however often
+    this runs, and a refresh lost on the way is queued again on the next run; returns how many."""
     from .tasks import refresh_site
 
-    schemes = Scheme.objects.all() if zone is None else Scheme.objects.filter(timezone=zone)
-    sites = list(Site.objects.filter(scheme__in=schemes, active=True).select_related("scheme"))
-    for site in sites:
-        date_to = selectors.local_today(site.scheme)
+    now = now or timezone.now()
+    keys = {}
+    for site in Site.objects.filter(active=True).select_related("scheme"):
+        keys[f"weekly:{site.pk}:{week_turned_at(scheme=site.scheme, now=now).date()}"] = site
+    done = set(Recommendation.objects.filter(request_key__in=keys).values_list("request_key", flat=True))
+    due = [(key, site) for key, site in keys.items() if key not in done]
+    for key, site in due:
+        date_to = now.astimezone(site.scheme.zone).date()
         # Counted over the scheme's horizon to date, the period by whose end every cell should have a visit.
         date_from, _ = draw.horizon_bounds(date_to, months=site.scheme.plan_horizon_months)
-        refresh_site.delay(site.pk, date_from.isoformat(), date_to.isoformat(), f"weekly:{site.pk}:{date_to}")
-    return len(sites)
-
-
-@transaction.atomic
-def timeslots_recompute(*, scheme: Scheme) -> int:
-    """Put every report of the scheme back in the cell its arrival falls in under the scheme's
-    current zone and bands; returns how many reports moved."""
-    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme)}
-    for site in sites.values():
-        site.scheme = scheme
-    moved = 0
-    for model in (CustodyVisit, AnimalVisit):
-        stale = []
-        reports = model.objects.filter(scheme=scheme).only(
-            "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
-        )
-        for report in reports.iterator(chunk_size=2000):
-            before = (report.local_date, report.slot_day, report.slot_band)
-            report.scheme, report.site = scheme, sites[report.site_id]
-            report.set_cell()
-            if (report.local_date, report.slot_day, report.slot_band) != before:
-                stale.append(report)
-        model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
-        moved += len(stale)
-    return moved
+        refresh_site.delay(site.pk, date_from.isoformat(), date_to.isoformat(), key)
+    return len(due)
 
 
 @transaction.atomic
 def schedules_setup() -> list[str]:
-    """The periodic tasks, as data: a weekly refresh at 04:30 on Monday in each scheme time zone,
-    and the notification sweeper every 5 minutes. Run again, it repairs the task and its
-    arguments but keeps a time an administrator has changed in the admin."""
-    names = []
-    for zone in sorted(set(Scheme.objects.values_list("timezone", flat=True))):
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute="30", hour="4", day_of_week="1", day_of_month="*", month_of_year="*", timezone=zone,
-        )
-        fields = {"task": "scheduling.refresh_all", "kwargs": json.dumps({"zone": zone})}
-        name = WEEKLY_TASK_NAME.format(zone=zone)
-        PeriodicTask.objects.update_or_create(name=name, defaults=fields, create_defaults={**fields, "crontab": crontab})
-        names.append(name)
-    # A zone no scheme uses any more keeps no weekly task.
-    PeriodicTask.objects.filter(task="scheduling.refresh_all", name__startswith="Weekly recommendations (").exclude(
-        name__in=names
-    ).delete()
+    """The periodic tasks, as data: the weekly refresh of the sites whose local week has turned
+    (looked for every 15 minutes, so each scheme's Monday comes in its own zone) and the
+    notification sweeper every 5 minutes. Run again, it repairs the task but keeps a schedule
+    an administrator has changed in the admin. A scheme's settings never touch these rows."""
+    every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    fields = {"task": "visits.notifications_flush"}
-    PeriodicTask.objects.update_or_create(name=FLUSH_TASK_NAME, defaults=fields,
-                                          create_defaults={**fields, "interval": every_5})
-    return [*names, FLUSH_TASK_NAME]
+    for name, task, interval in ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", every_15),
+                                 (FLUSH_TASK_NAME, "visits.notifications_flush", every_5)):
+        PeriodicTask.objects.update_or_create(name=name, defaults={"task": task},
+                                              create_defaults={"task": task, "interval": interval})
+    return [WEEKLY_TASK_NAME, FLUSH_TASK_NAME]

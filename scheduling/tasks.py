@@ -24,7 +24,7 @@ def refresh_site(site_id: int, date_from: str, date_to: str, request_key: str,
     return recommendation.pk
 
 
-@shared_task(name="scheduling.refresh_all", **RETRY)
-def refresh_all(zone: str | None = None) -> int:
-    """Queue the weekly refresh of every active site of the schemes in this time zone."""
-    return services.recommendations_refresh_weekly(zone=zone)
+@shared_task(name="scheduling.refresh_week_turned", **RETRY)
+def refresh_week_turned() -> int:
+    """Queue the weekly refresh of every active site whose local week has turned."""
+    return services.recommendations_refresh_week_turned()

@@ -15,10 +15,11 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.exceptions import QueueDown
-from backend.permissions import RolePermission
+from api.errors import ErrorSerializer
+from api.errors import errors as edge_errors
+from api.exceptions import QueueDown
+from api.permissions import RolePermission
 from visits.models import Role
-from visits.serializers import ErrorSerializer
 
 from . import selectors, services
 from .heatmap import render_heatmap_svg
@@ -30,17 +31,12 @@ from .serializers import (
     WindowInputSerializer,
 )
 
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input: a list of messages for each field."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Only a manager may do this."),
-    404: OpenApiResponse(ErrorSerializer, description="No such site in your scheme (custody staff and analysts "
-                                                      "always get 404 here)."),
-}
+WORDING = {"e403": "Only a manager may do this.",
+           "e404": "No such site in your scheme (custody staff and analysts always get 404 here)."}
 
 
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
+def errors(*codes, **kwargs):
+    return edge_errors(*codes, **WORDING, **kwargs)
 
 
 class SchedulingPermission(RolePermission):

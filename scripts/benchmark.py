@@ -3,9 +3,11 @@
     .venv/bin/python scripts/benchmark.py [--visits 3000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/icv_bench .venv/bin/python scripts/benchmark.py
 
-It builds its own scheme in a throwaway database (a SQLite file under var/ unless DATABASE_URL
-says otherwise; the database is flushed first), submits reports through the real write path,
-then times the endpoints a phone and a manager use. Targets are here, not in tests: a slow
+It creates its own throwaway database beside the one DATABASE_URL names (that name plus
+"_benchmark"; a SQLite file under var/ by default), refuses to run if a database of that name
+already exists, and drops it at the end: the database DATABASE_URL names is never written to.
+It builds a scheme there, submits reports through the real write path, then times the
+endpoints a phone and a manager use. Targets are here, not in tests: a slow
 machine makes a figure miss, never a test fail.
 """
 
@@ -28,7 +30,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -74,6 +75,34 @@ def timed(client, method, path, repeat, body_for=None, **extra):
     return samples, len(connection.queries)
 
 
+def own_database_name(db: dict) -> str:
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        path = Path(db["NAME"])
+        return str(path.with_name(f"{path.stem}_benchmark{path.suffix}"))
+    return f"{db['NAME']}_benchmark"
+
+
+def own_database_exists(name: str) -> bool:
+    if connection.vendor == "sqlite":
+        return Path(name).exists()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def create_own_database() -> str:
+    """Create the benchmark's database, as the test runner creates its own; returns the configured name."""
+    db = settings.DATABASES["default"]
+    name = own_database_name(db)
+    if own_database_exists(name):
+        sys.exit(f"A database named {name} already exists. The benchmark runs only in a database it creates "
+                 "itself; drop that one if it is a leftover benchmark database.")
+    db["TEST"] = {**db.get("TEST", {}), "NAME": name}
+    configured = db["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=False, serialize=False)
+    return configured
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--visits", type=int, default=3000, help="visits stored before timing (default 3000)")
@@ -82,8 +111,14 @@ def main():
     settings.DEBUG = True  # to count queries
     settings.ALLOWED_HOSTS = ["testserver"]
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    configured = create_own_database()
+    try:
+        measure(args)
+    finally:
+        connection.creation.destroy_test_db(configured, verbosity=0)
+
+
+def measure(args):
     scheme = services.scheme_create(name="Benchmarkshire")
     suites = [Site.objects.create(scheme=scheme, name=f"Suite {n}") for n in range(4)]
     visitors = [services.user_create(username=f"v{n}", password="bench-password-1", role=Role.VISITOR, scheme=scheme)

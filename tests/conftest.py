@@ -3,12 +3,15 @@ dave is a national analyst granted Northshire; charlie manages Southshire and ch
 
 import os
 import socket
+import subprocess
+import sys
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 
 from backend.celery import app as celery_app
+from tests.helpers import test_database_url
 from tests.openapi import CheckedClient
 from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from visits.models import Role, SiteKind
@@ -63,6 +66,28 @@ def tasks_in_process():
         changes[eager] = was
     else:
         del changes[eager]
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A real Celery worker on the broker, reading and writing the test database."""
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool=solo", "--concurrency=1",
+             "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    process.log = log
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from tests.factories import SiteFactory, UserFactory
+from tests.helpers import test_database_url
 from visits.models import CustodyVisit, Notification, Role
 from visits.tasks import notifications_flush
 
@@ -33,11 +33,6 @@ print("stored", report.pk, created)
 """
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_later(scheme, settings):
@@ -46,7 +41,7 @@ def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_l
     bella = UserFactory(scheme=scheme)
     UserFactory(username="carol", role=Role.CUSTODY, scheme=scheme, email="carol@force.example")
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}  # nothing listens on port 1: the broker is down
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SUBMIT.format(site=suite.pk, partner=bella.pk)],
@@ -82,7 +77,7 @@ print("answer", response.status_code, response.json()["detail"])
 def test_a_refresh_asked_for_while_redis_is_down_says_so_instead_of_pretending(scheme):
     suite = SiteFactory(scheme=scheme)
     UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_ALLOWED_HOSTS": "testserver"}
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", REFRESH.format(site=suite.pk)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -106,7 +101,7 @@ print("job", ExportJob.objects.get().status)
 @pytest.mark.django_db(transaction=True)
 def test_a_large_export_asked_for_while_redis_is_down_says_so_and_is_not_left_queued(scheme):
     UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_ALLOWED_HOSTS": "testserver"}
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", EXPORT], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)

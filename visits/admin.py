@@ -171,7 +171,7 @@ class VisitIssueAdmin(ManagerScopedAdmin):
 
 @admin.register(ReportCorrection)
 class ReportCorrectionAdmin(ManagerScopedAdmin):
-    scheme_path = "corrected_by__scheme"
+    scheme_path = "scheme"
     list_display = ["corrected_at", "corrected_by", "custody_visit", "animal_visit", "reason"]
     readonly_fields = ["custody_visit", "animal_visit", "corrected_by", "corrected_at", "changes", "reason"]
 

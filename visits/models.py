@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
-from scheduling import grids
+from . import grids
 
 MAX_COUNT = 1000
 
@@ -109,6 +110,15 @@ class Scheme(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def local_today(self) -> date:
+        return timezone.now().astimezone(self.zone).date()
+
+    def financial_year_to_date(self, today: date | None = None) -> tuple[date, date]:
+        """1 April of the current UK financial year to today, in the scheme's zone."""
+        today = today or self.local_today()
+        start_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
+        return date(start_year, 4, 1), today
+
     def access_band(self, delay_minutes: int) -> str:
         if delay_minutes <= self.immediate_access_minutes:
             return AccessBand.IMMEDIATE
@@ -166,6 +176,16 @@ class Site(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def grid(self) -> grids.Grid:
+        """A custody suite is planned on a weekly grid, an animal unit on a monthly one."""
+        return grids.animal_grid(self.scheme) if self.kind == SiteKind.ANIMAL_UNIT else grids.custody_grid(self.scheme)
+
+    @property
+    def report_model(self) -> type["Report"]:
+        """The kind of report a visit here makes."""
+        return AnimalVisit if self.kind == SiteKind.ANIMAL_UNIT else CustodyVisit
 
 
 class SiteActivityChange(models.Model):
@@ -238,11 +258,11 @@ class Report(models.Model):
     def set_cell(self) -> None:
         local = self.arrived_at.astimezone(self.scheme.zone)
         self.local_date = local.date()
-        self.slot_day, self.slot_band = grids.grid_for_site(self.site).cell_for(local)
+        self.slot_day, self.slot_band = self.site.grid.cell_for(local)
 
     @property
     def timeslot(self) -> dict:
-        return grids.grid_for_site(self.site).label(self.slot_day, self.slot_band)
+        return self.site.grid.label(self.slot_day, self.slot_band)
 
     @property
     def duration_minutes(self) -> float | None:
@@ -268,10 +288,11 @@ def report_indexes(prefix: str) -> list:
     ]
 
 
-COUNT_FIELDS = (
-    "detainees_present", "detainees_offered", "detainees_seen", "detainees_refused",
-    "detainees_not_offered", "detainees_unavailable", "detainees_observed",
-)
+# Those present are each offered a visit, not offered one, unavailable or only observed; those
+# offered are seen or refuse. One list, read by the model, the checks, the KPIs and their docs.
+DETAINEE_SPLIT = ("offered", "not_offered", "unavailable", "observed")
+DETAINEES = ("present", *DETAINEE_SPLIT, "seen", "refused")
+COUNT_FIELDS = tuple(f"detainees_{name}" for name in DETAINEES)
 CHECK_FIELDS = (
     "cells_clean", "kitchen_clean", "yard_clean", "food_in_date",
     "hygiene_products_offered", "female_officer_available",
@@ -283,6 +304,8 @@ def count_field():
 
 
 class CustodyVisit(Report):
+    site_kind = SiteKind.CUSTODY_SUITE
+    link = "custody_visit"  # the name issues and corrections give their visit of this kind
     admitted_at = models.DateTimeField(null=True, blank=True)
     access_delay_minutes = models.PositiveIntegerField(null=True, editable=False)
     access_band = models.CharField(max_length=16, choices=AccessBand.choices, blank=True, editable=False)
@@ -358,6 +381,8 @@ class SeenProfileCount(models.Model):
 
 
 class AnimalVisit(Report):
+    site_kind = SiteKind.ANIMAL_UNIT
+    link = "animal_visit"
     animals_seen = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(MAX_COUNT)])
     records_checked = models.BooleanField(default=False)
     kennels_observed = models.BooleanField(default=False)
@@ -413,8 +438,10 @@ class VisitIssue(models.Model):
 
 
 class ReportCorrection(models.Model):
-    """A manager's change to a submitted report: who, when, what changed (old and new values)."""
+    """A manager's change to a submitted report: who, when, what changed (old and new values).
+    It belongs to the report's scheme, whoever made it (a superuser belongs to none)."""
 
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     custody_visit = models.ForeignKey(CustodyVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
     animal_visit = models.ForeignKey(AnimalVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
     corrected_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -424,6 +451,13 @@ class ReportCorrection(models.Model):
 
     class Meta:
         ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(custody_visit__isnull=False, animal_visit__isnull=True)
+                | Q(custody_visit__isnull=True, animal_visit__isnull=False),
+                name="correction_on_exactly_one_visit",
+            ),
+        ]
 
 
 class Notification(models.Model):

@@ -8,9 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from scheduling.grids import validate_bands, validate_windows
+from api.fields import AwareDateTimeField, CountField, IdField, SafeTextField, StrictBooleanField
 
-from .fields import AwareDateTimeField, CountField, IdField, SafeTextField, StrictBooleanField
+from .grids import validate_bands, validate_windows
 from .models import (
     CHECK_FIELDS,
     COUNT_FIELDS,
@@ -27,13 +27,6 @@ from .models import (
 )
 from .selectors import writable_schemes
 from .services import PROFILE_DIMENSIONS
-
-
-class ErrorSerializer(serializers.Serializer):
-    """400: one list of messages per field, as DRF gives them; 401/403/404/409: a detail."""
-
-    detail = serializers.CharField(required=False)
-    field_name = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 # --- schemes, sites, people, categories ---------------------------------------------------

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from datetime import timezone as dt_timezone
@@ -12,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from scheduling.services import schedules_setup, timeslots_recompute
-
 from .models import (
+    DETAINEE_SPLIT,
+    DETAINEES,
     AccessBand,
+    AnimalVisit,
     CustodyVisit,
     IssueCategory,
     IssueStatus,
@@ -27,12 +27,9 @@ from .models import (
     SeenProfileCount,
     Site,
     SiteActivityChange,
-    SiteKind,
     User,
     VisitIssue,
 )
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_ISSUE_CATEGORIES = (
     ("food-and-drink", "Food and drink"),
@@ -56,9 +53,9 @@ EXCLUSIVE_DIMENSIONS = ("gender", "age_group", "ethnicity")
 class DuplicateConflict(Exception):
     """The client_uuid is already stored with other content."""
 
-    def __init__(self, report):
-        super().__init__("client_uuid already used")
-        self.report = report
+
+class QueueUnavailable(Exception):
+    """The broker did not take the task, so nothing was queued."""
 
 
 # --- schemes, sites, people ---------------------------------------------------------------
@@ -75,27 +72,61 @@ def scheme_create(**fields) -> Scheme:
     return scheme
 
 
+DERIVED_FROM_SETTINGS = ("timezone", "custody_bands", "animal_bands", "immediate_access_minutes", "long_delay_minutes")
+
+
 @transaction.atomic
 def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
-    """Change a scheme's settings, and keep what stored reports derive from them in step:
-    their cells follow the zone and bands, their access bands follow the delay thresholds."""
-    cells_before = (scheme.timezone, scheme.custody_bands, scheme.animal_bands)
-    bands_before = (scheme.immediate_access_minutes, scheme.long_delay_minutes)
+    """Change a scheme's settings. What stored reports derive from them (cells, access bands)
+    is brought in step by a task queued on commit, so the change answers at once however many
+    reports the scheme holds."""
+    before = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS]
     for name, value in fields.items():
         setattr(scheme, name, value)
     scheme.full_clean()
     scheme.save()
-    if (scheme.timezone, scheme.custody_bands, scheme.animal_bands) != cells_before:
-        timeslots_recompute(scheme=scheme)
-    if scheme.timezone != cells_before[0]:
-        schedules_setup()  # the weekly refresh runs early Monday in each scheme's own zone
-    if (scheme.immediate_access_minutes, scheme.long_delay_minutes) != bands_before:
-        CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
-            When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
-            When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
-            default=Value(AccessBand.LONG),
-        ))
+    if [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before:
+        from .tasks import scheme_reports_rederive
+
+        # robust: the settings are committed; `recompute_timeslots` repairs a scheme whose task was lost.
+        transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
     return scheme
+
+
+@transaction.atomic
+def scheme_reports_rederive(*, scheme: Scheme) -> int:
+    """Bring stored reports in step with the scheme's settings: cells follow its zone and bands,
+    access bands its delay thresholds. Safe to run twice; returns how many reports changed cell."""
+    CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
+        When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
+        When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
+        default=Value(AccessBand.LONG),
+    ))
+    return timeslots_recompute(scheme=scheme)
+
+
+@transaction.atomic
+def timeslots_recompute(*, scheme: Scheme) -> int:
+    """Put every report of the scheme back in the cell its arrival falls in under the scheme's
+    current zone and bands; returns how many reports moved."""
+    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme)}
+    for site in sites.values():
+        site.scheme = scheme
+    moved = 0
+    for model in (CustodyVisit, AnimalVisit):
+        stale = []
+        reports = model.objects.filter(scheme=scheme).only(
+            "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
+        )
+        for report in reports.iterator(chunk_size=2000):
+            before = (report.local_date, report.slot_day, report.slot_band)
+            report.scheme, report.site = scheme, sites[report.site_id]
+            report.set_cell()
+            if (report.local_date, report.slot_day, report.slot_band) != before:
+                stale.append(report)
+        model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
+        moved += len(stale)
+    return moved
 
 
 @transaction.atomic
@@ -108,7 +139,7 @@ def site_save(*, site: Site, by: User | None, fields: dict) -> Site:
     site.save()
     if was_active is not None and was_active != site.active:
         SiteActivityChange.objects.create(
-            site=site, active=site.active, effective_on=timezone.now().astimezone(site.scheme.zone).date(),
+            site=site, active=site.active, effective_on=site.scheme.local_today(),
             recorded_by=by,
         )
     return site
@@ -125,6 +156,72 @@ def user_create(*, password: str, schemes=(), **fields) -> User:
     if schemes:
         user.schemes.set(schemes)
     return user
+
+
+def _granted(*, by: User, fields: dict) -> dict:
+    """What `by` may set on an account: a superuser places anyone (an analyst in no scheme, granted
+    schemes instead); a manager only people of their own scheme, and never grants schemes."""
+    if by.is_superuser:
+        if fields.get("role") == Role.ANALYST and fields.get("scheme"):
+            raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
+        if fields.get("role") not in (None, Role.ANALYST) and "scheme" in fields and fields["scheme"] is None:
+            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+        return fields
+    if fields.get("role") == Role.ANALYST or fields.get("schemes"):
+        raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
+    return {**fields, "scheme": by.scheme}
+
+
+def user_add(*, by: User, fields: dict) -> User:
+    """A manager adds a person to their scheme; a superuser anyone anywhere."""
+    fields = _granted(by=by, fields=fields)
+    if not fields.get("password"):
+        raise ValidationError({"password": ["Set a password."]})
+    if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
+        raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+    return user_create(**fields)
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, fields: dict) -> User:
+    """Change an account. A new role brings its admin access with it: a manager is staff (the
+    admin scopes them to their scheme), anyone else is not, unless a superuser."""
+    fields = _granted(by=by, fields=fields)
+    password = fields.pop("password", None)
+    schemes = fields.pop("schemes", None)
+    role_before = user.role
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if user.role != role_before:
+        user.is_staff = user.is_superuser or user.role == Role.MANAGER
+    if password:
+        user.set_password(password)
+    user.save()
+    if schemes is not None:
+        user.schemes.set(schemes)
+    return user
+
+
+def category_add(*, by: User, fields: dict) -> IssueCategory:
+    """A manager adds an issue category to their scheme. The unique constraint on (scheme, slug)
+    decides between two managers adding the same slug at once: the loser gets a 400."""
+    if by.scheme is None:
+        raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
+    try:
+        with transaction.atomic():
+            return IssueCategory.objects.create(scheme=by.scheme, **fields)
+    except IntegrityError:
+        raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
+
+
+def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:
+    """Rename or retire a category; its slug stays, as old reports refer to it."""
+    if fields.get("slug", category.slug) != category.slug:
+        raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.save()
+    return category
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -172,10 +269,9 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
     now = timezone.now()
     skew = timedelta(minutes=scheme.clock_skew_minutes)
     is_custody = model is CustodyVisit
-    kind = SiteKind.CUSTODY_SUITE if is_custody else SiteKind.ANIMAL_UNIT
     refs = {}
 
-    site = Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=kind).select_related("scheme").first()
+    site = Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind).select_related("scheme").first()
     if site is None:
         what = "custody suite" if is_custody else "animal unit"
         errors["site"].append(f"No {what} with id {data.get('site')} in your scheme.")
@@ -242,9 +338,8 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
 
 
 def _validate_detainees(data: dict, errors: dict) -> None:
-    n = {name: data.get(f"detainees_{name}", 0) for name in
-         ("present", "offered", "seen", "refused", "not_offered", "unavailable", "observed")}
-    dealt_with = n["offered"] + n["not_offered"] + n["unavailable"] + n["observed"]
+    n = {name: data.get(f"detainees_{name}", 0) for name in DETAINEES}
+    dealt_with = sum(n[name] for name in DETAINEE_SPLIT)
     if n["present"] != dealt_with:
         errors["detainees_present"].append(
             f"Detainees present ({n['present']}) must equal offered + not offered + unavailable + observed ({dealt_with})."
@@ -294,7 +389,6 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
 def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitIssue]:
     """Keep the issues already carried to the force (matched by category and text), add the rest;
     returns the added ones. Two issues may read the same: each stored one is matched once."""
-    link = "custody_visit" if isinstance(report, CustodyVisit) else "animal_visit"
     existing = defaultdict(list)
     for issue in report.issues.select_related("category"):
         existing[(issue.category.slug, issue.description)].append(issue)
@@ -308,7 +402,7 @@ def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitI
             continue
         added.append(VisitIssue.objects.create(
             scheme=report.scheme, category=categories[item["category"]], description=item["description"],
-            resolved_during_visit=item.get("resolved_during_visit", False), **{link: report},
+            resolved_during_visit=item.get("resolved_during_visit", False), **{report.link: report},
         ))
     VisitIssue.objects.filter(pk__in=[i.pk for left in existing.values() for i in left]).delete()
     return added
@@ -348,7 +442,7 @@ def report_submit(*, model, sender: User, data: dict):
 
 def _replayed(report, fingerprint: str):
     if report.content_hash != fingerprint:
-        raise DuplicateConflict(report)
+        raise DuplicateConflict()
     return report
 
 
@@ -409,8 +503,8 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     }
     if was_submitted and diff:
         ReportCorrection.objects.create(
-            corrected_by=editor, changes=diff, reason=reason,
-            **{"custody_visit" if isinstance(report, CustodyVisit) else "animal_visit": report},
+            scheme=report.scheme, corrected_by=editor, changes=diff, reason=reason,
+            **{report.link: report},
         )
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
         _notify_issues_raised(report)

@@ -1,12 +1,21 @@
 from celery import shared_task
 
 from . import services
+from .models import Scheme
 
 
 @shared_task(name="visits.notification_send", acks_late=True, autoretry_for=(Exception,),
              retry_backoff=30, retry_backoff_max=1800, max_retries=8)
 def notification_send(notification_id: int) -> bool:
     return services.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="visits.scheme_reports_rederive", acks_late=True, autoretry_for=(Exception,),
+             retry_backoff=10, retry_backoff_max=600, max_retries=5)
+def scheme_reports_rederive(scheme_id: int) -> int | None:
+    """After a settings change: the scheme's stored reports follow its new zone, bands and delays."""
+    scheme = Scheme.objects.filter(pk=scheme_id).first()
+    return None if scheme is None else services.scheme_reports_rederive(scheme=scheme)
 
 
 @shared_task(name="visits.notifications_flush", acks_late=True)

@@ -1,4 +1,3 @@
-from django.db import transaction
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -7,8 +6,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from backend.exceptions import Conflict
-from backend.permissions import RolePermission
+from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
+from api.exceptions import Conflict
+from api.permissions import RolePermission
 
 from . import selectors, services
 from .models import (
@@ -29,7 +29,6 @@ from .serializers import (
     CorrectionInputSerializer,
     CustodyVisitInputSerializer,
     CustodyVisitOutputSerializer,
-    ErrorSerializer,
     IssueCategorySerializer,
     IssueListSerializer,
     IssueResponseInputSerializer,
@@ -40,21 +39,6 @@ from .serializers import (
 )
 
 ALL_ROLES = tuple(Role.values)
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input: a list of messages for each field."),
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Your role may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="No such object in your scheme."),
-}
-
-
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
-
-
-READ_ERRORS = errors(401, 403, 404)
-LIST_ERRORS = errors(400, 401, 403, 404)  # 400: a bad filter value; 404: an unknown ?format=
-WRITE_ERRORS = errors(400, 401, 403, 404)
 
 
 def documented(serializer, *, writable=True):
@@ -167,46 +151,18 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         people = self.paginate_queryset(selectors.partners_visible(request.user))
         return self.get_paginated_response(UserBriefSerializer(people, many=True).data)
 
-    @extend_schema(responses={200: UserSerializer, 401: ERRORS[401]},
+    @extend_schema(responses={200: UserSerializer, **errors(401)},
                    description="The signed-in user: a phone learns its own id here, to name itself on reports.")
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
     def me(self, request):
         return Response(UserSerializer(request.user).data)
 
-    def _check_grant(self, data):
-        user = self.request.user
-        if user.is_superuser:
-            if data.get("role") == Role.ANALYST and data.get("scheme"):
-                raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
-            if data.get("role") not in (None, Role.ANALYST) and "scheme" in data and data["scheme"] is None:
-                raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
-            return data
-        if data.get("role") == Role.ANALYST or data.get("schemes"):
-            raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
-        return {**data, "scheme": user.scheme}
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = self._check_grant(dict(serializer.validated_data))
-        if not data.get("password"):
-            raise ValidationError({"password": ["Set a password."]})
-        if data.get("role") != Role.ANALYST and data.get("scheme") is None:
-            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
-        user = services.user_create(**data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer):
+        serializer.instance = services.user_add(by=self.request.user, fields=dict(serializer.validated_data))
 
     def perform_update(self, serializer):
-        data = self._check_grant(dict(serializer.validated_data))
-        password = data.pop("password", None)
-        schemes = data.pop("schemes", None)
-        with transaction.atomic():
-            user = serializer.save(**data)
-            if password:
-                user.set_password(password)
-                user.save(update_fields=["password"])
-            if schemes is not None:
-                user.schemes.set(schemes)
+        serializer.instance = services.user_update(user=serializer.instance, by=self.request.user,
+                                                   fields=dict(serializer.validated_data))
 
 
 @documented(IssueCategorySerializer)
@@ -224,18 +180,11 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return selectors.categories_visible(user)
 
     def perform_create(self, serializer):
-        scheme = self.request.user.scheme
-        if scheme is None:
-            raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
-        if scheme.issue_categories.filter(slug=serializer.validated_data["slug"]).exists():
-            raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
-        serializer.save(scheme=scheme)
+        serializer.instance = services.category_add(by=self.request.user, fields=dict(serializer.validated_data))
 
     def perform_update(self, serializer):
-        slug = serializer.validated_data.get("slug")
-        if slug and slug != serializer.instance.slug:
-            raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
-        serializer.save()
+        serializer.instance = services.category_update(category=serializer.instance,
+                                                       fields=dict(serializer.validated_data))
 
 
 class ReportFilter(filters.FilterSet):

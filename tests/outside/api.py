@@ -3,10 +3,10 @@ browser would. Only the superuser is created directly (the brief allows it)."""
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from rest_framework.test import APIClient
+from tests.openapi import CheckedClient
 
 ROOT_PASSWORD = "root-password-123"
 PASSWORD = "visitor-pass-2023!"
@@ -19,12 +19,12 @@ def make_root():
 
 
 def login(username, password=PASSWORD):
-    anon = APIClient()
+    anon = CheckedClient()
     r = anon.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
     assert r.status_code == 200, (username, r.status_code, r.content[:300])
     body = r.json()
     assert set(body) >= {"access", "refresh"}
-    client = APIClient()
+    client = CheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access']}")
     return client
 
@@ -100,10 +100,6 @@ class World:
 
 def iso(dt: datetime) -> str:
     return dt.isoformat()
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
 
 
 def custody_body(site_id, visitors, arrived, delay_min=2, stay_min=60, status="submitted",

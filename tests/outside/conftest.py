@@ -1,12 +1,12 @@
 import pytest
 
+from tests.helpers import utc
 from tests.outside.api import (
     World,
     animal_body,
     built_once,
     custody_body,
     post,
-    utc,
 )
 
 

@@ -4,8 +4,9 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from rest_framework.test import APIClient
+from tests.openapi import CheckedClient
 
+from tests.helpers import utc
 from tests.outside.api import (
     PASSWORD,
     animal_body,
@@ -14,7 +15,6 @@ from tests.outside.api import (
     login,
     post,
     raw_post,
-    utc,
 )
 
 V = "/api/v1/visits/"
@@ -48,20 +48,20 @@ ENDPOINTS_GET = ["/api/v1/schemes/", "/api/v1/sites/", "/api/v1/users/", V, AV, 
 
 
 def test_anonymous_gets_401_everywhere(two):
-    anon = APIClient()
+    anon = CheckedClient()
     for path in ENDPOINTS_GET:
         assert anon.get(path).status_code == 401, path
     for path in ["/api/v1/schemes/", "/api/v1/sites/", "/api/v1/users/", V, AV, "/api/v1/recommendations/refresh/"]:
         assert anon.post(path, {}, format="json").status_code == 401, path
-    bad = APIClient()
+    bad = CheckedClient()
     bad.credentials(HTTP_AUTHORIZATION="Bearer not.a.jwt")
     assert bad.get(V).status_code == 401
 
 
 def test_sign_in_and_refresh(two):
-    anon = APIClient()
+    anon = CheckedClient()
     r = anon.post("/api/v1/auth/token/", {"username": "n-visitor0", "password": "wrong"}, format="json")
-    assert r.status_code in (400, 401)
+    assert r.status_code == 401
     r = anon.post("/api/v1/auth/token/", {"username": "n-visitor0", "password": PASSWORD}, format="json")
     refresh = r.json()["refresh"]
     r = anon.post("/api/v1/auth/token/refresh/", {"refresh": refresh}, format="json")
@@ -85,21 +85,21 @@ def test_wrong_roles_on_set_up_endpoints(two):
         assert client.post("/api/v1/sites/", site, format="json").status_code == 403
         assert client.post("/api/v1/users/", user, format="json").status_code == 403
         assert client.post("/api/v1/issue-categories/", {"slug": "x", "name": "X"}, format="json").status_code == 403
-        assert client.patch(f"/api/v1/schemes/{two.n.sid}/", {"weekly_target": 9}, format="json").status_code in (403, 404)
-        assert client.patch(f"/api/v1/sites/{two.n_suite['id']}/", {"active": False}, format="json").status_code in (403, 404)
+        assert client.patch(f"/api/v1/schemes/{two.n.sid}/", {"weekly_target": 9}, format="json").status_code == 403
+        assert client.patch(f"/api/v1/sites/{two.n_suite['id']}/", {"active": False}, format="json").status_code == 403
     assert count(two.n.manager, "/api/v1/sites/") == 2
     # a visitor cannot promote themself
     me = two.n.visitor_users[0]["id"]
     r = two.n.visitors[0].patch(f"/api/v1/users/{me}/", {"role": "manager"}, format="json")
-    assert r.status_code in (403, 404)
+    assert r.status_code == 404
     assert two.n.manager.get(f"/api/v1/users/{me}/").json()["role"] == "visitor"
 
 
 def test_custody_staff_submit_nothing_and_never_see_coverage_or_recommendations(two):
     c = two.n.custody
-    assert c.post(V, n_body(two), format="json").status_code in (403, 404)
+    assert c.post(V, n_body(two), format="json").status_code == 403
     assert c.post(AV, animal_body(two.n_dogs["id"], [two.n.vid(0), two.n.vid(1)], utc(2024, 1, 9, 10, 0)),
-                  format="json").status_code in (403, 404)
+                  format="json").status_code == 403
     for site in (two.n_suite["id"], two.n_dogs["id"]):
         assert c.get("/api/v1/coverage/", {"site": site}).status_code == 404
         assert c.get("/api/v1/recommendations/", {"site": site}).status_code == 404
@@ -109,9 +109,9 @@ def test_custody_staff_submit_nothing_and_never_see_coverage_or_recommendations(
 
 def test_visitors_get_no_kpis_and_cannot_refresh_recommendations(two):
     v = two.n.visitors[0]
-    assert v.post("/api/v1/recommendations/refresh/", {"site": two.n_suite["id"]}, format="json").status_code in (403, 404)
-    assert v.get("/api/v1/kpis/").status_code in (403, 404)
-    assert v.get("/api/v1/kpis/export/?fy=2023&format=json").status_code in (403, 404)
+    assert v.post("/api/v1/recommendations/refresh/", {"site": two.n_suite["id"]}, format="json").status_code == 403
+    assert v.get("/api/v1/kpis/").status_code == 403
+    assert v.get("/api/v1/kpis/export/?fy=2023&format=json").status_code == 403
 
 
 # --- another scheme's objects: 404, never 403, never data ---------------------------------------
@@ -152,25 +152,24 @@ def test_another_schemes_objects_answer_404(two):
     assert two.n_visit["id"] not in ids
     # a filter naming the other scheme's site shows nothing (or is refused), never its visits
     r = south.get(V, {"site": site})
-    assert r.status_code in (200, 400, 404)
-    if r.status_code == 200:
-        assert r.json()["count"] == 0
+    assert r.status_code == 200
+    assert r.json()["count"] == 0
 
 
 def test_reports_cannot_name_another_schemes_site_or_people(two):
     before = stored(two)
     sv = [two.s.vid(0), two.s.vid(1)]
     r = two.s.visitors[0].post(V, custody_body(two.n_suite["id"], sv, utc(2024, 1, 9, 14, 0)), format="json")
-    assert r.status_code in (400, 404), r.status_code
+    assert r.status_code == 400, r.status_code
     r = two.n.visitors[0].post(V, custody_body(two.n_suite["id"], [two.n.vid(0), two.s.vid(0)],
                                                utc(2024, 1, 9, 14, 0)), format="json")
-    assert r.status_code in (400, 404), r.status_code
+    assert r.status_code == 400, r.status_code
     r = two.s.manager.post("/api/v1/sites/", {"scheme": two.n.sid, "name": "Planted", "kind": "custody_suite",
                                               "cells": 1, "active": True}, format="json")
-    assert r.status_code in (400, 404), r.status_code
+    assert r.status_code == 400, r.status_code
     r = two.s.manager.post("/api/v1/users/", {"scheme": two.n.sid, "username": "planted", "password": PASSWORD,
                                               "role": "visitor"}, format="json")
-    assert r.status_code in (400, 404), r.status_code
+    assert r.status_code == 400, r.status_code
     assert stored(two) == before
     assert count(two.n.manager, "/api/v1/sites/") == 2
     assert count(two.n.manager, "/api/v1/users/", username="planted") == 0 or not any(
@@ -215,7 +214,7 @@ def test_client_uuid_of_another_scheme_leaks_nothing(two):
     body = custody_body(two.s_suite["id"], [two.s.vid(0), two.s.vid(1)], utc(2024, 1, 9, 14, 0))
     body["client_uuid"] = two.n_visit["client_uuid"]
     r = two.s.visitors[0].post(V, body, format="json")
-    assert r.status_code in (201, 400, 409), r.status_code
+    assert r.status_code == 201, r.status_code
     assert b"Cold food" not in r.content
     if r.status_code == 201:
         assert r.json()["id"] != two.n_visit["id"] and r.json()["site"] == two.s_suite["id"]
@@ -268,9 +267,9 @@ def test_nan_and_lone_surrogate_inside_a_valid_report(two):
 
 def test_a_form_encoded_or_xml_body_is_refused_cleanly(two):
     r = two.n.visitors[0].generic("POST", V, "site=1&visitors=2", content_type="application/x-www-form-urlencoded")
-    assert r.status_code in (400, 415)
+    assert r.status_code == 415
     r = two.n.visitors[0].generic("POST", V, "<visit/>", content_type="application/xml")
-    assert r.status_code in (400, 415)
+    assert r.status_code == 415
 
 
 # --- input rules --------------------------------------------------------------------------------
@@ -447,6 +446,18 @@ INJECTIONS = ["1 OR 1=1", "1'; DROP TABLE visits_custodyvisit;--", "' OR '1'='1"
               "1e999", "-1", "99999999999999999999999999", "[]", "{}", "../../etc/passwd", "1 UNION SELECT 1"]
 
 
+def injection_answer(path: str, key: str, value: str) -> int:
+    """A page past the end is 404, a page size is clamped, an id too large for any row names no
+    scheme (404); every other odd value is a 400 naming the parameter."""
+    if key == "page":
+        return 404
+    if key == "page_size":
+        return 200
+    if (path, key, value) == ("/api/v1/kpis/", "scheme", "99999999999999999999999999"):
+        return 404
+    return 400
+
+
 def test_sql_injection_looking_queries_never_500(two):
     m = two.n.manager
     for value in INJECTIONS:
@@ -457,8 +468,7 @@ def test_sql_injection_looking_queries_never_500(two):
                           ("/api/v1/recommendations/", "site"), ("/api/v1/issues/", "status"),
                           ("/api/v1/kpis/export/", "fy")]:
             r = m.get(path, {key: value})
-            assert r.status_code < 500, (path, key, value, r.status_code)
-            assert r.status_code in (200, 400, 404), (path, key, value, r.status_code)
+            assert r.status_code == injection_answer(path, key, value), (path, key, value, r.status_code)
     # the data is still there
     assert count(m, V) >= 1
 
@@ -471,7 +481,7 @@ def test_bad_report_periods_are_400(two):
         assert r.status_code == 400, (params, r.status_code)
     for params in ({}, {"site": "abc"}, {"site": two.n_suite["id"], "from": "2024-03-31", "to": "2024-01-01"}):
         r = m.get("/api/v1/coverage/", params)
-        assert r.status_code in (400, 404), (params, r.status_code)
+        assert r.status_code == 400, (params, r.status_code)
     assert m.get("/api/v1/coverage/", {"site": 99999999}).status_code == 404
 
 
@@ -508,13 +518,11 @@ def test_a_visitor_cannot_see_other_visitors_drafts(two):
 def test_custody_staff_never_see_drafts(two):
     c = two.n.custody
     r = c.get(V, {"page_size": 200})
-    if r.status_code == 200:
-        assert all(v["status"] != "draft" for v in r.json()["results"])
-        assert two.n_draft["id"] not in [v["id"] for v in r.json()["results"]]
-        assert c.get(V, {"status": "draft"}).json()["count"] == 0
-    else:
-        assert r.status_code in (403, 404)
-    assert c.get(f"{V}{two.n_draft['id']}/").status_code in (403, 404)
+    assert r.status_code == 200  # custody staff read submitted reports
+    assert all(v["status"] != "draft" for v in r.json()["results"])
+    assert two.n_draft["id"] not in [v["id"] for v in r.json()["results"]]
+    assert c.get(V, {"status": "draft"}).json()["count"] == 0
+    assert c.get(f"{V}{two.n_draft['id']}/").status_code == 404
 
 
 # --- issue categories -----------------------------------------------------------------------------
@@ -602,5 +610,5 @@ def test_every_create_answers_201_with_the_stored_object(two):
 
 
 def test_schema_is_published(two):
-    r = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/json")
-    assert r.status_code in (200, 401)
+    r = CheckedClient().get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert r.status_code == 200

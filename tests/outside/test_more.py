@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.outside.api import PASSWORD, count, custody_body, login, post, utc
+from tests.helpers import utc
+from tests.outside.api import PASSWORD, count, custody_body, login, post
 from tests.outside.test_hostile import V, assert_refused, n_body, stored
 
 LONDON = ZoneInfo("Europe/London")
@@ -102,17 +103,16 @@ def test_kpis_for_analysts_and_superusers_need_a_scheme(two):
     post(two.n.root, "/api/v1/users/", {"username": "nat", "password": PASSWORD, "role": "analyst",
                                         "schemes": [two.n.sid]})
     nat = login("nat")
-    assert nat.get("/api/v1/kpis/", {"fy": 2023}).status_code in (400, 404)
+    assert nat.get("/api/v1/kpis/", {"fy": 2023}).status_code == 400  # an analyst names the scheme
     assert nat.get("/api/v1/kpis/", {"fy": 2023, "scheme": two.n.sid}).status_code == 200
     assert nat.get("/api/v1/kpis/", {"fy": 2023, "scheme": two.s.sid}).status_code == 404
     assert nat.get("/api/v1/kpis/", {"fy": 2023, "scheme": 99999}).status_code == 404
     assert two.n.root.get("/api/v1/kpis/", {"fy": 2023, "scheme": two.s.sid}).status_code == 200
     # an analyst reads KPIs only: no reports, no issue texts, no coverage
     for path in (V, "/api/v1/animal-visits/", "/api/v1/issues/"):
-        r = nat.get(path)
-        assert r.status_code in (403, 404) or r.json()["count"] == 0, path
-    assert nat.post(V, n_body(two), format="json").status_code in (403, 404)
-    assert nat.get("/api/v1/recommendations/", {"site": two.n_suite["id"]}).status_code in (403, 404)
+        assert nat.get(path).status_code == 403, path
+    assert nat.post(V, n_body(two), format="json").status_code == 403
+    assert nat.get("/api/v1/recommendations/", {"site": two.n_suite["id"]}).status_code == 404
 
 
 def test_a_manager_may_key_in_a_paper_report_only_for_the_scheme(two):
@@ -120,7 +120,7 @@ def test_a_manager_may_key_in_a_paper_report_only_for_the_scheme(two):
     before = count(two.s.manager, V)
     body = custody_body(two.s_suite["id"], [two.s.vid(0), two.s.vid(1)], utc(2024, 1, 9, 14, 0))
     r = two.n.manager.post(V, body, format="json")
-    assert r.status_code in (400, 403, 404)
+    assert r.status_code == 400  # the site is not one of Northshire's
     assert count(two.s.manager, V) == before
 
 
@@ -178,10 +178,10 @@ def test_analysts_are_made_by_a_superuser_without_a_scheme(two):
     assert r.status_code == 400 and "scheme" in r.json()
     r = two.n.manager.post("/api/v1/users/", {"username": "an2", "password": PASSWORD, "role": "analyst"},
                            format="json")
-    assert r.status_code in (400, 403)
+    assert r.status_code == 400
     r = two.n.manager.post("/api/v1/users/", {"scheme": two.n.sid, "username": "boss", "password": PASSWORD,
                                               "role": "", "is_superuser": True}, format="json")
-    assert r.status_code in (400, 403)
+    assert r.status_code == 400
     names = {u["username"] for u in two.n.manager.get("/api/v1/users/", {"page_size": 200}).json()["results"]}
     assert not names & {"an2", "boss"}
 
@@ -195,7 +195,7 @@ def test_force_responses_follow_the_text_rules(two):
     assert two.n.visitors[0].post(f"/api/v1/issues/{iid}/response/", {"force_response": "x"},
                                   format="json").status_code == 404
     r = c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "New food supplier"}, format="json")
-    assert r.status_code in (200, 201)
+    assert r.status_code == 200
     assert two.n.manager.get(f"/api/v1/issues/{iid}/").json()["force_response"] == "New food supplier"
 
 

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.outside.api import World, animal_body, custody_body, make_root, post, utc
+from tests.helpers import utc
+from tests.outside.api import World, animal_body, custody_body, make_root, post
 from tests.outside.year import (
     ANIMAL_BANDS,
     ANIMAL_DAYS,

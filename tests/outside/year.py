@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from tests.outside.api import World, animal_body, custody_body, post, utc
+from tests.helpers import utc
+from tests.outside.api import World, animal_body, custody_body, post
 
 LONDON = ZoneInfo("Europe/London")
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

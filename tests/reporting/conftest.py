@@ -2,11 +2,12 @@
 for Northshire, whose figures the tests work out by hand. The arithmetic is written beside each test."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from tests.factories import SiteFactory, UserFactory, animal_visit, custody_visit
+from tests.helpers import utc
 from visits.models import SiteActivityChange
 
 
@@ -20,10 +21,6 @@ def _tasks_run_in_process(request):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
 
 
 @dataclass

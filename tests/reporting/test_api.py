@@ -24,16 +24,6 @@ def test_it_turns_a_financial_year_and_quarter_into_dates(quarter, start, end):
     assert fy_period(2023, quarter) == Period(start, end)
 
 
-@pytest.mark.parametrize(("start", "end", "weeks"), [
-    (date(2023, 10, 1), date(2023, 12, 31), 13),   # 92 days
-    (date(2023, 4, 1), date(2024, 3, 31), 52),     # 366 days
-    (date(2023, 5, 1), date(2023, 5, 6), 0),       # 6 days: no complete week
-    (date(2023, 5, 1), date(2023, 5, 7), 1),
-    (date(2023, 5, 1), date(2023, 5, 20), 2),      # 20 days
-])
-def test_it_counts_complete_weeks_rounded_down(start, end, weeks):
-    assert Period(start, end).complete_weeks == weeks
-
 
 def test_it_counts_only_whole_calendar_months_for_the_animal_target():
     assert len(complete_months(fy_period(2023))) == 12

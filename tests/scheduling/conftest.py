@@ -1,8 +1,7 @@
-from datetime import datetime, timezone
-
 import pytest
 
 from tests.factories import animal_visit, custody_visit
+from visits.models import SiteKind
 
 
 @pytest.fixture(autouse=True)
@@ -12,16 +11,12 @@ def _tasks_run_in_process(request):
         request.getfixturevalue("tasks_in_process")
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
-
-
 @pytest.fixture
 def visit(bob, bella):
     """visit(site, arrived_at, **fields): a submitted report by bob and bella (drafts with status="draft")."""
 
     def make(site, arrived_at, **fields):
-        factory = animal_visit if site.kind == "animal_unit" else custody_visit
+        factory = animal_visit if site.kind == SiteKind.ANIMAL_UNIT else custody_visit
         return factory(site=site, sender=bob, visitors=[bob, bella], arrived_at=arrived_at, **fields)
 
     return make

@@ -2,11 +2,11 @@ from datetime import date
 
 import pytest
 
-from scheduling.selectors import coverage_for_site, financial_year_to_date, unpredictability
+from scheduling.selectors import coverage_for_site, unpredictability
 from tests.factories import SiteFactory
 from visits.models import CustodyVisit
 
-from .conftest import utc
+from tests.helpers import utc
 
 MONDAY, TUESDAY, SATURDAY, SUNDAY = 0, 1, 5, 6
 NIGHT, MORNING, EVENING, LATE = 0, 1, 3, 4
@@ -120,4 +120,4 @@ def test_it_scores_unpredictability_by_the_spread_of_visits():
     (date(2025, 1, 15), (date(2024, 4, 1), date(2025, 1, 15))),
 ])
 def test_it_takes_the_financial_year_to_date_from_1_april(scheme, today, expected):
-    assert financial_year_to_date(scheme, today) == expected
+    assert scheme.financial_year_to_date(today) == expected

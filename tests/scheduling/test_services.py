@@ -1,15 +1,16 @@
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from scheduling import services, tasks
 from scheduling.models import Recommendation
 from tests.factories import SiteFactory
+from visits import services as visit_services
 from visits.models import CustodyVisit
 
-from .conftest import utc
+from tests.helpers import utc
 
 TODAY = date(2024, 6, 5)  # a Wednesday
 FY = {"date_from": date(2024, 4, 1), "date_to": TODAY}
@@ -127,11 +128,11 @@ def test_it_plans_nothing_for_an_inactive_suite(scheme):
     assert len(recommendation.cells) == 35
 
 
-def test_the_weekly_task_refreshes_every_active_site_of_its_time_zone(scheme, suite, animal_unit, other_suite):
+def test_the_weekly_task_refreshes_every_active_site_once_its_week_has_turned(scheme, suite, animal_unit, other_suite):
     SiteFactory(scheme=scheme, name="Old town", active=False)
 
-    assert tasks.refresh_all.delay(zone="Europe/London").get() == 3
-    assert tasks.refresh_all.delay(zone="Europe/London").get() == 3
+    assert tasks.refresh_week_turned.delay().get() == 3
+    assert tasks.refresh_week_turned.delay().get() == 0
 
     assert set(Recommendation.objects.values_list("site__name", flat=True)) == {"Central", "Dog unit", "Harbour"}
     assert Recommendation.objects.count() == 3  # run twice on a day, stored once
@@ -150,7 +151,7 @@ def test_it_recomputes_the_cells_of_a_scheme_after_its_bands_change(scheme, suit
     call_command("recompute_timeslots", scheme=scheme.pk)
 
     assert sorted(CustodyVisit.objects.values_list("slot_band", flat=True)) == [1, 1]
-    assert services.timeslots_recompute(scheme=scheme) == 0
+    assert visit_services.timeslots_recompute(scheme=scheme) == 0
 
 
 def test_it_recomputes_the_local_date_after_the_time_zone_changes(scheme, suite, visit):
@@ -158,42 +159,56 @@ def test_it_recomputes_the_local_date_after_the_time_zone_changes(scheme, suite,
     scheme.timezone = "UTC"
     scheme.save()
 
-    assert services.timeslots_recompute(scheme=scheme) == 1
+    assert visit_services.timeslots_recompute(scheme=scheme) == 1
     report = CustodyVisit.objects.get()
     assert (report.local_date, report.slot_day, report.slot_band) == (date(2024, 5, 6), 0, 4)
 
 
-def test_setup_schedules_makes_one_weekly_task_per_time_zone_and_can_run_twice(scheme, other_scheme):
-    other_scheme.timezone = "Europe/Dublin"
+def test_setup_schedules_makes_one_weekly_task_whatever_the_zones_and_can_run_twice(scheme, other_scheme):
+    other_scheme.timezone = "America/New_York"
     other_scheme.save()
 
     call_command("setup_schedules")
     call_command("setup_schedules")
 
-    weekly = PeriodicTask.objects.filter(task="scheduling.refresh_all").select_related("crontab")
-    assert sorted((t.kwargs, str(t.crontab.timezone)) for t in weekly) == [
-        ('{"zone": "Europe/Dublin"}', "Europe/Dublin"), ('{"zone": "Europe/London"}', "Europe/London"),
-    ]
-    assert {(t.crontab.hour, t.crontab.minute, t.crontab.day_of_week) for t in weekly} == {("4", "30", "1")}
+    weekly = PeriodicTask.objects.get(task="scheduling.refresh_week_turned")
+    assert (weekly.interval.every, weekly.interval.period) == (15, "minutes")
     flush = PeriodicTask.objects.get(task="visits.notifications_flush")
     assert (flush.interval.every, flush.interval.period) == (5, "minutes")
+    assert PeriodicTask.objects.count() == 2
 
 
-def test_setup_schedules_keeps_an_admin_edited_time_and_drops_unused_zones(scheme, other_scheme):
-    other_scheme.timezone = "Europe/Dublin"
-    other_scheme.save()
+def test_setup_schedules_keeps_an_admin_edited_interval(scheme):
     call_command("setup_schedules")
-    london = PeriodicTask.objects.get(name="Weekly recommendations (Europe/London)")
-    london.crontab.hour = "5"
-    london.crontab.save()
-    other_scheme.timezone = "Europe/London"
-    other_scheme.save()
+    weekly = PeriodicTask.objects.get(task="scheduling.refresh_week_turned")
+    weekly.interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    weekly.save()
 
     call_command("setup_schedules")
 
-    assert list(PeriodicTask.objects.filter(task="scheduling.refresh_all").values_list("name", "crontab__hour")) == [
-        ("Weekly recommendations (Europe/London)", "5"),
-    ]
+    assert PeriodicTask.objects.get(task="scheduling.refresh_week_turned").interval.period == "hours"
+
+
+@pytest.mark.parametrize(("now", "turn"), [
+    (utc(2024, 6, 10, 3, 29), datetime(2024, 6, 3, 4, 30)),   # 04:29 BST on Monday: last week's turn
+    (utc(2024, 6, 10, 3, 30), datetime(2024, 6, 10, 4, 30)),  # 04:30 BST on Monday: the week turns
+    (utc(2024, 6, 16, 22, 0), datetime(2024, 6, 10, 4, 30)),  # 23:00 BST on Sunday
+])
+def test_the_week_turns_at_0430_on_monday_in_the_schemes_zone(scheme, now, turn):
+    assert services.week_turned_at(scheme=scheme, now=now) == turn.replace(tzinfo=scheme.zone)
+
+
+def test_a_scheme_far_west_turns_its_week_hours_after_london(scheme, other_scheme, suite, other_suite):
+    other_scheme.timezone = "America/New_York"
+    other_scheme.save()
+    monday_0500_london = utc(2024, 6, 10, 4, 0)
+    for site in (suite, other_suite):
+        refresh(site, key=f"weekly:{site.pk}:2024-06-03")  # last week's
+
+    assert services.recommendations_refresh_week_turned(now=monday_0500_london) == 1
+
+    assert Recommendation.objects.filter(request_key=f"weekly:{suite.pk}:2024-06-10").exists()
+    assert not Recommendation.objects.filter(site=other_suite).exclude(request_key__endswith="2024-06-03").exists()
 
 
 @pytest.mark.parametrize(("today", "plan"), [

@@ -4,12 +4,10 @@ from xml.etree import ElementTree
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
-from scheduling.selectors import financial_year_to_date
 from tests.factories import PASSWORD
-
-from .conftest import utc
+from tests.helpers import utc
+from tests.openapi import CheckedClient
 
 COVERAGE, HEATMAP = "/api/v1/coverage/", "/api/v1/coverage/heatmap.svg"
 RECOMMENDATIONS, REFRESH = "/api/v1/recommendations/", "/api/v1/recommendations/refresh/"
@@ -43,7 +41,7 @@ def test_it_answers_coverage_in_the_contract_shape(api, alice, suite, visit):
 
 def test_it_defaults_to_the_financial_year_to_date(api, bob, scheme, suite):
     body = api(bob).get(COVERAGE, {"site": suite.pk}).json()
-    start, today = financial_year_to_date(scheme)
+    start, today = scheme.financial_year_to_date()
     assert (body["from"], body["to"]) == (start.isoformat(), today.isoformat())
 
 
@@ -216,12 +214,12 @@ def test_the_heatmap_is_an_svg_with_counts_totals_and_a_legend(api, alice, suite
 
 
 def test_the_heatmap_answers_bearer_and_session_clients(alice, suite):
-    bearer = APIClient()
+    bearer = CheckedClient()
     token = bearer.post("/api/v1/auth/token/", {"username": "alice", "password": PASSWORD}, format="json").json()
     bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {token['access']}")
     svg_of(bearer.get(HEATMAP, {"site": suite.pk}, HTTP_ACCEPT="image/svg+xml"))
 
-    session = APIClient()
+    session = CheckedClient()
     assert session.login(username="alice", password=PASSWORD)
     svg_of(session.get(HEATMAP, {"site": suite.pk}, HTTP_ACCEPT="text/html,image/*;q=0.8"))
 

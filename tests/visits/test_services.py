@@ -9,9 +9,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from rest_framework.test import APIClient
 
 from tests.factories import custody_visit
+from tests.openapi import CheckedClient
 from visits import services
 from visits.models import CustodyVisit, IssueCategory, Notification, ReportCorrection, VisitIssue
 
@@ -90,7 +90,7 @@ def _send_concurrently(user, bodies) -> list[int]:
 
     def send(index, body):
         try:
-            client = APIClient()
+            client = CheckedClient()
             client.force_authenticate(user)
             barrier.wait()
             statuses[index] = client.post(VISITS, body, format="json").status_code
@@ -346,3 +346,27 @@ def test_a_retry_that_leaves_out_empty_fields_is_the_same_report(sent, bob, post
     response = post_report(bob, retry)
     assert response.status_code == 200
     assert response.json()["id"] == first["id"]
+
+
+@pytest.mark.services
+def test_managers_adding_one_slug_at_once_store_it_once_and_the_others_get_400(transactional_db, alice):
+    barrier = threading.Barrier(10)
+    statuses = [None] * 10
+
+    def add(index):
+        try:
+            client = CheckedClient()
+            client.force_authenticate(alice)
+            barrier.wait()
+            statuses[index] = client.post("/api/v1/issue-categories/", {"slug": "lighting", "name": "Lighting"},
+                                          format="json").status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [400] * 9
+    assert IssueCategory.objects.filter(scheme=alice.scheme, slug="lighting").count() == 1

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, SiteFactory, UserFactory, animal_visit, custody_visit
+from tests.openapi import CheckedClient
 from visits.models import IssueCategory, Scheme, Site, User, VisitIssue
 
 from .conftest import VISITS, assert_field_errors, custody_body
@@ -24,7 +24,7 @@ DEFAULT_SLUGS = [
 
 
 def _tokens(username, password=PASSWORD):
-    return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
+    return CheckedClient().post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
 
 
 def test_a_visitor_signs_in_for_an_access_and_a_refresh_token(bob):
@@ -34,32 +34,32 @@ def test_a_visitor_signs_in_for_an_access_and_a_refresh_token(bob):
 
 
 def test_the_access_token_works_as_bearer(bob):
-    client = APIClient()
+    client = CheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {_tokens('bob').json()['access']}")
     assert client.get(VISITS).status_code == 200
 
 
 def test_a_refresh_rotates_the_refresh_token(bob):
     first = _tokens("bob").json()
-    response = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
+    response = CheckedClient().post("/api/v1/auth/token/refresh/", {"refresh": first["refresh"]}, format="json")
     assert response.status_code == 200
     rotated = response.json()
     assert rotated["refresh"] != first["refresh"]
-    client = APIClient()
+    client = CheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {rotated['access']}")
     assert client.get(VISITS).status_code == 200
 
 
 def test_a_rotated_refresh_token_cannot_be_used_again(bob):
     first = _tokens("bob").json()["refresh"]
-    assert APIClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json").status_code == 200
-    replay = APIClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json")
+    assert CheckedClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json").status_code == 200
+    replay = CheckedClient().post("/api/v1/auth/token/refresh/", {"refresh": first}, format="json")
     assert replay.status_code == 401
 
 
 @pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer ", "Basic Ym9iOmJvYg=="])
 def test_a_bad_token_answers_401(bob, header):
-    client = APIClient()
+    client = CheckedClient()
     client.credentials(HTTP_AUTHORIZATION=header)
     assert client.get(VISITS).status_code == 401
 
@@ -69,7 +69,7 @@ def test_a_wrong_password_gets_no_token(bob):
 
 
 def test_a_refresh_token_is_not_an_access_token(bob):
-    client = APIClient()
+    client = CheckedClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {_tokens('bob').json()['refresh']}")
     assert client.get(VISITS).status_code == 401
 

@@ -6,7 +6,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
-import scheduling.grids
+import visits.grids
 import uuid
 import visits.models
 from django.conf import settings
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('clock_skew_minutes', models.PositiveSmallIntegerField(default=5, help_text="How far in the future a phone's clock may be before a report is refused.")),
                 ('custody_bands', models.JSONField(default=visits.models.default_custody_bands, validators=[visits.models.validate_custody_bands])),
                 ('animal_bands', models.JSONField(default=visits.models.default_animal_bands, validators=[visits.models.validate_animal_bands])),
-                ('handover_windows', models.JSONField(default=visits.models.default_handover_windows, validators=[scheduling.grids.validate_windows])),
+                ('handover_windows', models.JSONField(default=visits.models.default_handover_windows, validators=[visits.grids.validate_windows])),
                 ('handover_proposal_rate', models.FloatField(default=0.25, help_text='Share of weekly plans in which the recommender still proposes a cell that overlaps a handover.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
                 ('long_service_years', models.PositiveSmallIntegerField(default=5, help_text='Length of service the annual report counts as long service.')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

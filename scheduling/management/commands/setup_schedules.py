@@ -4,8 +4,9 @@ from scheduling import services
 
 
 class Command(BaseCommand):
-    help = ("Create or repair the periodic tasks: the weekly recommendations (Monday 04:30 in each scheme "
-            "time zone) and the notification sweeper (every 5 minutes). Safe to run again.")
+    help = ("Create or repair the periodic tasks: the weekly recommendations (each site once its local week "
+            "turns, Monday 04:30 in its scheme's zone) and the notification sweeper (every 5 minutes). "
+            "Safe to run again.")
 
     def handle(self, *args, **options):
         for name in services.schedules_setup():

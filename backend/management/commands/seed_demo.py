@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from scheduling.selectors import financial_year_to_date
-from scheduling.services import recommendations_refresh_weekly
+from scheduling.services import recommendations_refresh_week_turned
 from visits import services
 from visits.models import (
     AnimalVisit,
@@ -56,7 +55,7 @@ HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 6, 6, 6, 6, 7, 8, 8, 6
 
 def first_day(scheme) -> date:
     """1 April of the last financial year, so the demo has one whole year to report on."""
-    return date(financial_year_to_date(scheme)[0].year - 1, 4, 1)
+    return date(scheme.financial_year_to_date()[0].year - 1, 4, 1)
 
 
 class Command(BaseCommand):
@@ -76,7 +75,7 @@ class Command(BaseCommand):
             suites, dog_unit = self._sites(scheme)
             custody, animal = self._visits(rng, scheme, people, suites, dog_unit)
             self._responses(rng, scheme, people["custody"])
-        recommendations_refresh_weekly()
+        recommendations_refresh_week_turned()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
             f"{custody} custody visits and {animal} animal welfare visits since {first_day(scheme)}, "

@@ -98,10 +98,6 @@ def animal_grid(scheme) -> Grid:
     return Grid("animal-monthly", ANIMAL_DAYS, tuple(scheme.animal_bands), has_outside=True)
 
 
-def grid_for_site(site) -> Grid:
-    return animal_grid(site.scheme) if site.kind == "animal_unit" else custody_grid(site.scheme)
-
-
 def overlaps(band: str, window: str) -> bool:
     """Whether a handover window overlaps a band (both inclusive to the minute)."""
     b_start, b_end = parse_band(band)

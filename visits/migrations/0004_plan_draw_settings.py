@@ -14,7 +14,7 @@ def keep_every_handover_cell_possible(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0002_field_bounds'),
+        ('visits', '0003_correction_belongs_to_its_reports_scheme'),
     ]
 
     operations = [

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scheduling import services
+from visits import services
 from visits.models import Scheme
 
 
 class Command(BaseCommand):
     help = ("Put every stored report back in the cell its arrival falls in under its scheme's current "
-            "time zone and bands. Run it after changing a scheme's bands or time zone.")
+            "time zone and bands. A change of a scheme's bands or time zone queues this for the scheme; run it by hand to repair.")
 
     def add_arguments(self, parser):
         parser.add_argument("--scheme", type=int, help="Only this scheme's id (default: every scheme).")
