@@ -1,4 +1,4 @@
-"""Writes: every rule about storing schemes, people and reports lives here, once."""
+"""Writes about visit reports: validation, idempotent submission, and managers' corrections."""
 
 import hashlib
 import json
@@ -8,42 +8,24 @@ from datetime import timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     DETAINEE_SPLIT,
     DETAINEES,
-    AccessBand,
-    AnimalVisit,
     CustodyVisit,
     IssueCategory,
-    IssueStatus,
-    Notification,
     ReportCorrection,
     ReportStatus,
     Role,
     Scheme,
     SeenProfileCount,
     Site,
-    SiteActivityChange,
     User,
     VisitIssue,
 )
+from .notifications import issues_raised_notify
 
-DEFAULT_ISSUE_CATEGORIES = (
-    ("food-and-drink", "Food and drink"),
-    ("cell-and-contents", "Cell and its contents"),
-    ("hygiene", "Hygiene and female hygiene products"),
-    ("health-care", "Health care and medication"),
-    ("rights-and-entitlements", "Rights and entitlements"),
-    ("clothing-and-bedding", "Clothing and bedding"),
-    ("exercise-and-fresh-air", "Exercise and fresh air"),
-    ("reading-and-faith", "Reading material and faith items"),
-    ("staffing-and-conduct", "Staffing and conduct"),
-    ("facilities", "Facilities"),
-    ("other", "Other"),
-)
 MAX_VISIT = timedelta(hours=24)
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
 # Each person seen has one gender, one age group and one recorded ethnicity, but may carry several flags.
@@ -54,177 +36,7 @@ class DuplicateConflict(Exception):
     """The client_uuid is already stored with other content."""
 
 
-class QueueUnavailable(Exception):
-    """The broker did not take the task, so nothing was queued."""
 
-
-# --- schemes, sites, people ---------------------------------------------------------------
-
-
-@transaction.atomic
-def scheme_create(**fields) -> Scheme:
-    scheme = Scheme(**fields)
-    scheme.full_clean()
-    scheme.save()
-    IssueCategory.objects.bulk_create(
-        IssueCategory(scheme=scheme, slug=slug, name=name) for slug, name in DEFAULT_ISSUE_CATEGORIES
-    )
-    return scheme
-
-
-DERIVED_FROM_SETTINGS = ("timezone", "custody_bands", "animal_bands", "immediate_access_minutes", "long_delay_minutes")
-
-
-@transaction.atomic
-def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
-    """Change a scheme's settings. What stored reports derive from them (cells, access bands)
-    is brought in step by a task queued on commit, so the change answers at once however many
-    reports the scheme holds."""
-    before = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS]
-    for name, value in fields.items():
-        setattr(scheme, name, value)
-    scheme.full_clean()
-    scheme.save()
-    if [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before:
-        from .tasks import scheme_reports_rederive
-
-        # robust: the settings are committed; `recompute_timeslots` repairs a scheme whose task was lost.
-        transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
-    return scheme
-
-
-@transaction.atomic
-def scheme_reports_rederive(*, scheme: Scheme) -> int:
-    """Bring stored reports in step with the scheme's settings: cells follow its zone and bands,
-    access bands its delay thresholds. Safe to run twice; returns how many reports changed cell."""
-    CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
-        When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
-        When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
-        default=Value(AccessBand.LONG),
-    ))
-    return timeslots_recompute(scheme=scheme)
-
-
-@transaction.atomic
-def timeslots_recompute(*, scheme: Scheme) -> int:
-    """Put every report of the scheme back in the cell its arrival falls in under the scheme's
-    current zone and bands; returns how many reports moved."""
-    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme)}
-    for site in sites.values():
-        site.scheme = scheme
-    moved = 0
-    for model in (CustodyVisit, AnimalVisit):
-        stale = []
-        reports = model.objects.filter(scheme=scheme).only(
-            "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
-        )
-        for report in reports.iterator(chunk_size=2000):
-            before = (report.local_date, report.slot_day, report.slot_band)
-            report.scheme, report.site = scheme, sites[report.site_id]
-            report.set_cell()
-            if (report.local_date, report.slot_day, report.slot_band) != before:
-                stale.append(report)
-        model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
-        moved += len(stale)
-    return moved
-
-
-@transaction.atomic
-def site_save(*, site: Site, by: User | None, fields: dict) -> Site:
-    """Create or update a site; a change of `active` is kept with its date for the targets."""
-    was_active = site.active if site.pk else None
-    for name, value in fields.items():
-        setattr(site, name, value)
-    site.full_clean()
-    site.save()
-    if was_active is not None and was_active != site.active:
-        SiteActivityChange.objects.create(
-            site=site, active=site.active, effective_on=site.scheme.local_today(),
-            recorded_by=by,
-        )
-    return site
-
-
-@transaction.atomic
-def user_create(*, password: str, schemes=(), **fields) -> User:
-    user = User(**fields)
-    # Managers use the admin for their own scheme (it scopes them there).
-    user.is_staff = user.is_staff or user.role == Role.MANAGER
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    if schemes:
-        user.schemes.set(schemes)
-    return user
-
-
-def _granted(*, by: User, fields: dict) -> dict:
-    """What `by` may set on an account: a superuser places anyone (an analyst in no scheme, granted
-    schemes instead); a manager only people of their own scheme, and never grants schemes."""
-    if by.is_superuser:
-        if fields.get("role") == Role.ANALYST and fields.get("scheme"):
-            raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
-        if fields.get("role") not in (None, Role.ANALYST) and "scheme" in fields and fields["scheme"] is None:
-            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
-        return fields
-    if fields.get("role") == Role.ANALYST or fields.get("schemes"):
-        raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
-    return {**fields, "scheme": by.scheme}
-
-
-def user_add(*, by: User, fields: dict) -> User:
-    """A manager adds a person to their scheme; a superuser anyone anywhere."""
-    fields = _granted(by=by, fields=fields)
-    if not fields.get("password"):
-        raise ValidationError({"password": ["Set a password."]})
-    if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
-        raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
-    return user_create(**fields)
-
-
-@transaction.atomic
-def user_update(*, user: User, by: User, fields: dict) -> User:
-    """Change an account. A new role brings its admin access with it: a manager is staff (the
-    admin scopes them to their scheme), anyone else is not, unless a superuser."""
-    fields = _granted(by=by, fields=fields)
-    password = fields.pop("password", None)
-    schemes = fields.pop("schemes", None)
-    role_before = user.role
-    for name, value in fields.items():
-        setattr(user, name, value)
-    if user.role != role_before:
-        user.is_staff = user.is_superuser or user.role == Role.MANAGER
-    if password:
-        user.set_password(password)
-    user.save()
-    if schemes is not None:
-        user.schemes.set(schemes)
-    return user
-
-
-def category_add(*, by: User, fields: dict) -> IssueCategory:
-    """A manager adds an issue category to their scheme. The unique constraint on (scheme, slug)
-    decides between two managers adding the same slug at once: the loser gets a 400."""
-    if by.scheme is None:
-        raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
-    try:
-        with transaction.atomic():
-            return IssueCategory.objects.create(scheme=by.scheme, **fields)
-    except IntegrityError:
-        raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
-
-
-def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:
-    """Rename or retire a category; its slug stays, as old reports refer to it."""
-    if fields.get("slug", category.slug) != category.slug:
-        raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
-    for name, value in fields.items():
-        setattr(category, name, value)
-    category.save()
-    return category
-
-
-# --- reports ---------------------------------------------------------------------------------
 
 
 def _canonical(value):
@@ -431,7 +243,7 @@ def report_submit(*, model, sender: User, data: dict):
             report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
             _write_report(report, data=data, refs=refs)
             if report.status == ReportStatus.SUBMITTED:
-                _notify_issues_raised(report)
+                issues_raised_notify(report)
     except IntegrityError:
         existing = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).first()
         if existing is None:
@@ -507,76 +319,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
             **{report.link: report},
         )
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
-        _notify_issues_raised(report)
+        issues_raised_notify(report)
     elif was_submitted and new_issues:
-        _notify_issues_raised(report, issues=new_issues)
+        issues_raised_notify(report, issues=new_issues)
     return report
-
-
-# --- issues and the force's response -------------------------------------------------------
-
-
-@transaction.atomic
-def issue_respond(*, issue: VisitIssue, by: User, response: str, close: bool = False) -> VisitIssue:
-    issue = VisitIssue.objects.select_for_update().get(pk=issue.pk)
-    if not response.strip():
-        raise ValidationError({"force_response": ["Write the force's response."]})
-    issue.force_response = response
-    issue.responded_by = by
-    issue.responded_at = timezone.now()
-    issue.status = IssueStatus.CLOSED if close else IssueStatus.RESPONDED
-    issue.save()
-    return issue
-
-
-# --- notifications (outbox) -------------------------------------------------------------------
-
-
-def _notify_issues_raised(report, *, issues=None) -> None:
-    """Tell the force's custody staff of new unresolved issues (by default all the report's), through the outbox."""
-    if issues is None:
-        issues = report.issues.select_related("category")
-    open_issues = [i for i in issues if not i.resolved_during_visit]
-    if not open_issues:
-        return
-    recipients = User.objects.filter(scheme=report.scheme, role=Role.CUSTODY, is_active=True).exclude(email="")
-    lines = "\n".join(f"- {i.category.name}: {i.description}" for i in open_issues)
-    notes = Notification.objects.bulk_create(
-        Notification(
-            to_email=user.email,
-            subject=f"{len(open_issues)} issue(s) raised at {report.site.name}",
-            body=(
-                f"Independent custody visitors raised these issues at {report.site.name} on {report.local_date}:\n\n"
-                f"{lines}\n\nPlease record the force's response in the custody visiting service."
-            ),
-        )
-        for user in recipients
-    )
-    from .tasks import notification_send
-
-    for note in notes:
-        # robust: the report is committed; a broker that is down leaves the note for the sweeper.
-        transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)
-
-
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification once: the row is claimed with a conditional UPDATE before sending."""
-    from django.core.mail import send_mail
-
-    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
-    if not claimed:
-        return False
-    note = Notification.objects.get(pk=notification_id)
-    try:
-        send_mail(note.subject, note.body, None, [note.to_email])
-    except Exception as exc:
-        Notification.objects.filter(pk=note.pk).update(sent_at=None, attempts=note.attempts + 1, last_error=str(exc)[:2000])
-        raise
-    Notification.objects.filter(pk=note.pk).update(attempts=note.attempts + 1, last_error="")
-    return True
-
-
-def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(Notification.objects.filter(sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=10)
-                .values_list("pk", flat=True)[:500])

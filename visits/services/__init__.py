@@ -1,0 +1,29 @@
+"""Writes: every rule about storing schemes, people, reports and issues lives here, once, split by
+concern. Callers use `from visits import services` and the names below."""
+
+from .issues import category_add, category_update, issue_respond
+from .notifications import notification_deliver, notifications_pending
+from .people import user_add, user_create, user_update
+from .queue import QueueUnavailable
+from .reports import (
+    PROFILE_DIMENSIONS,
+    DuplicateConflict,
+    ReportLocked,
+    report_submit,
+    report_update,
+)
+from .schemes import (
+    scheme_create,
+    scheme_reports_rederive,
+    scheme_update,
+    site_save,
+    timeslots_recompute,
+)
+
+__all__ = [
+    "PROFILE_DIMENSIONS", "DuplicateConflict", "QueueUnavailable", "ReportLocked",
+    "category_add", "category_update", "issue_respond",
+    "notification_deliver", "notifications_pending", "report_submit", "report_update",
+    "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
+    "user_add", "user_create", "user_update",
+]

@@ -1,0 +1,67 @@
+"""Writes about people: accounts, roles, and analysts' grants."""
+
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import (
+    Role,
+    User,
+)
+
+
+@transaction.atomic
+def user_create(*, password: str, schemes=(), **fields) -> User:
+    user = User(**fields)
+    # Managers use the admin for their own scheme (it scopes them there).
+    user.is_staff = user.is_staff or user.role == Role.MANAGER
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if schemes:
+        user.schemes.set(schemes)
+    return user
+
+
+def _granted(*, by: User, fields: dict) -> dict:
+    """What `by` may set on an account: a superuser places anyone (an analyst in no scheme, granted
+    schemes instead); a manager only people of their own scheme, and never grants schemes."""
+    if by.is_superuser:
+        if fields.get("role") == Role.ANALYST and fields.get("scheme"):
+            raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
+        if fields.get("role") not in (None, Role.ANALYST) and "scheme" in fields and fields["scheme"] is None:
+            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+        return fields
+    if fields.get("role") == Role.ANALYST or fields.get("schemes"):
+        raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
+    return {**fields, "scheme": by.scheme}
+
+
+def user_add(*, by: User, fields: dict) -> User:
+    """A manager adds a person to their scheme; a superuser anyone anywhere."""
+    fields = _granted(by=by, fields=fields)
+    if not fields.get("password"):
+        raise ValidationError({"password": ["Set a password."]})
+    if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
+        raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+    return user_create(**fields)
+
+
+@transaction.atomic
+def user_update(*, user: User, by: User, fields: dict) -> User:
+    """Change an account. A new role brings its admin access with it: a manager is staff (the
+    admin scopes them to their scheme), anyone else is not, unless a superuser."""
+    fields = _granted(by=by, fields=fields)
+    password = fields.pop("password", None)
+    schemes = fields.pop("schemes", None)
+    role_before = user.role
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if user.role != role_before:
+        user.is_staff = user.is_superuser or user.role == Role.MANAGER
+    if password:
+        user.set_password(password)
+    user.save()
+    if schemes is not None:
+        user.schemes.set(schemes)
+    return user

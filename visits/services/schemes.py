@@ -1,0 +1,116 @@
+"""Writes about schemes and their sites: settings, the follow-up a settings change needs, and the
+sites' activity history."""
+
+
+from django.db import transaction
+from django.db.models import Case, Value, When
+
+from ..models import (
+    AccessBand,
+    AnimalVisit,
+    CustodyVisit,
+    IssueCategory,
+    Scheme,
+    Site,
+    SiteActivityChange,
+    User,
+)
+
+DEFAULT_ISSUE_CATEGORIES = (
+    ("food-and-drink", "Food and drink"),
+    ("cell-and-contents", "Cell and its contents"),
+    ("hygiene", "Hygiene and female hygiene products"),
+    ("health-care", "Health care and medication"),
+    ("rights-and-entitlements", "Rights and entitlements"),
+    ("clothing-and-bedding", "Clothing and bedding"),
+    ("exercise-and-fresh-air", "Exercise and fresh air"),
+    ("reading-and-faith", "Reading material and faith items"),
+    ("staffing-and-conduct", "Staffing and conduct"),
+    ("facilities", "Facilities"),
+    ("other", "Other"),
+)
+
+
+
+@transaction.atomic
+def scheme_create(**fields) -> Scheme:
+    scheme = Scheme(**fields)
+    scheme.full_clean()
+    scheme.save()
+    IssueCategory.objects.bulk_create(
+        IssueCategory(scheme=scheme, slug=slug, name=name) for slug, name in DEFAULT_ISSUE_CATEGORIES
+    )
+    return scheme
+
+
+DERIVED_FROM_SETTINGS = ("timezone", "custody_bands", "animal_bands", "immediate_access_minutes", "long_delay_minutes")
+
+
+@transaction.atomic
+def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
+    """Change a scheme's settings. What stored reports derive from them (cells, access bands)
+    is brought in step by a task queued on commit, so the change answers at once however many
+    reports the scheme holds."""
+    before = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS]
+    for name, value in fields.items():
+        setattr(scheme, name, value)
+    scheme.full_clean()
+    scheme.save()
+    if [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before:
+        from ..tasks import scheme_reports_rederive
+
+        # robust: the settings are committed; `recompute_timeslots` repairs a scheme whose task was lost.
+        transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
+    return scheme
+
+
+@transaction.atomic
+def scheme_reports_rederive(*, scheme: Scheme) -> int:
+    """Bring stored reports in step with the scheme's settings: cells follow its zone and bands,
+    access bands its delay thresholds. Safe to run twice; returns how many reports changed cell."""
+    CustodyVisit.objects.filter(scheme=scheme, access_delay_minutes__isnull=False).update(access_band=Case(
+        When(access_delay_minutes__lte=scheme.immediate_access_minutes, then=Value(AccessBand.IMMEDIATE)),
+        When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
+        default=Value(AccessBand.LONG),
+    ))
+    return timeslots_recompute(scheme=scheme)
+
+
+@transaction.atomic
+def timeslots_recompute(*, scheme: Scheme) -> int:
+    """Put every report of the scheme back in the cell its arrival falls in under the scheme's
+    current zone and bands; returns how many reports moved."""
+    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme)}
+    for site in sites.values():
+        site.scheme = scheme
+    moved = 0
+    for model in (CustodyVisit, AnimalVisit):
+        stale = []
+        reports = model.objects.filter(scheme=scheme).only(
+            "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
+        )
+        for report in reports.iterator(chunk_size=2000):
+            before = (report.local_date, report.slot_day, report.slot_band)
+            report.scheme, report.site = scheme, sites[report.site_id]
+            report.set_cell()
+            if (report.local_date, report.slot_day, report.slot_band) != before:
+                stale.append(report)
+        model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
+        moved += len(stale)
+    return moved
+
+
+@transaction.atomic
+def site_save(*, site: Site, by: User | None, fields: dict) -> Site:
+    """Create or update a site; a change of `active` is kept with its date for the targets."""
+    was_active = site.active if site.pk else None
+    for name, value in fields.items():
+        setattr(site, name, value)
+    site.full_clean()
+    site.save()
+    if was_active is not None and was_active != site.active:
+        SiteActivityChange.objects.create(
+            site=site, active=site.active, effective_on=site.scheme.local_today(),
+            recorded_by=by,
+        )
+    return site
