@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "scheduling",
     "reporting",
     "backend",  # the site itself: its home page and the demo seed, which put the apps together
+    "phone",
 ]
 
 MIDDLEWARE = [

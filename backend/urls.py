@@ -31,6 +31,7 @@ api = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api)),
+    path("app/", include("phone.urls")),
     path("", include("reporting.page_urls")),
     path("", home, name="home"),
 ]

@@ -1,0 +1,549 @@
+// The volunteers' phone app: screens, and the glue between the form, IndexedDB and the send queue.
+import * as api from "./api.js";
+import * as db from "./db.js";
+import * as sync from "./sync.js";
+import {
+  ANIMAL_CHECKS, CHECKS, PROFILE, TALLY, accessBand, accessDelay, derived, newReport, problems,
+} from "./report.js";
+import { clock, day, fromLocalInput, h, messages, nowStamp, toLocalInput } from "./ui.js";
+
+const main = document.getElementById("main");
+const STATES = {
+  draft: "Draft", queued: "Waiting to send", sent: "Sent", fix: "Needs fixing",
+  conflict: "Ask your manager",
+};
+let lists = null;        // {me, scheme, sites, partners, categories}
+let shown = null;        // {uuid, state} of the report on screen, to redraw it only when its state moves
+let updating = false;    // the volunteer asked for the waiting new version
+
+// --- start-up ------------------------------------------------------------------------------------
+
+function showNet() {
+  document.getElementById("net").textContent = navigator.onLine ? "Online" : "Offline: reports wait on this phone";
+  document.getElementById("net").className = navigator.onLine ? "net" : "net off";
+}
+
+async function loadLists() {
+  // The scheme's lists come from the API whenever there is a connection, and from IndexedDB otherwise.
+  try {
+    const me = (await api.call("GET", "users/me/")).body;
+    const [scheme] = await api.all("schemes/");
+    const [sites, partners, categories] = await Promise.all([
+      api.all("sites/?active=true"), api.all("users/partners/"), api.all("issue-categories/"),
+    ]);
+    lists = { me, scheme, sites, partners: partners.filter((p) => p.id !== me.id),
+      categories: categories.filter((c) => c.active) };
+    await db.set("lists", lists);
+  } catch (error) {
+    if (error instanceof api.SignInNeeded) throw error;
+    lists = (await db.get("lists")) || lists;
+  }
+  if (!lists) throw new Error("no lists");
+}
+
+async function persistStorage() {
+  if (!navigator.storage || !navigator.storage.persist) return "unknown";
+  const kept = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+  await db.set("persisted", kept);
+  return kept;
+}
+
+function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/app/sw.js", { scope: "/app/" }).then((registration) => {
+    const offer = (worker) => {
+      const banner = document.getElementById("update");
+      banner.replaceChildren(
+        h("p", {}, "A new version of the app is ready. Your reports are kept."),
+        h("button", { type: "button", class: "button", onclick: () => { updating = true; worker.postMessage("skip-waiting"); } },
+          "Use the new version"));
+      banner.hidden = false;
+    };
+    if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+      });
+    });
+  });
+  // Only the volunteer's "Use the new version" reloads: the first install taking control must not.
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (updating) location.reload();
+  });
+}
+
+async function start() {
+  showNet();
+  window.addEventListener("online", showNet);
+  window.addEventListener("offline", showNet);
+  registerWorker();
+  window.addEventListener("hashchange", route);
+  window.addEventListener("icv:changed", redraw);
+  window.addEventListener("icv:sign-in-needed", () => signInScreen("Your sign-in has expired. Sign in again: your reports are kept on this phone."));
+  window.addEventListener("icv:signed-out", () => { lists = null; signInScreen("You signed out in another tab."); });
+  const tokens = await db.get("tokens");
+  if (!tokens) { signInScreen(); return; }
+  if (tokens.expired) { signInScreen("Your sign-in has expired. Sign in again: your reports are kept on this phone."); return; }
+  try {
+    await loadLists();
+  } catch {
+    signInScreen("Sign in again: your reports are kept on this phone.");
+    return;
+  }
+  sync.start();
+  route();
+}
+
+// --- screens -------------------------------------------------------------------------------------
+
+function screen(title, ...content) {
+  const heading = h("h2", { tabindex: "-1", id: "screen-title" }, title);
+  main.replaceChildren(heading, ...content);
+  heading.focus();
+  window.scrollTo(0, 0);
+}
+
+function route() {
+  if (!lists) return;
+  const hash = location.hash || "#/";
+  const match = hash.match(/^#\/report\/([0-9a-f-]{36})$/);
+  if (match) { reportScreen(match[1]); return; }
+  if (hash === "#/where") { whereScreen(); return; }
+  homeScreen();
+}
+
+async function redraw() {
+  const hash = location.hash || "#/";
+  if (!lists) return;
+  if (hash === "#/" || hash === "") { homeScreen(false); return; }
+  if (shown) {
+    const row = await db.report(shown.uuid);
+    if (row && row.state !== shown.state) reportScreen(shown.uuid);
+    else if (row) document.getElementById("report-message").textContent = row.message || "";
+  }
+}
+
+function signInScreen(notice = "") {
+  shown = null;
+  const error = h("p", { class: "error", id: "signin-error", role: "alert" });
+  const form = h("form", { class: "stack", novalidate: true },
+    h("div", { class: "field" },
+      h("label", { for: "username" }, "Username"),
+      h("input", { id: "username", name: "username", autocomplete: "username", autocapitalize: "none",
+        spellcheck: "false", required: true })),
+    h("div", { class: "field" },
+      h("label", { for: "password" }, "Password"),
+      h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password",
+        required: true })),
+    error,
+    h("button", { type: "submit", class: "button primary" }, "Sign in"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    let result;
+    try {
+      result = await api.signIn(form.username.value.trim(), form.password.value);
+    } catch {
+      error.textContent = "No connection: signing in needs the network. Try again when you have signal.";
+      return;
+    }
+    if (!result.ok) {
+      error.textContent = result.status === 401 ? "Wrong username or password."
+        : messages(result.body).join(" ") || `The service answered ${result.status}.`;
+      return;
+    }
+    await loadLists();
+    await persistStorage();
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("precache");
+    }
+    sync.start();
+    location.hash = "#/";
+    route();
+  });
+  screen("Sign in", notice ? h("p", { class: "notice" }, notice) : null,
+    h("p", {}, "Sign in once with your scheme username: the app then works without signal."), form);
+}
+
+async function homeScreen(focus = true) {
+  shown = null;
+  const rows = (await db.reports()).sort((a, b) => b.created.localeCompare(a.created));
+  const { me, sites } = lists;
+  const animalUnits = sites.filter((s) => s.kind === "animal_unit");
+  const persisted = await db.get("persisted");
+  const local = rows.length ? h("ul", { class: "cards" }, rows.map((row) => {
+    const site = sites.find((s) => s.id === row.fields.site);
+    const when = row.fields.arrived_at ? `${day(row.fields.arrived_at)} ${clock(row.fields.arrived_at)}` : day(row.created);
+    return h("li", { class: `card state-${row.state}` },
+      h("a", { href: `#/report/${row.client_uuid}`, class: "card-link" },
+        h("span", { class: "card-title" }, `${site ? site.name : "No suite chosen"} · ${when}`),
+        h("span", { class: "badge" }, STATES[row.state]),
+        row.message && row.state !== "sent" ? h("span", { class: "card-note" }, row.message) : null));
+  })) : h("p", {}, "No reports on this phone yet.");
+  const server = h("div", { id: "server-reports" }, serverList(await db.get("server_reports")));
+  const content = [
+    h("p", {}, `Signed in as ${me.first_name || me.username} ${me.last_name || ""}`.trim() + "."),
+    h("div", { class: "stack" },
+      h("button", { type: "button", class: "button primary big", onclick: () => startReport("custody") },
+        "Start a custody visit"),
+      me.animal_welfare_trained && animalUnits.length
+        ? h("button", { type: "button", class: "button big", onclick: () => startReport("animal") },
+          "Start an animal welfare visit") : null,
+      h("a", { href: "#/where", class: "button" }, "Where next?")),
+    h("h3", {}, "On this phone"), local,
+    h("h3", {}, "Sent reports you are on"), server,
+    h("p", { class: "small" }, persisted === false
+      ? "This browser refused to keep the app's data for certain: if the phone runs short of space it may clear it. Send reports as soon as you have signal."
+      : persisted === true ? "This phone keeps the reports even when space runs short." : ""),
+    h("button", { type: "button", class: "button quiet", onclick: signOut }, "Sign out"),
+  ];
+  if (focus) screen("My visits", ...content);
+  else main.replaceChildren(h("h2", { tabindex: "-1", id: "screen-title" }, "My visits"), ...content);
+  refreshServerList();
+}
+
+function serverList(reports) {
+  if (!reports) return h("p", {}, "Not loaded yet: they appear when there is a connection.");
+  if (!reports.length) return h("p", {}, "None yet.");
+  return h("ul", { class: "cards" }, reports.map((r) => {
+    const site = lists.sites.find((s) => s.id === r.site);
+    return h("li", { class: "card" },
+      h("span", { class: "card-title" }, `${site ? site.name : `Site ${r.site}`} · ${day(r.arrived_at)} ${clock(r.arrived_at)}`),
+      r.access_band ? h("span", { class: "card-note" }, `Access: ${r.access_band === "immediate" ? "immediate" : r.access_band.replace("-", "–") + " minutes"}`) : null);
+  }));
+}
+
+async function refreshServerList() {
+  if (!navigator.onLine) return;
+  try {
+    const mine = `?visitor=${lists.me.id}&status=submitted`;
+    const [custody, animal] = await Promise.all([api.all(`visits/${mine}`), api.all(`animal-visits/${mine}`)]);
+    const reports = [...custody, ...animal].sort((a, b) => b.arrived_at.localeCompare(a.arrived_at))
+      .map(({ id, site, arrived_at, access_band }) => ({ id, site, arrived_at, access_band }));
+    await db.set("server_reports", reports);
+    const box = document.getElementById("server-reports");
+    if (box) box.replaceChildren(serverList(reports));
+  } catch {
+    // No connection or an expired sign-in: the list from the last time stays on screen.
+  }
+}
+
+async function startReport(kind) {
+  const row = newReport(kind, lists.me);
+  await db.putReport(row);
+  location.hash = `#/report/${row.client_uuid}`;
+}
+
+// --- the report form -----------------------------------------------------------------------------
+
+function errorsFor(row, name) {
+  return messages((row.errors || {})[name]);
+}
+
+function field(row, name, label, control, { hint = "", errors = null } = {}) {
+  const said = errors || errorsFor(row, name);
+  const errorId = `error-${name}`;
+  if (said.length) control.setAttribute("aria-describedby", errorId);
+  if (said.length) control.setAttribute("aria-invalid", "true");
+  return h("div", { class: `field${said.length ? " has-error" : ""}`, "data-field": name },
+    h("label", { for: control.id }, label),
+    hint ? h("p", { class: "hint" }, hint) : null,
+    said.length ? h("p", { class: "error", id: errorId }, said.join(" ")) : null,
+    control);
+}
+
+function groupErrors(row, name) {
+  const said = errorsFor(row, name);
+  return said.length ? h("p", { class: "error", id: `error-${name}` }, said.join(" ")) : null;
+}
+
+async function reportScreen(uuid) {
+  const row = await db.report(uuid);
+  if (!row) { location.hash = "#/"; return; }
+  shown = { uuid, state: row.state };
+  const f = row.fields;
+  const editable = row.state === "draft" || row.state === "fix";
+  const custody = row.kind === "custody";
+  const save = async () => {
+    await db.updateReport(uuid, (r) => (r.state === "draft" || r.state === "fix" ? { ...r, fields: f } : null));
+    document.getElementById("saved").textContent = `Saved on this phone at ${clock(new Date().toISOString())}.`;
+  };
+
+  const siteChoices = lists.sites.filter((s) => s.kind === (custody ? "custody_suite" : "animal_unit"));
+  const site = h("select", { id: "site", name: "site", onchange: (e) => { f.site = Number(e.target.value) || null; save(); } },
+    h("option", { value: "" }, custody ? "Choose the suite" : "Choose the unit"),
+    siteChoices.map((s) => h("option", { value: String(s.id), selected: s.id === f.site }, s.name)));
+
+  const partnerSelect = (index, label) => {
+    const select = h("select", { id: `co-visitor-${index}`, onchange: (e) => {
+      const chosen = [...f.co_visitors];
+      chosen[index] = Number(e.target.value) || null;
+      f.co_visitors = chosen.filter(Boolean);
+      save();
+    } },
+    h("option", { value: "" }, index === 0 ? "Choose your co-visitor" : "Nobody else"),
+    lists.partners.map((p) => h("option", { value: String(p.id), selected: f.co_visitors[index] === p.id },
+      `${p.first_name} ${p.last_name}`.trim() || p.username)));
+    return h("div", { class: "field" }, h("label", { for: select.id }, label), select);
+  };
+  const visitorErrors = groupErrors(row, "visitors");
+
+  const band = h("p", { class: "band", id: "band", "aria-live": "polite" });
+  const delayReason = h("textarea", { id: "delay_reason", rows: "2", maxlength: "5000",
+    oninput: (e) => { f.delay_reason = e.target.value; save(); } });
+  delayReason.value = f.delay_reason || "";
+  const delayField = custody ? field(row, "delay_reason", "Why was access delayed?", delayReason,
+    { hint: "Suite busy, staff shortage, staff handover, or other: say which." }) : null;
+  const showBand = () => {
+    if (!custody) return;
+    const minutes = accessDelay(f);
+    const judged = accessBand(minutes, lists.scheme);
+    band.textContent = judged ? `Access: ${judged.words} (${minutes} min)` : "Access: stamp arrival and admission to see the delay.";
+    band.className = `band ${judged ? `band-${judged.code}` : ""}`;
+    delayField.hidden = !(minutes !== null && minutes > lists.scheme.immediate_access_minutes);
+  };
+
+  const stamp = (name, button, label) => {
+    const input = h("input", { id: name, type: "datetime-local", step: "60", value: toLocalInput(f[name]),
+      onchange: (e) => { f[name] = fromLocalInput(e.target.value); showBand(); save(); } });
+    const tap = h("button", { type: "button", class: "button stamp", id: `stamp-${name}`, onclick: () => {
+      f[name] = nowStamp();
+      input.value = toLocalInput(f[name]);
+      showBand();
+      save();
+    } }, button);
+    return h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
+  };
+
+  const counter = (id, label, get, put, onchange) => {
+    const input = h("input", { id, type: "number", inputmode: "numeric", min: "0", max: "1000", value: String(get()) });
+    const set = (n) => { put(Math.max(0, Math.min(1000, n))); input.value = String(get()); onchange(); save(); };
+    input.addEventListener("change", () => set(Number.parseInt(input.value, 10) || 0));
+    return h("div", { class: "counter" },
+      h("label", { for: id }, label),
+      h("div", { class: "counter-controls" },
+        h("button", { type: "button", class: "button step", "aria-label": `${label}: one fewer`, onclick: () => set(get() - 1) }, "−"),
+        input,
+        h("button", { type: "button", class: "button step", "aria-label": `${label}: one more`, onclick: () => set(get() + 1) }, "+")));
+  };
+
+  const sections = [];
+  sections.push(h("section", { "aria-labelledby": "where-title" },
+    h("h3", { id: "where-title" }, custody ? "Where and who" : "Where and who"),
+    field(row, "site", custody ? "Suite" : "Animal unit", site),
+    h("div", { "data-field": "visitors", class: visitorErrors ? "has-error" : "" },
+      visitorErrors, partnerSelect(0, "Co-visitor"), partnerSelect(1, "Another co-visitor (if any)"))));
+
+  sections.push(h("section", { "aria-labelledby": "times-title" },
+    h("h3", { id: "times-title" }, "Times"),
+    stamp("arrived_at", "We have arrived", "Arrived at"),
+    custody ? stamp("admitted_at", "We are in", "Let into the suite at") : null,
+    custody ? band : null, delayField,
+    stamp("left_at", "We are leaving", "Left at")));
+
+  if (custody) {
+    const totals = h("p", { class: "totals", id: "totals", "aria-live": "polite" });
+    const showTotals = () => {
+      const { offered, present } = derived(f);
+      totals.replaceChildren(h("span", {}, `Offered: ${offered}`), h("span", {}, `Present: ${present}`));
+    };
+    showTotals();
+    const tallyErrors = messages(["detainees_present", "detainees_offered", ...TALLY.map(([n]) => `detainees_${n}`)]
+      .map((n) => (row.errors || {})[n]));
+    sections.push(h("section", { "aria-labelledby": "tally-title", "data-field": "tally" },
+      h("h3", { id: "tally-title" }, "Detainees"),
+      h("p", { class: "hint" }, "Count each detainee once. Offered and present add up by themselves."),
+      tallyErrors.length ? h("p", { class: "error" }, tallyErrors.join(" ")) : null,
+      TALLY.map(([name, label]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, showTotals)),
+      totals,
+      h("details", { class: "profile", "data-field": "seen_profile", open: errorsFor(row, "seen_profile").length > 0 },
+        h("summary", {}, "Profile of those seen (optional)"),
+        groupErrors(row, "seen_profile"),
+        Object.entries(PROFILE).map(([dimension, { label, values }]) => h("fieldset", {},
+          h("legend", {}, label),
+          values.map(([value, words]) => counter(`profile-${dimension}-${value}`, words,
+            () => (f.seen_profile[dimension] || {})[value] || 0,
+            (n) => { f.seen_profile[dimension] = { ...(f.seen_profile[dimension] || {}), [value]: n }; },
+            () => {})))))));
+  } else {
+    sections.push(h("section", { "aria-labelledby": "animals-title" },
+      h("h3", { id: "animals-title" }, "Animals"),
+      counter("animals_seen", "Animals seen", () => f.animals_seen, (n) => { f.animals_seen = n; }, () => {}),
+      ANIMAL_CHECKS.map(([name, label]) => h("div", { class: "check", "data-field": name },
+        h("input", { type: "checkbox", id: name, checked: f[name],
+          onchange: (e) => { f[name] = e.target.checked; save(); } }),
+        h("label", { for: name }, label)))));
+  }
+
+  const issueList = h("div", { class: "issues" });
+  const drawIssues = () => issueList.replaceChildren(...f.issues.map((issue, index) => {
+    const n = index + 1;
+    const category = h("select", { id: `issue-${n}-category`,
+      onchange: (e) => { issue.category = e.target.value; save(); } },
+    h("option", { value: "" }, "Choose a category"),
+    lists.categories.map((c) => h("option", { value: c.slug, selected: c.slug === issue.category }, c.name)));
+    const description = h("textarea", { id: `issue-${n}-description`, rows: "3", maxlength: "5000",
+      oninput: (e) => { issue.description = e.target.value; save(); } });
+    description.value = issue.description;
+    const serverSaid = messages(((row.errors || {}).issues || [])[index]);
+    return h("fieldset", { class: "issue" },
+      h("legend", {}, `Issue ${n}`),
+      field(row, `issues.${n}.category`, "Category", category),
+      field(row, `issues.${n}.description`, "What is the issue? (no names)", description, { errors: serverSaid }),
+      h("div", { class: "check" },
+        h("input", { type: "checkbox", id: `issue-${n}-resolved`, checked: issue.resolved_during_visit,
+          onchange: (e) => { issue.resolved_during_visit = e.target.checked; save(); } }),
+        h("label", { for: `issue-${n}-resolved` }, "Resolved during the visit")),
+      h("button", { type: "button", class: "button quiet", onclick: () => {
+        f.issues.splice(index, 1); drawIssues(); save();
+      } }, `Remove issue ${n}`));
+  }));
+  drawIssues();
+  const issueErrors = messages((row.errors || {}).issues).filter((m) => m.startsWith("Issue "));
+  sections.push(h("section", { "aria-labelledby": "issues-title", "data-field": "issues" },
+    h("h3", { id: "issues-title" }, "Issues"),
+    issueErrors.length ? h("p", { class: "error" }, issueErrors.join(" ")) : null,
+    issueList,
+    h("button", { type: "button", class: "button", onclick: () => {
+      f.issues.push({ category: "", description: "", resolved_during_visit: false });
+      drawIssues(); save();
+      document.getElementById(`issue-${f.issues.length}-category`).focus();
+    } }, "Add an issue")));
+
+  if (custody) {
+    sections.push(h("section", { "aria-labelledby": "checks-title" },
+      h("h3", { id: "checks-title" }, "Suite checks"),
+      CHECKS.map(([name, label]) => h("fieldset", { class: "choice", "data-field": name },
+        h("legend", {}, label),
+        groupErrors(row, name),
+        [["yes", true, "Yes"], ["no", false, "No"], ["unchecked", null, "Not checked"]].map(([key, value, words]) =>
+          h("span", { class: "option" },
+            h("input", { type: "radio", name, id: `${name}-${key}`, checked: f[name] === value,
+              onchange: () => { f[name] = value; save(); } }),
+            h("label", { for: `${name}-${key}` }, words)))))));
+  }
+
+  const comments = h("textarea", { id: "comments", rows: "4", maxlength: "5000",
+    oninput: (e) => { f.comments = e.target.value; save(); } });
+  comments.value = f.comments;
+  sections.push(h("section", { "aria-labelledby": "comments-title" },
+    h("h3", { id: "comments-title" }, "Comments"),
+    field(row, "comments", "Comments (refer to cells by number, never names)", comments)));
+
+  const known = new Set(["site", "visitors", "arrived_at", "admitted_at", "left_at", "delay_reason", "comments",
+    "issues", "seen_profile", "detainees_present", "detainees_offered", ...TALLY.map(([n]) => `detainees_${n}`),
+    ...CHECKS.map(([n]) => n), ...ANIMAL_CHECKS.map(([n]) => n), "animals_seen"]);
+  const other = Object.entries(row.errors || {}).filter(([name]) => !known.has(name)).flatMap(([, v]) => messages(v));
+
+  const status = h("div", { class: `status state-${row.state}`, role: "status" },
+    h("p", { class: "status-state" }, STATES[row.state]),
+    h("p", { id: "report-message" }, row.message || (editable ? "Kept on this phone from the first tap." : "")),
+    other.length ? h("p", { class: "error" }, other.join(" ")) : null);
+
+  const actions = editable ? h("div", { class: "stack" },
+    h("p", { class: "small", id: "saved", "aria-live": "polite" }),
+    h("button", { type: "submit", class: "button primary big" }, "Submit report"),
+    row.state === "draft" ? h("button", { type: "button", class: "button quiet", onclick: async () => {
+      await db.deleteReport(uuid); sync.changed(); location.hash = "#/";
+    } }, "Delete this draft") : null)
+    : h("a", { href: "#/", class: "button" }, "Back to my visits");
+
+  const form = h("form", { class: "report", novalidate: true },
+    h("fieldset", { class: "plain", disabled: !editable }, sections), actions);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const found = problems(row, lists.scheme);
+    if (Object.keys(found).length) {
+      await db.updateReport(uuid, (r) => ({ ...r, fields: f, errors: found,
+        message: "Some answers are missing: see the marked fields." }));
+      await reportScreen(uuid);
+      focusFirstError();
+      return;
+    }
+    await db.updateReport(uuid, (r) => ({ ...r, fields: f }));
+    await sync.submit(uuid);
+  });
+
+  screen(custody ? "Custody visit" : "Animal welfare visit",
+    h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form);
+  showBand();
+  if (row.state === "fix" || Object.keys(row.errors || {}).length) focusFirstError();
+}
+
+function focusFirstError() {
+  const box = main.querySelector(".has-error, [data-field] .error, .status .error");
+  if (!box) return;
+  const control = box.querySelector("input, select, textarea") || box;
+  box.scrollIntoView({ block: "center" });
+  control.focus({ preventScroll: true });
+}
+
+// --- where next? ---------------------------------------------------------------------------------
+
+function whereScreen() {
+  shown = null;
+  const choices = lists.sites.filter((s) => s.kind === "custody_suite" || lists.me.animal_welfare_trained);
+  const answer = h("div", { id: "plan", "aria-live": "polite" });
+  const select = h("select", { id: "where-site", onchange: async (e) => {
+    answer.replaceChildren(h("p", {}, "Asking the service…"));
+    // Fetched fresh every time and kept only on the screen: plans never sit where the next user could read them.
+    let result;
+    try {
+      result = await api.call("GET", `recommendations/?site=${Number(e.target.value)}`);
+    } catch {
+      answer.replaceChildren(h("p", { class: "notice" }, "No connection: the plan is only shown live, never stored on the phone."));
+      return;
+    }
+    if (result.status !== 200) {
+      answer.replaceChildren(h("p", { class: "notice" }, messages(result.body).join(" ") || `The service answered ${result.status}.`));
+      return;
+    }
+    const r = result.body;
+    const gaps = r.cells.filter((c) => c.visits_in_window === 0).slice(0, 10);
+    answer.replaceChildren(
+      h("h3", {}, `Plan for ${day(r.plan_from)} to ${day(r.plan_to)}`),
+      h("ul", { class: "cards" }, r.plan.map((p) => h("li", { class: "card" },
+        h("span", { class: "card-title" }, `${day(p.date)}, ${p.band.replace("-", "–")}`),
+        p.handover ? h("span", { class: "card-note" }, "Overlaps a staff handover: expect a wait.") : null))),
+      h("h3", {}, "Not visited since " + day(r.window_from)),
+      gaps.length ? h("ul", { class: "plain-list" }, gaps.map((c) =>
+        h("li", {}, `${c.day[0].toUpperCase()}${c.day.slice(1)}, ${c.band.replace("-", "–")}`)))
+        : h("p", {}, "Every time of the week has had a visit."));
+  } },
+  h("option", { value: "" }, "Choose a suite"),
+  choices.map((s) => h("option", { value: String(s.id) }, s.name)));
+  screen("Where next?", h("a", { href: "#/", class: "back" }, "‹ My visits"),
+    h("div", { class: "field" }, h("label", { for: "where-site" }, "Suite"), select), answer);
+}
+
+// --- sign out ------------------------------------------------------------------------------------
+
+function confirmSignOut(unsent) {
+  const dialog = document.getElementById("confirm");
+  document.getElementById("confirm-title").textContent = "Delete unsent reports?";
+  document.getElementById("confirm-text").textContent =
+    `${unsent} report${unsent === 1 ? " has" : "s have"} not reached the service yet. Signing out deletes ${unsent === 1 ? "it" : "them"} from this phone for good.`;
+  return new Promise((resolve) => {
+    const done = (answer) => { dialog.close(); resolve(answer); };
+    document.getElementById("confirm-yes").onclick = () => done(true);
+    document.getElementById("confirm-no").onclick = () => done(false);
+    dialog.oncancel = () => resolve(false);
+    dialog.showModal();
+  });
+}
+
+async function signOut() {
+  const unsent = (await db.reports()).filter((r) => r.state !== "sent").length;
+  if (unsent && !(await confirmSignOut(unsent))) return;
+  lists = null;
+  await db.wipe();
+  for (const key of await caches.keys()) await caches.delete(key);
+  localStorage.clear();
+  sessionStorage.clear();
+  sync.announceSignOut();
+  location.hash = "#/";
+  signInScreen("Signed out. Nothing of yours is left on this phone.");
+}
+
+start();

@@ -1,0 +1,51 @@
+// Small DOM helpers: the app builds its screens from these, with no framework and no inline script.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.className = value;
+    else if (key === "value") el.value = value;
+    else if (value === true) el.setAttribute(key, "");
+    else el.setAttribute(key, value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+// Every message of a DRF error value, however nested ({"0": {"description": ["..."]}} or ["..."]).
+export function messages(value) {
+  if (value === null || value === undefined) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(messages);
+  if (typeof value === "object") return Object.values(value).flatMap(messages);
+  return [String(value)];
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+// <input type="datetime-local"> speaks the phone's local time without an offset; the API wants one.
+export function toLocalInput(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function fromLocalInput(value) {
+  return value ? new Date(value).toISOString() : null;
+}
+
+export function nowStamp() {
+  return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+}
+
+export function clock(iso) {
+  return iso ? new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) : "";
+}
+
+export function day(iso) {
+  return new Date(iso).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+}

@@ -1,0 +1,60 @@
+"""The app shell, its web manifest and its service worker. The app itself is the JavaScript under
+static/phone/, which talks only to /api/v1/."""
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+ASSETS = Path(__file__).resolve().parent / "static" / "phone"
+SERVICE_WORKER = Path(__file__).resolve().parent / "service_worker.js"
+
+
+def _assets() -> list[Path]:
+    return sorted(p for p in ASSETS.rglob("*") if p.is_file())
+
+
+def _asset_url(path: Path) -> str:
+    # Unhashed names: the modules import each other by relative URL, and the service worker's cache, named
+    # for the version, is what lets a new release replace the old one.
+    return f"{settings.STATIC_URL}phone/{path.relative_to(ASSETS).as_posix()}"
+
+
+def _version() -> str:
+    """A digest of every file the app is made of: a new release changes sw.js, so phones install it."""
+    digest = hashlib.sha256(SERVICE_WORKER.read_bytes())
+    for path in _assets():
+        digest.update(path.relative_to(ASSETS).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@require_GET
+def shell(request):
+    return render(request, "phone/app.html", {"static": f"{settings.STATIC_URL}phone/"})
+
+
+@require_GET
+def manifest(request):
+    icons = [{"src": _asset_url(ASSETS / f"icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
+              "purpose": "any maskable"} for size in (192, 512)]
+    return JsonResponse({
+        "name": "Custody visits", "short_name": "Visits", "id": "/app/", "start_url": "/app/", "scope": "/app/",
+        "display": "standalone", "background_color": "#0b1a2b", "theme_color": "#0b1a2b",
+        "description": "Independent custody visitors' reports, kept on the phone until the service has them.",
+        "icons": icons,
+    }, content_type="application/manifest+json")
+
+
+@require_GET
+def service_worker(request):
+    shell_files = ["/app/", "/app/manifest.webmanifest", *(_asset_url(p) for p in _assets())]
+    head = f"const VERSION = {json.dumps(_version())};\nconst SHELL = {json.dumps(shell_files)};\n"
+    response = HttpResponse(head + SERVICE_WORKER.read_text(), content_type="text/javascript; charset=utf-8")
+    # The browser must ask for it again every time, or a phone would keep an old app for a day.
+    response["Cache-Control"] = "no-cache"
+    return response
