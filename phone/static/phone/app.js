@@ -265,9 +265,16 @@ async function reportScreen(uuid) {
   const f = row.fields;
   const editable = row.state === "draft" || row.state === "fix";
   const custody = row.kind === "custody";
+  let pending = 0;
   const save = async () => {
+    const saved = document.getElementById("saved");
+    pending += 1;
+    saved.dataset.pending = String(pending);
+    saved.textContent = "Saving…";
     await db.updateReport(uuid, (r) => (r.state === "draft" || r.state === "fix" ? { ...r, fields: f } : null));
-    document.getElementById("saved").textContent = `Saved on this phone at ${clock(new Date().toISOString())}.`;
+    pending -= 1;
+    saved.dataset.pending = String(pending);
+    if (!pending) saved.textContent = `Saved on this phone at ${clock(new Date().toISOString())}.`;
   };
 
   const siteChoices = lists.sites.filter((s) => s.kind === (custody ? "custody_suite" : "animal_unit"));
@@ -442,7 +449,7 @@ async function reportScreen(uuid) {
     other.length ? h("p", { class: "error" }, other.join(" ")) : null);
 
   const actions = editable ? h("div", { class: "stack" },
-    h("p", { class: "small", id: "saved", "aria-live": "polite" }),
+    h("p", { class: "small", id: "saved", "data-pending": "0" }),
     h("button", { type: "submit", class: "button primary big" }, "Submit report"),
     row.state === "draft" ? h("button", { type: "button", class: "button quiet", onclick: async () => {
       await db.deleteReport(uuid); sync.changed(); location.hash = "#/";
