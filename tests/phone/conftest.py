@@ -2,12 +2,15 @@
 
 bob and bella visit for Northshire (bob is trained for the dog unit); bianca is a third visitor."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
 from visits.models import Role
 
 PHONE = {"width": 390, "height": 844}
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def phone(open_page, live_server):
     """phone(dark=False) -> a page at 390x844 in London time, on the app's sign-in screen."""
 
     def make(dark=False, context=None):
-        page = context.new_page() if context else open_page(dark=dark, timezone_id="Europe/London", **PHONE)
+        page = context.new_page() if context else open_page(dark=dark, timezone_id="Europe/London", locale="en-GB", **PHONE)
         page.set_default_timeout(10_000)
         page.goto(f"{live_server.url}/app/")
         return page

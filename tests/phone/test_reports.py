@@ -1,15 +1,14 @@
 """A volunteer's reports through the phone app, checked on the server through the public API."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.phone.conftest import choose, current_uuid, full_name, sign_in, state_of, stored_on_phone
+from tests.factories import PASSWORD
+from tests.phone.conftest import LONDON, choose, current_uuid, full_name, sign_in, state_of, stored_on_phone
 from visits.models import AnimalVisit, CustodyVisit
 
 pytestmark = pytest.mark.services
-LONDON = ZoneInfo("Europe/London")
 
 
 def local_input(moment: datetime) -> str:
@@ -166,7 +165,7 @@ def test_a_rejected_co_visitor_is_shown_beside_the_field_and_the_fixed_report_is
     page.get_by_role("button", name="Submit report").click()
     page.locator(".status-state", has_text="Needs fixing").wait_for()
     beside = page.locator("[data-field=visitors] .error")
-    assert "Not a member of the scheme" in beside.inner_text()
+    assert "Not a member of the scheme" in beside.inner_text() and full_name(bella) in beside.inner_text()
     assert page.evaluate("document.activeElement.id") == "co-visitor-0"
     assert CustodyVisit.objects.count() == 0
 
@@ -203,3 +202,28 @@ def test_a_trained_visitor_reports_an_animal_welfare_visit(phone, api, animal_un
     assert (visit["kennels_observed"], visit["records_checked"], visit["vehicles_observed"]) == (True, True, False)
     assert [i["description"] for i in visit["issues"]] == ["Kennel 3: water bowl empty"]
     assert AnimalVisit.objects.count() == 1 and CustodyVisit.objects.count() == 0
+
+
+def test_an_expired_sign_in_asks_to_sign_in_again_and_keeps_the_report(phone, suite, bob, bella):
+    page = phone()
+    sign_in(page, bob)
+    fill_custody_report(page, bella)
+    page.get_by_role("button", name="We are leaving").click()
+    uuid = current_uuid(page)
+    # Both tokens dead, as after a fortnight in a drawer.
+    page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open("icv-phone");
+        open.onsuccess = () => {
+            const tx = open.result.transaction("kv", "readwrite");
+            tx.objectStore("kv").put({access: "dead.dead.dead", refresh: "dead"}, "tokens");
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+    })""")
+    page.get_by_role("button", name="Submit report").click()
+    page.get_by_text("Your sign-in has expired. Sign in again: your reports are kept on this phone.").wait_for()
+    assert state_of(page, uuid) == "queued" and CustodyVisit.objects.count() == 0
+    page.get_by_label("Username").fill(bob.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator(f"a[href='#/report/{uuid}']", has_text="Sent").wait_for()
+    assert str(CustodyVisit.objects.get().client_uuid) == uuid

@@ -99,7 +99,7 @@ async function start() {
 
 function screen(title, ...content) {
   const heading = h("h2", { tabindex: "-1", id: "screen-title" }, title);
-  main.replaceChildren(heading, ...content);
+  main.replaceChildren(heading, ...content.filter(Boolean));
   heading.focus();
   window.scrollTo(0, 0);
 }
@@ -193,13 +193,13 @@ async function homeScreen(focus = true) {
       h("a", { href: "#/where", class: "button" }, "Where next?")),
     h("h3", {}, "On this phone"), local,
     h("h3", {}, "Sent reports you are on"), server,
-    h("p", { class: "small" }, persisted === false
-      ? "This browser refused to keep the app's data for certain: if the phone runs short of space it may clear it. Send reports as soon as you have signal."
-      : persisted === true ? "This phone keeps the reports even when space runs short." : ""),
-    h("button", { type: "button", class: "button quiet", onclick: signOut }, "Sign out"),
+    persisted === false ? h("p", { class: "notice" },
+      "This browser would not promise to keep the app's data: if the phone runs short of space it may clear it. Send reports as soon as you have signal.")
+      : persisted === true ? h("p", { class: "small" }, "This phone keeps the reports even when space runs short.") : null,
+    h("button", { type: "button", class: "button quiet sign-out", onclick: signOut }, "Sign out"),
   ];
   if (focus) screen("My visits", ...content);
-  else main.replaceChildren(h("h2", { tabindex: "-1", id: "screen-title" }, "My visits"), ...content);
+  else main.replaceChildren(h("h2", { tabindex: "-1", id: "screen-title" }, "My visits"), ...content.filter(Boolean));
   refreshServerList();
 }
 
@@ -253,8 +253,19 @@ function field(row, name, label, control, { hint = "", errors = null } = {}) {
     control);
 }
 
+// The server names people by id ("Not a member of the scheme on 2026-12-01: 6."): say their names.
+function named(message) {
+  return message.replace(/: ([\d, ]+)\.$/, (whole, ids) => {
+    const names = ids.split(", ").map((id) => {
+      const person = lists.partners.find((p) => p.id === Number(id));
+      return person ? `${person.first_name} ${person.last_name}`.trim() || person.username : id;
+    });
+    return `: ${names.join(", ")}.`;
+  });
+}
+
 function groupErrors(row, name) {
-  const said = errorsFor(row, name);
+  const said = errorsFor(row, name).map(named);
   return said.length ? h("p", { class: "error", id: `error-${name}` }, said.join(" ")) : null;
 }
 
@@ -402,7 +413,7 @@ async function reportScreen(uuid) {
         h("input", { type: "checkbox", id: `issue-${n}-resolved`, checked: issue.resolved_during_visit,
           onchange: (e) => { issue.resolved_during_visit = e.target.checked; save(); } }),
         h("label", { for: `issue-${n}-resolved` }, "Resolved during the visit")),
-      h("button", { type: "button", class: "button quiet", onclick: () => {
+      h("button", { type: "button", class: "button quiet remove-issue", onclick: () => {
         f.issues.splice(index, 1); drawIssues(); save();
       } }, `Remove issue ${n}`));
   }));
@@ -412,7 +423,7 @@ async function reportScreen(uuid) {
     h("h3", { id: "issues-title" }, "Issues"),
     issueErrors.length ? h("p", { class: "error" }, issueErrors.join(" ")) : null,
     issueList,
-    h("button", { type: "button", class: "button", onclick: () => {
+    h("button", { type: "button", class: "button add-issue", onclick: () => {
       f.issues.push({ category: "", description: "", resolved_during_visit: false });
       drawIssues(); save();
       document.getElementById(`issue-${f.issues.length}-category`).focus();
@@ -424,11 +435,12 @@ async function reportScreen(uuid) {
       CHECKS.map(([name, label]) => h("fieldset", { class: "choice", "data-field": name },
         h("legend", {}, label),
         groupErrors(row, name),
-        [["yes", true, "Yes"], ["no", false, "No"], ["unchecked", null, "Not checked"]].map(([key, value, words]) =>
-          h("span", { class: "option" },
-            h("input", { type: "radio", name, id: `${name}-${key}`, checked: f[name] === value,
-              onchange: () => { f[name] = value; save(); } }),
-            h("label", { for: `${name}-${key}` }, words)))))));
+        h("div", { class: "options" },
+          [["yes", true, "Yes"], ["no", false, "No"], ["unchecked", null, "Not checked"]].map(([key, value, words]) =>
+            h("span", { class: "option" },
+              h("input", { type: "radio", name, id: `${name}-${key}`, checked: f[name] === value,
+                onchange: () => { f[name] = value; save(); } }),
+              h("label", { for: `${name}-${key}` }, words))))))));
   }
 
   const comments = h("textarea", { id: "comments", rows: "4", maxlength: "5000",
@@ -446,12 +458,16 @@ async function reportScreen(uuid) {
   const status = h("div", { class: `status state-${row.state}`, role: "status" },
     h("p", { class: "status-state" }, STATES[row.state]),
     h("p", { id: "report-message" }, row.message || (editable ? "Kept on this phone from the first tap." : "")),
-    other.length ? h("p", { class: "error" }, other.join(" ")) : null);
+    other.length ? h("p", { class: "error" }, other.join(" ")) : null,
+    editable ? null : h("a", { href: "#/", class: "button" }, "Back to my visits"));
 
   const actions = editable ? h("div", { class: "stack" },
     h("p", { class: "small", id: "saved", "data-pending": "0" }),
     h("button", { type: "submit", class: "button primary big" }, "Submit report"),
-    row.state === "draft" ? h("button", { type: "button", class: "button quiet", onclick: async () => {
+    row.state === "draft" ? h("button", { type: "button", class: "button quiet delete-draft", onclick: async () => {
+      const sure = await confirmDialog("Delete this draft?", "It has not been sent: deleting it loses it for good.",
+        "Keep the draft", "Delete the draft");
+      if (!sure) return;
       await db.deleteReport(uuid); sync.changed(); location.hash = "#/";
     } }, "Delete this draft") : null)
     : h("a", { href: "#/", class: "button" }, "Back to my visits");
@@ -499,7 +515,7 @@ function whereScreen() {
     try {
       result = await api.call("GET", `recommendations/?site=${Number(e.target.value)}`);
     } catch {
-      answer.replaceChildren(h("p", { class: "notice" }, "No connection: the plan is only shown live, never stored on the phone."));
+      answer.replaceChildren(h("p", { class: "notice" }, "No connection: the plan can only be shown when there is signal."));
       return;
     }
     if (result.status !== 200) {
@@ -521,16 +537,18 @@ function whereScreen() {
   h("option", { value: "" }, "Choose a suite"),
   choices.map((s) => h("option", { value: String(s.id) }, s.name)));
   screen("Where next?", h("a", { href: "#/", class: "back" }, "‹ My visits"),
+    h("p", {}, "The times the scheme most needs a visit, from the latest plan. Shown live only: it is never stored on this phone."),
     h("div", { class: "field" }, h("label", { for: "where-site" }, "Suite"), select), answer);
 }
 
 // --- sign out ------------------------------------------------------------------------------------
 
-function confirmSignOut(unsent) {
+function confirmDialog(title, text, no, yes) {
   const dialog = document.getElementById("confirm");
-  document.getElementById("confirm-title").textContent = "Delete unsent reports?";
-  document.getElementById("confirm-text").textContent =
-    `${unsent} report${unsent === 1 ? " has" : "s have"} not reached the service yet. Signing out deletes ${unsent === 1 ? "it" : "them"} from this phone for good.`;
+  document.getElementById("confirm-title").textContent = title;
+  document.getElementById("confirm-text").textContent = text;
+  document.getElementById("confirm-no").textContent = no;
+  document.getElementById("confirm-yes").textContent = yes;
   return new Promise((resolve) => {
     const done = (answer) => { dialog.close(); resolve(answer); };
     document.getElementById("confirm-yes").onclick = () => done(true);
@@ -542,7 +560,9 @@ function confirmSignOut(unsent) {
 
 async function signOut() {
   const unsent = (await db.reports()).filter((r) => r.state !== "sent").length;
-  if (unsent && !(await confirmSignOut(unsent))) return;
+  if (unsent && !(await confirmDialog("Delete unsent reports?",
+    `${unsent} report${unsent === 1 ? " has" : "s have"} not reached the service yet. Signing out deletes ${unsent === 1 ? "it" : "them"} from this phone for good.`,
+    "Keep my reports", "Sign out and delete"))) return;
   lists = null;
   await db.wipe();
   for (const key of await caches.keys()) await caches.delete(key);

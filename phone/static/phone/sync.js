@@ -44,7 +44,7 @@ async function sendOne(row) {
   const { status, body } = answer;
   if (status === 200 || status === 201) {
     await db.updateReport(row.client_uuid, (r) => ({
-      ...r, state: "sent", errors: {}, message: "Sent", server_id: body.id, sent_at: new Date().toISOString(),
+      ...r, state: "sent", errors: {}, message: "The service has this report. Nothing more to do.", server_id: body.id, sent_at: new Date().toISOString(),
       access_band: body.access_band || "", timeslot: body.timeslot || null,
     }));
     return "sent";
@@ -58,7 +58,7 @@ async function sendOne(row) {
   if (status >= 400 && status < 500) {
     const errors = body && typeof body === "object" ? body : { detail: `The service answered ${status}.` };
     await db.updateReport(row.client_uuid, (r) => ({
-      ...r, state: "fix", errors, message: "Needs fixing: the service did not accept this report.",
+      ...r, state: "fix", errors, message: "The service did not accept this report: fix what is marked in red, then submit again.",
     }));
     return "done";
   }
@@ -91,13 +91,17 @@ export async function send() {
 }
 
 export async function submit(uuid) {
-  await db.updateReport(uuid, (r) => ({ ...r, state: "queued", errors: {}, message: "Waiting to send." }));
+  await db.updateReport(uuid, (r) => ({ ...r, state: "queued", errors: {}, message: "Kept on this phone: it goes as soon as there is signal." }));
   changed();
   failures = 0;
   return send();
 }
 
+let started = false;
+
 export function start() {
+  if (started) { send(); return; }
+  started = true;
   window.addEventListener("online", () => { failures = 0; send(); });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") send(); });
   send();
