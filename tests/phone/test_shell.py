@@ -1,0 +1,62 @@
+"""What the service serves for the phone app: the shell, its manifest and its service worker."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from django.test import Client
+
+import phone
+
+APP = Path(phone.__file__).resolve().parent
+
+
+def test_the_shell_is_served_to_anyone_with_no_inline_script_or_style(db):
+    response = Client().get("/app/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<script type="module" src="/static/phone/app.js"></script>' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "an inline script would break the coming CSP"
+    assert "<style" not in html and " style=" not in html
+    assert '<link rel="manifest" href="/app/manifest.webmanifest">' in html
+
+
+def test_the_manifest_installs_the_app_at_app(db):
+    response = Client().get("/app/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = json.loads(response.content)
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/app/", "/app/", "standalone")
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert (APP / "static" / "phone" / icon["src"].removeprefix("/static/phone/")).is_file()
+
+
+def test_the_service_worker_is_never_cached_and_names_every_file_of_this_version(db):
+    response = Client().get("/app/sw.js")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Content-Type"].startswith("text/javascript")
+    script = response.content.decode()
+    version = re.search(r'^const VERSION = "([0-9a-f]{16})";$', script, re.M).group(1)
+    shell = json.loads(re.search(r"^const SHELL = (.*);$", script, re.M).group(1))
+    files = {f"/static/phone/{p.name}" for p in (APP / "static" / "phone").iterdir()}
+    assert set(shell) == {"/app/", "/app/manifest.webmanifest", *files}
+    assert f'const VERSION = "{version}";' in Client().get("/app/sw.js").content.decode()  # stable until a file changes
+
+
+def test_the_app_imports_nothing_from_the_other_apps():
+    """It is a client of the public contract: all it knows of the service comes through /api/v1/."""
+    for path in APP.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            for name in names:
+                assert name.split(".")[0] in {"django", "hashlib", "json", "pathlib"}, f"{path.name} imports {name}"
+
+
+def test_the_scripts_call_only_the_public_api():
+    for path in (APP / "static" / "phone").glob("*.js"):
+        for url in re.findall(r'"(/[a-z][^"]*)"', path.read_text()):
+            assert url.startswith(("/api/v1/", "/app/")), f"{path.name} calls {url}"
