@@ -82,7 +82,7 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     looked_at(page, "09-my-visits", dark)
 
     page.get_by_role("link", name="Where next?").click()
-    choose(page, "Suite", "Central")
+    choose(page, "Suite or unit", "Central")
     page.get_by_text("Plan for").wait_for()
     looked_at(page, "10-where-next", dark)
 

@@ -506,7 +506,9 @@ function focusFirstError() {
 
 function whereScreen() {
   shown = null;
-  const choices = lists.sites.filter((s) => s.kind === "custody_suite" || lists.me.animal_welfare_trained);
+  const choices = lists.sites.filter((s) => s.kind === "custody_suite" || lists.me.animal_welfare_trained)
+    .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "custody_suite" ? -1 : 1));
+  const label = choices.some((s) => s.kind === "animal_unit") ? "Suite or unit" : "Suite";
   const answer = h("div", { id: "plan", "aria-live": "polite" });
   const select = h("select", { id: "where-site", onchange: async (e) => {
     answer.replaceChildren(h("p", {}, "Asking the service…"));
@@ -534,11 +536,11 @@ function whereScreen() {
         h("li", {}, `${c.day[0].toUpperCase()}${c.day.slice(1)}, ${c.band.replace("-", "–")}`)))
         : h("p", {}, "Every time of the week has had a visit."));
   } },
-  h("option", { value: "" }, "Choose a suite"),
+  h("option", { value: "" }, `Choose a ${label.toLowerCase()}`),
   choices.map((s) => h("option", { value: String(s.id) }, s.name)));
   screen("Where next?", h("a", { href: "#/", class: "back" }, "‹ My visits"),
     h("p", {}, "The times the scheme most needs a visit, from the latest plan. Shown live only: it is never stored on this phone."),
-    h("div", { class: "field" }, h("label", { for: "where-site" }, "Suite"), select), answer);
+    h("div", { class: "field" }, h("label", { for: "where-site" }, label), select), answer);
 }
 
 // --- sign out ------------------------------------------------------------------------------------
