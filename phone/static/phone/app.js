@@ -539,7 +539,7 @@ function whereScreen() {
   h("option", { value: "" }, `Choose a ${label.toLowerCase()}`),
   choices.map((s) => h("option", { value: String(s.id) }, s.name)));
   screen("Where next?", h("a", { href: "#/", class: "back" }, "‹ My visits"),
-    h("p", {}, "The times the scheme most needs a visit, from the latest plan. Shown live only: it is never stored on this phone."),
+    h("p", {}, "The scheme's latest plan for a suite, drawn so that visits stay unpredictable, and the times with no visit yet. Shown live only: it is never stored on this phone."),
     h("div", { class: "field" }, h("label", { for: "where-site" }, label), select), answer);
 }
 
