@@ -86,10 +86,22 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.get_by_text("Plan for").wait_for()
     looked_at(page, "10-where-next", dark)
 
+    # No signal in the custody block: the report waits on the phone.
+    page.context.set_offline(True)
     page.get_by_role("link", name="‹ My visits").click()
+    fill_custody_report(page, bianca)
+    page.get_by_role("button", name="We are leaving").click()
+    page.get_by_role("button", name="Submit report").click()
+    page.locator(".status-state", has_text="Waiting to send").wait_for()
+    looked_at(page, "11-custody-report-waiting-offline", dark)
+    page.get_by_role("link", name="‹ My visits").click()
+    page.get_by_role("heading", name="My visits", exact=True).wait_for()
+    looked_at(page, "12-my-visits-offline", dark)
+    page.context.set_offline(False)
+
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("dialog").wait_for()
-    looked_at(page, "11-sign-out-confirm", dark)
+    looked_at(page, "13-sign-out-confirm", dark)
 
 
 def test_the_form_fits_a_360_pixel_phone(open_page, live_server, suite, bob, bella):

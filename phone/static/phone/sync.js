@@ -84,7 +84,8 @@ async function drain() {
 // Sends whatever waits. One tab at a time (Web Locks), so two tabs or a double tap send a report once.
 export async function send() {
   clearTimeout(timer);
-  if (!(await db.get("tokens"))) return;
+  // Offline for certain (onLine can only be trusted when false): wait for the "online" event.
+  if (navigator.onLine === false || !(await db.get("tokens"))) return;
   const run = navigator.locks ? (task) => navigator.locks.request("icv-send", task) : (task) => task();
   const retry = await run(drain);
   if (retry) later(); else failures = 0;
