@@ -5,6 +5,7 @@ bob and bella visit for Northshire (bob is trained for the dog unit); bianca is 
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connections
 
 from tests.factories import PASSWORD, UserFactory
 from visits.models import Role
@@ -25,12 +26,22 @@ def trained_bob(bob):
     return bob
 
 
+@pytest.fixture(scope="session")
+def browser_inside_database(django_db_setup, chromium):
+    """The browser, torn down just before the test database. Seen on this machine: once the live-server
+    tests have run, the main thread's last connection outlives Django's teardown and the test database
+    cannot be dropped ("being accessed by other users"); closing it here lets the drop go through."""
+    yield chromium
+    connections.close_all()
+
+
 @pytest.fixture
-def phone(open_page, live_server):
+def phone(browser_inside_database, open_page, live_server):
     """phone(dark=False) -> a page at 390x844 in London time, on the app's sign-in screen."""
 
-    def make(dark=False, context=None):
-        page = context.new_page() if context else open_page(dark=dark, timezone_id="Europe/London", locale="en-GB", **PHONE)
+    def make(dark=False, context=None, size=PHONE):
+        page = context.new_page() if context else open_page(dark=dark, timezone_id="Europe/London", locale="en-GB",
+                                                            **size)
         page.set_default_timeout(10_000)
         page.goto(f"{live_server.url}/app/")
         return page

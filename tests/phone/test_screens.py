@@ -104,9 +104,8 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     looked_at(page, "13-sign-out-confirm", dark)
 
 
-def test_the_form_fits_a_360_pixel_phone(open_page, live_server, suite, bob, bella):
-    page = open_page(width=360, height=740)
-    page.goto(f"{live_server.url}/app/")
+def test_the_form_fits_a_360_pixel_phone(phone, suite, bob, bella):
+    page = phone(size={"width": 360, "height": 740})
     sign_in(page, bob)
     page.get_by_role("button", name="Start a custody visit").click()
     page.get_by_role("button", name="Add an issue").click()

@@ -35,3 +35,19 @@ def test_sign_out_asks_before_deleting_an_unsent_report_then_wipes_every_trace(p
     assert page.evaluate(TRACES) == {"databases": [], "caches": [], "local": 0, "session": 0}
     page.reload()
     page.get_by_role("heading", name="Sign in", exact=True).wait_for()
+
+    # The next volunteer signs in: the app shell (nobody's data) is cached again, so offline works.
+    sign_in(page, bella)
+    cached = page.evaluate("""async () => {
+        for (let tries = 0; tries < 100; tries += 1) {
+            const keys = await caches.keys();
+            if (keys.length && (await (await caches.open(keys[0])).keys()).length > 3) return keys;
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        return [];
+    }""")
+    assert len(cached) == 1
+    page.context.set_offline(True)
+    page.reload()
+    page.get_by_role("heading", name="My visits", exact=True).wait_for()
+    assert page.get_by_text("No reports on this phone yet.").is_visible()
