@@ -50,9 +50,13 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.locator("#cells_clean-yes").check()
     looked_at(page, "04-custody-form-filled", dark)
 
+    page.get_by_role("button", name="Add an issue").click()
     page.get_by_role("button", name="Submit report").click()
-    page.get_by_text("Some answers are missing").wait_for()  # no departure time yet
+    page.get_by_text("Some answers are missing").wait_for()  # no departure time, an empty second issue
+    assert "Describe the issue" in page.locator("[data-field='issues.2.description'] .error").inner_text()
+    assert page.locator("[data-field='issues.1.description'] .error").count() == 0
     looked_at(page, "05-custody-form-missing-answers", dark)
+    page.get_by_role("button", name="Remove issue 2").click()
     page.get_by_role("button", name="We are leaving").click()
     page.get_by_role("button", name="Submit report").click()
     page.locator(".status-state", has_text="Sent").wait_for()

@@ -404,21 +404,28 @@ async function reportScreen(uuid) {
     const description = h("textarea", { id: `issue-${n}-description`, rows: "3", maxlength: "5000",
       oninput: (e) => { issue.description = e.target.value; save(); } });
     description.value = issue.description;
-    const serverSaid = messages(((row.errors || {}).issues || [])[index]);
+    // DRF says a nested issue's field errors by position ([{}, {"description": [...]}]); the
+    // service's own checks say "Issue 2: ..." as plain text, shown above the list instead.
+    const said = ((row.errors || {}).issues || [])[index];
+    const serverSaid = said && typeof said === "object" ? messages(said.description) : [];
     return h("fieldset", { class: "issue" },
       h("legend", {}, `Issue ${n}`),
-      field(row, `issues.${n}.category`, "Category", category),
-      field(row, `issues.${n}.description`, "What is the issue? (no names)", description, { errors: serverSaid }),
+      field(row, `issues.${n}.category`, "Category", category,
+        { errors: [...errorsFor(row, `issues.${n}.category`), ...(said && typeof said === "object" ? messages(said.category) : [])] }),
+      field(row, `issues.${n}.description`, "What is the issue? (no names)", description,
+        { errors: [...errorsFor(row, `issues.${n}.description`), ...serverSaid] }),
       h("div", { class: "check" },
         h("input", { type: "checkbox", id: `issue-${n}-resolved`, checked: issue.resolved_during_visit,
           onchange: (e) => { issue.resolved_during_visit = e.target.checked; save(); } }),
         h("label", { for: `issue-${n}-resolved` }, "Resolved during the visit")),
-      h("button", { type: "button", class: "button quiet remove-issue", onclick: () => {
+      h("button", { type: "button", class: "button quiet remove-issue", onclick: async () => {
+        if (issue.description.trim() && !(await confirmDialog(`Remove issue ${n}?`,
+          "What you wrote about it will be lost.", "Keep it", "Remove it"))) return;
         f.issues.splice(index, 1); drawIssues(); save();
       } }, `Remove issue ${n}`));
   }));
   drawIssues();
-  const issueErrors = messages((row.errors || {}).issues).filter((m) => m.startsWith("Issue "));
+  const issueErrors = ((row.errors || {}).issues || []).filter((m) => typeof m === "string");
   sections.push(h("section", { "aria-labelledby": "issues-title", "data-field": "issues" },
     h("h3", { id: "issues-title" }, "Issues"),
     issueErrors.length ? h("p", { class: "error" }, issueErrors.join(" ")) : null,

@@ -109,9 +109,9 @@ export function problems(row, scheme) {
   if (delay !== null && delay > scheme.immediate_access_minutes && !f.delay_reason.trim()) {
     say("delay_reason", `Access took ${delay} minutes: say why.`);
   }
-  f.issues.forEach((issue, index) => {
-    if (!issue.category) say(`issues.${index}.category`, "Choose a category.");
-    if (!issue.description.trim()) say(`issues.${index}.description`, "Describe the issue (no names).");
+  f.issues.forEach((issue, index) => {  // numbered from 1, as the form shows them
+    if (!issue.category) say(`issues.${index + 1}.category`, "Choose a category.");
+    if (!issue.description.trim()) say(`issues.${index + 1}.description`, "Describe the issue (no names).");
   });
   return found;
 }
