@@ -12,6 +12,7 @@ const STATES = {
   draft: "Draft", queued: "Waiting to send", sent: "Sent", fix: "Needs fixing",
   conflict: "Ask your manager",
 };
+const EXPIRED = "Your sign-in has expired. Sign in again: your reports are kept on this phone.";
 let lists = null;        // {me, scheme, sites, partners, categories}
 let shown = null;        // {uuid, state} of the report on screen, to redraw it only when its state moves
 let updating = false;    // the volunteer asked for the waiting new version
@@ -80,11 +81,11 @@ async function start() {
   registerWorker();
   window.addEventListener("hashchange", route);
   window.addEventListener("icv:changed", redraw);
-  window.addEventListener("icv:sign-in-needed", () => signInScreen("Your sign-in has expired. Sign in again: your reports are kept on this phone."));
+  window.addEventListener("icv:sign-in-needed", () => signInScreen(EXPIRED));
   window.addEventListener("icv:signed-out", () => { lists = null; signInScreen("You signed out in another tab."); });
   const tokens = await db.get("tokens");
   if (!tokens) { signInScreen(); return; }
-  if (tokens.expired) { signInScreen("Your sign-in has expired. Sign in again: your reports are kept on this phone."); return; }
+  if (tokens.expired) { signInScreen(EXPIRED); return; }
   try {
     await loadLists();
   } catch {
