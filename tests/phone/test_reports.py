@@ -228,3 +228,43 @@ def test_an_expired_sign_in_asks_to_sign_in_again_and_keeps_the_report(phone, su
     page.get_by_role("button", name="Sign in").click()
     page.locator(f"a[href='#/report/{uuid}']", has_text="Sent").wait_for()
     assert str(CustodyVisit.objects.get().client_uuid) == uuid
+
+
+def test_a_server_error_is_retried_and_a_changed_resend_is_sent_to_the_manager(phone, suite, bob, bella):
+    page = phone()
+    sign_in(page, bob)
+    answered = []
+
+    def down_once(route):
+        if route.request.method == "POST" and not answered:
+            answered.append(503)
+            route.fulfill(status=503, json={"detail": "Down for a moment."})
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/visits/", down_once)
+    fill_custody_report(page, bella)
+    page.get_by_role("button", name="We are leaving").click()
+    uuid = current_uuid(page)
+    page.get_by_role("button", name="Submit report").click()
+    page.get_by_text("The service answered 503: will retry.").wait_for()
+    page.locator(".status-state", has_text="Sent").wait_for()
+    assert answered == [503] and CustodyVisit.objects.count() == 1
+
+    # The same client_uuid with other content (as if the phone's copy had been changed): 409, said plainly.
+    page.evaluate("""(uuid) => new Promise((resolve) => {
+        const open = indexedDB.open("icv-phone");
+        open.onsuccess = () => {
+            const store = open.result.transaction("reports", "readwrite").objectStore("reports");
+            store.get(uuid).onsuccess = (e) => {
+                const row = e.target.result;
+                row.fields.comments = "Changed afterwards";
+                row.state = "queued";
+                store.put(row).onsuccess = () => { open.result.close(); resolve(); };
+            };
+        };
+    })""", uuid)
+    page.reload()
+    page.locator(".status-state", has_text="Ask your manager").wait_for()
+    assert "Already sent with different content: ask your manager." in page.locator("#report-message").inner_text()
+    assert CustodyVisit.objects.get().comments == ""
