@@ -152,6 +152,10 @@ SPECTACULAR_SETTINGS = {
         "SiteKindEnum": "visits.models.SiteKind",
         "AccessBandEnum": "visits.models.AccessBand",
         "IssueStatusEnum": "visits.models.IssueStatus",
+        "OutcomeEnum": "visits.models.Outcome",
+        "AnimalOutcomeEnum": "visits.models.ANIMAL_OUTCOMES",
+        "AuthorisingRankEnum": "visits.models.AuthorisingRank",
+        "WelfareStateEnum": "visits.models.WelfareState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

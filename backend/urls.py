@@ -23,6 +23,8 @@ api = [
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("visits/<int:pk>/concern/handled/", views.ConcernHandledView.as_view(), name="visit-concern-handled"),
+    path("visits/<int:pk>/tact-report/", views.TactReportView.as_view(), name="visit-tact-report"),
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
     path("", include(router.urls)),

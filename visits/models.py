@@ -144,6 +144,9 @@ class User(AbstractUser):
     left_on = models.DateField(null=True, blank=True)
     probation_ends_on = models.DateField(null=True, blank=True)
     animal_welfare_trained = models.BooleanField(default=False)
+    tact_trained = models.BooleanField(
+        default=False, help_text="Trained for visits to detainees held under the Terrorism Act (TACT)."
+    )
 
     class Meta:
         constraints = [
@@ -228,6 +231,41 @@ class AccessBand(models.TextChoices):
     LONG = "over-15", "Over 15 minutes"
 
 
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    REMOTE = "remote", "Remote monitoring (telephone or video)"
+    ACCESS_REFUSED = "access_refused", "Access refused"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+# What a scheme reports as visits made: every attempt but those refused entry.
+VISIT_MADE_OUTCOMES = (Outcome.COMPLETED, Outcome.REMOTE, Outcome.ABANDONED)
+ANIMAL_OUTCOMES = [(value, label) for value, label in Outcome.choices if value != Outcome.REMOTE]
+# Visitors were not admitted to the suite, so there is no admission time.
+NOT_ADMITTED_OUTCOMES = (Outcome.REMOTE, Outcome.ACCESS_REFUSED)
+
+
+class AuthorisingRank(models.TextChoices):
+    """Who authorised a delay in admitting visitors: the Code of Practice allows it only from an inspector up."""
+
+    NONE = "", "No delay"
+    SERGEANT = "sergeant", "Sergeant"
+    INSPECTOR = "inspector", "Inspector"
+    CHIEF_INSPECTOR = "chief_inspector", "Chief inspector"
+    SUPERINTENDENT_OR_ABOVE = "superintendent_or_above", "Superintendent or above"
+    NOT_GIVEN = "not_given", "Not given"
+
+
+class WelfareState(models.TextChoices):
+    MET = "met", "Met"
+    CONCERN = "concern", "Concern"
+    NOT_CHECKED = "not_checked", "Not checked"
+
+
+# The five needs of the Animal Welfare Act 2006, section 9.
+WELFARE_NEEDS = ("environment", "diet", "behaviour", "company", "health")
+
+
 class Report(models.Model):
     """What custody and animal welfare visits share; the cell columns are set at write time."""
 
@@ -244,6 +282,8 @@ class Report(models.Model):
         default=0, validators=[MaxValueValidator(24 * 60)], help_text="Travel time of all the visitors together."
     )
     comments = models.TextField(blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.COMPLETED)
+    outcome_reason = models.TextField(blank=True, help_text="Why the visit was not completed.")
     # Set from the arrival time in the scheme's zone, so coverage is one GROUP BY over indexed columns.
     local_date = models.DateField(editable=False)
     slot_day = models.PositiveSmallIntegerField(editable=False)
@@ -277,6 +317,10 @@ def report_constraints(prefix: str) -> list:
         ),
         models.CheckConstraint(
             condition=Q(status=ReportStatus.DRAFT) | Q(left_at__isnull=False), name=f"{prefix}_submitted_has_departure"
+        ),
+        models.CheckConstraint(condition=Q(outcome__in=Outcome.values), name=f"{prefix}_outcome_known"),
+        models.CheckConstraint(
+            condition=Q(outcome=Outcome.COMPLETED) | ~Q(outcome_reason=""), name=f"{prefix}_outcome_has_reason"
         ),
     ]
 
@@ -324,6 +368,22 @@ class CustodyVisit(Report):
     food_in_date = models.BooleanField(null=True, blank=True)
     hygiene_products_offered = models.BooleanField(null=True, blank=True)
     female_officer_available = models.BooleanField(null=True, blank=True)
+    delay_authorised_by_rank = models.CharField(
+        max_length=32, choices=AuthorisingRank.choices, default=AuthorisingRank.NONE, blank=True
+    )
+    tact = models.BooleanField(default=False, help_text="A visit to detainees held under the Terrorism Act.")
+    juveniles_present = count_field()
+    vulnerable_present = count_field()
+    custody_records_examined = count_field()
+    # An allegation or sign of ill-treatment: it goes to the managers at once and stays open until handled.
+    # Written through the report's `concern` object, so not editable as separate fields.
+    concern_raised = models.BooleanField(default=False, editable=False)
+    concern_details = models.TextField(blank=True, editable=False)
+    concern_handled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    concern_handled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    concern_handled_note = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["-arrived_at", "-id"]
@@ -348,14 +408,46 @@ class CustodyVisit(Report):
                 name="custodyvisit_times_in_order",
             ),
             models.CheckConstraint(
-                condition=Q(status=ReportStatus.DRAFT) | Q(admitted_at__isnull=False),
-                name="custodyvisit_submitted_has_admission",
+                condition=Q(status=ReportStatus.DRAFT) | Q(admitted_at__isnull=False)
+                | Q(outcome__in=NOT_ADMITTED_OUTCOMES),
+                name="custodyvisit_submitted_admitted_unless_not_admitted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome__in=NOT_ADMITTED_OUTCOMES) | Q(admitted_at__isnull=True),
+                name="custodyvisit_not_admitted_has_no_admission",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.ACCESS_REFUSED) | Q(detainees_present=0),
+                name="custodyvisit_refused_saw_no_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(delay_authorised_by_rank__in=AuthorisingRank.values), name="custodyvisit_rank_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(juveniles_present__lte=F("detainees_present"))
+                & Q(vulnerable_present__lte=F("detainees_present"))
+                & Q(custody_records_examined__lte=F("detainees_seen")),
+                name="custodyvisit_subgroups_within_counts",
+            ),
+            models.CheckConstraint(
+                condition=Q(concern_raised=True) & ~Q(concern_details="")
+                | Q(concern_raised=False, concern_details="", concern_handled_at__isnull=True),
+                name="custodyvisit_concern_has_details",
             ),
         ]
         indexes = report_indexes("custodyvisit")
 
     def __str__(self):
         return f"Custody visit to {self.site} on {self.local_date}"
+
+    @property
+    def concern(self) -> dict:
+        return {"raised": self.concern_raised, "details": self.concern_details}
+
+    @property
+    def delayed(self) -> bool:
+        """Admission was not immediate, so the delay needs its reason and who authorised it."""
+        return self.access_band not in ("", AccessBand.IMMEDIATE)
 
     def set_access(self) -> None:
         if self.admitted_at is None:
@@ -380,6 +472,11 @@ class SeenProfileCount(models.Model):
         ]
 
 
+def welfare_field():
+    return models.CharField(max_length=16, choices=WelfareState.choices, default=WelfareState.NOT_CHECKED,
+                            editable=False)
+
+
 class AnimalVisit(Report):
     site_kind = SiteKind.ANIMAL_UNIT
     link = "animal_visit"
@@ -388,14 +485,34 @@ class AnimalVisit(Report):
     kennels_observed = models.BooleanField(default=False)
     vehicles_observed = models.BooleanField(default=False)
     training_observed = models.BooleanField(default=False)
+    # Written through the report's `welfare_needs` object.
+    welfare_environment = welfare_field()
+    welfare_diet = welfare_field()
+    welfare_behaviour = welfare_field()
+    welfare_company = welfare_field()
+    welfare_health = welfare_field()
 
     class Meta:
         ordering = ["-arrived_at", "-id"]
-        constraints = report_constraints("animalvisit")
+        constraints = report_constraints("animalvisit") + [
+            models.CheckConstraint(condition=~Q(outcome=Outcome.REMOTE), name="animalvisit_not_remote"),
+            models.CheckConstraint(
+                condition=Q(**{f"welfare_{need}__in": WelfareState.values for need in WELFARE_NEEDS}),
+                name="animalvisit_welfare_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.ACCESS_REFUSED) | Q(animals_seen=0),
+                name="animalvisit_refused_saw_none",
+            ),
+        ]
         indexes = report_indexes("animalvisit")
 
     def __str__(self):
         return f"Animal welfare visit to {self.site} on {self.local_date}"
+
+    @property
+    def welfare_needs(self) -> dict:
+        return {need: getattr(self, f"welfare_{need}") for need in WELFARE_NEEDS}
 
 
 class IssueStatus(models.TextChoices):

@@ -100,3 +100,33 @@ def issues_visible(user: User) -> QuerySet[VisitIssue]:
     if user.role in (Role.MANAGER, Role.CUSTODY):
         return qs.filter(scheme_id=user.scheme_id)
     return qs.none()
+
+
+def tact_report(*, visit: CustodyVisit) -> dict:
+    """What the TACT report shows: the visit's facts and counts, in the scheme's local time, and no names.
+    The visitors are counted, not named; free comments are left out, as they may name people."""
+    zone = visit.site.scheme.zone
+    local = {name: getattr(visit, name) and getattr(visit, name).astimezone(zone)
+             for name in ("arrived_at", "admitted_at", "left_at")}
+    return {
+        "visit": visit,
+        "scheme": visit.site.scheme,
+        "site": visit.site,
+        "times": local,
+        "outcome": visit.get_outcome_display(),
+        "rank": visit.get_delay_authorised_by_rank_display() if visit.delayed else "",
+        "visitor_count": visit.visitors.count(),
+        "counts": [
+            ("Detainees present", visit.detainees_present),
+            ("Children (under 18) present", visit.juveniles_present),
+            ("Vulnerable detainees present", visit.vulnerable_present),
+            ("Offered a visit", visit.detainees_offered),
+            ("Seen", visit.detainees_seen),
+            ("Refused a visit", visit.detainees_refused),
+            ("Not offered", visit.detainees_not_offered),
+            ("Unavailable", visit.detainees_unavailable),
+            ("Observed only", visit.detainees_observed),
+            ("Custody records examined (with consent)", visit.custody_records_examined),
+        ],
+        "issues": list(visit.issues.select_related("category").order_by("id")),
+    }

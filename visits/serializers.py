@@ -12,18 +12,23 @@ from api.fields import AwareDateTimeField, CountField, IdField, SafeTextField, S
 
 from .grids import validate_bands, validate_windows
 from .models import (
+    ANIMAL_OUTCOMES,
     CHECK_FIELDS,
     COUNT_FIELDS,
+    WELFARE_NEEDS,
     AnimalVisit,
+    AuthorisingRank,
     CustodyVisit,
     IssueCategory,
     ReportCorrection,
     ReportStatus,
+    Outcome,
     Role,
     Scheme,
     Site,
     User,
     VisitIssue,
+    WelfareState,
 )
 from .selectors import writable_schemes
 from .services import PROFILE_DIMENSIONS
@@ -114,7 +119,7 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = [
             "id", "username", "password", "role", "scheme", "schemes", "first_name", "last_name", "email",
-            "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "is_active",
+            "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "tact_trained", "is_active",
         ]
         read_only_fields = ["id"]
 
@@ -196,6 +201,30 @@ class SeenProfileField(serializers.DictField):
         return value
 
 
+class ConcernSerializer(serializers.Serializer):
+    """An allegation or sign of ill-treatment: it goes to the scheme's managers at once."""
+
+    raised = StrictBooleanField(required=False, default=False)
+    details = SafeTextField(required=False, default="")
+
+    def validate(self, attrs):
+        return {"raised": False, "details": "", **attrs}
+
+
+class WelfareNeedsSerializer(serializers.Serializer):
+    """The five needs of the Animal Welfare Act 2006, s9; a need left out was not checked. Replaced whole."""
+
+    def get_fields(self):
+        return {
+            need: serializers.ChoiceField(choices=WelfareState.choices, required=False,
+                                          default=WelfareState.NOT_CHECKED)
+            for need in WELFARE_NEEDS
+        }
+
+    def validate(self, attrs):
+        return {**{need: WelfareState.NOT_CHECKED.value for need in WELFARE_NEEDS}, **attrs}
+
+
 class ReportInputSerializer(serializers.Serializer):
     client_uuid = StrictUUIDField()
     site = IdField()
@@ -206,6 +235,10 @@ class ReportInputSerializer(serializers.Serializer):
     issues = IssueInputSerializer(many=True, required=False, allow_null=True, max_length=100)
     comments = SafeTextField(required=False)
     status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False,
+                                      help_text="Default completed. Every outcome is a visit to its cell of the grid; "
+                                                "access_refused is not counted among the visits made.")
+    outcome_reason = SafeTextField(required=False, help_text="Why the visit was not completed: required unless completed.")
 
     def validate_issues(self, value):
         return value or []  # null from a phone means no issues
@@ -228,9 +261,27 @@ class CustodyVisitInputSerializer(ReportInputSerializer):
     food_in_date = StrictBooleanField(required=False, allow_null=True)
     hygiene_products_offered = StrictBooleanField(required=False, allow_null=True)
     female_officer_available = StrictBooleanField(required=False, allow_null=True)
+    delay_authorised_by_rank = serializers.ChoiceField(
+        choices=AuthorisingRank.choices, required=False, allow_blank=True,
+        help_text="Who authorised a delay in admission. When access was not immediate an explicit \"\" is refused; "
+                  "left out, it is stored as not_given.",
+    )
+    tact = StrictBooleanField(required=False, help_text="A visit to detainees held under the Terrorism Act: "
+                                                        "at least one visitor must be tact_trained.")
+    juveniles_present = CountField(required=False, help_text="Children (under 18) present; at most detainees_present.")
+    vulnerable_present = CountField(required=False, help_text="Detainees flagged vulnerable by custody present; "
+                                                              "at most detainees_present.")
+    custody_records_examined = CountField(required=False, help_text="Records examined with the detainee's consent; "
+                                                                    "at most detainees_seen.")
+    concern = ConcernSerializer(required=False)
 
 
 class AnimalVisitInputSerializer(ReportInputSerializer):
+    outcome = serializers.ChoiceField(
+        choices=ANIMAL_OUTCOMES, required=False,
+        help_text="Default completed; an animal welfare visit cannot be remote.",
+    )
+    welfare_needs = WelfareNeedsSerializer(required=False)
     animals_seen = CountField(required=False)
     records_checked = StrictBooleanField(required=False)
     kennels_observed = StrictBooleanField(required=False)
@@ -266,6 +317,7 @@ class ReportOutputSerializer(serializers.ModelSerializer):
     COMMON = [
         "id", "client_uuid", "site", "visitors", "arrived_at", "left_at", "travel_minutes", "issues", "comments",
         "status", "timeslot", "local_date", "created_by", "created_at", "updated_at", "submitted_at", "corrections",
+        "outcome", "outcome_reason",
     ]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
@@ -273,15 +325,43 @@ class ReportOutputSerializer(serializers.ModelSerializer):
         return sorted(v.pk for v in report.visitors.all())
 
 
+class ConcernOutputSerializer(serializers.Serializer):
+    raised = serializers.BooleanField(source="concern_raised")
+    details = serializers.CharField(source="concern_details")
+    handled_at = serializers.DateTimeField(source="concern_handled_at", allow_null=True)
+    handled_by = serializers.IntegerField(source="concern_handled_by_id", allow_null=True)
+    handled_note = serializers.CharField(source="concern_handled_note")
+
+
 class CustodyVisitOutputSerializer(ReportOutputSerializer):
     seen_profile = serializers.SerializerMethodField()
+    concern = serializers.SerializerMethodField()
 
     class Meta:
         model = CustodyVisit
         fields = ReportOutputSerializer.COMMON + [
             "admitted_at", "access_delay_minutes", "access_band", "delay_reason", *COUNT_FIELDS, "seen_profile",
-            *CHECK_FIELDS,
+            *CHECK_FIELDS, "delay_authorised_by_rank", "tact", "juveniles_present", "vulnerable_present",
+            "custody_records_examined", "concern",
         ]
+
+    # Written out: the validators of OpenAPI 3.0 do not read `nullable` beside a reference.
+    @extend_schema_field({
+        "type": "object", "nullable": True,
+        "description": "Null to the force's custody staff: a concern about the treatment of detainees is for "
+                       "the scheme's managers. handled_at is null while the concern is open.",
+        "properties": {
+            "raised": {"type": "boolean"}, "details": {"type": "string"},
+            "handled_at": {"type": "string", "format": "date-time", "nullable": True},
+            "handled_by": {"type": "integer", "nullable": True}, "handled_note": {"type": "string"},
+        },
+        "required": ["raised", "details", "handled_at", "handled_by", "handled_note"],
+    })
+    def get_concern(self, visit):
+        request = self.context.get("request")
+        if request is not None and request.user.role == Role.CUSTODY:
+            return None
+        return ConcernOutputSerializer(visit).data
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_seen_profile(self, visit):
@@ -292,15 +372,26 @@ class CustodyVisitOutputSerializer(ReportOutputSerializer):
 
 
 class AnimalVisitOutputSerializer(ReportOutputSerializer):
+    welfare_needs = serializers.SerializerMethodField()
+
     class Meta:
         model = AnimalVisit
         fields = ReportOutputSerializer.COMMON + [
             "animals_seen", "records_checked", "kennels_observed", "vehicles_observed", "training_observed",
+            "welfare_needs",
         ]
+
+    @extend_schema_field(WelfareNeedsSerializer)
+    def get_welfare_needs(self, visit):
+        return visit.welfare_needs
 
 
 class CorrectionInputSerializer(serializers.Serializer):
     correction_reason = SafeTextField(required=False)
+
+
+class ConcernHandledInputSerializer(serializers.Serializer):
+    note = SafeTextField(allow_blank=False, help_text="What was done about the concern, and by whom.")
 
 
 # --- issues and the force's response -------------------------------------------------------

@@ -1,10 +1,15 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
@@ -26,6 +31,7 @@ from .models import (
 from .serializers import (
     AnimalVisitInputSerializer,
     AnimalVisitOutputSerializer,
+    ConcernHandledInputSerializer,
     CorrectionInputSerializer,
     CustodyVisitInputSerializer,
     CustodyVisitOutputSerializer,
@@ -348,3 +354,37 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
                                        close=serializer.validated_data["close"])
         return Response(IssueListSerializer(self.get_queryset().get(pk=issue.pk)).data)
 
+
+
+class ConcernHandledView(APIView):
+    """A manager marks a raised concern handled, with a note of what was done; it then leaves the open list."""
+
+    permission_classes = [RolePermission]
+    read_roles = ()
+    write_roles = (Role.MANAGER,)
+
+    @extend_schema(request=ConcernHandledInputSerializer, responses={200: CustodyVisitOutputSerializer, **WRITE_ERRORS})
+    def post(self, request, pk):
+        visit = get_object_or_404(selectors.custody_visits_visible(request.user), pk=pk)
+        serializer = ConcernHandledInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.concern_mark_handled(visit=visit, by=request.user, note=serializer.validated_data["note"])
+        visit = selectors.custody_visits_visible(request.user).get(pk=pk)
+        return Response(CustodyVisitOutputSerializer(visit, context={"request": request}).data)
+
+
+class TactReportView(APIView):
+    """The report of a visit to detainees held under the Terrorism Act, printable, to send to the commissioner
+    with a copy to the Independent Reviewer of Terrorism Legislation. It names no visitor."""
+
+    permission_classes = [RolePermission]
+    read_roles = (Role.MANAGER,)
+    write_roles = ()
+
+    @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR, **READ_ERRORS},
+                   description="Printable HTML (print to PDF from the browser). 404 for a visit that is not TACT.")
+    def get(self, request, pk):
+        visit = get_object_or_404(
+            selectors.custody_visits_visible(request.user).filter(tact=True, status=ReportStatus.SUBMITTED), pk=pk
+        )
+        return HttpResponse(render_to_string("visits/tact_report.html", selectors.tact_report(visit=visit)))

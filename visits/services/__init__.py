@@ -9,6 +9,7 @@ from .reports import (
     PROFILE_DIMENSIONS,
     DuplicateConflict,
     ReportLocked,
+    concern_mark_handled,
     report_submit,
     report_update,
 )
@@ -22,7 +23,7 @@ from .schemes import (
 
 __all__ = [
     "PROFILE_DIMENSIONS", "DuplicateConflict", "QueueUnavailable", "ReportLocked",
-    "category_add", "category_update", "issue_respond",
+    "category_add", "category_update", "concern_mark_handled", "issue_respond",
     "notification_deliver", "notifications_pending", "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
     "user_add", "user_create", "user_update",

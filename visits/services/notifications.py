@@ -60,3 +60,27 @@ def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> li
     cutoff = timezone.now() - older_than
     return list(Notification.objects.filter(sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=10)
                 .values_list("pk", flat=True)[:500])
+
+
+def concern_raised_notify(report) -> None:
+    """An allegation or sign of ill-treatment goes to the scheme's managers at once, never to the force's
+    custody staff. The details stay behind sign-in; the e-mail says where to read them."""
+    recipients = User.objects.filter(scheme=report.scheme, role=Role.MANAGER, is_active=True).exclude(email="")
+    notes = Notification.objects.bulk_create(
+        Notification(
+            to_email=user.email,
+            subject=f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date}",
+            body=(
+                f"Independent custody visitors raised a concern about the treatment of a detainee at "
+                f"{report.site.name} on {report.local_date} (custody visit report {report.pk}).\n\n"
+                "Read it in the custody visiting service and act on it today; mark it handled with a note "
+                "once it is dealt with."
+            ),
+        )
+        for user in recipients
+    )
+    from ..tasks import notification_send
+
+    for note in notes:
+        # Sent at once after the commit; a broker that is down leaves the note for the sweeper.
+        transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)

@@ -11,10 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import (
+    COUNT_FIELDS,
     DETAINEE_SPLIT,
     DETAINEES,
+    NOT_ADMITTED_OUTCOMES,
+    WELFARE_NEEDS,
+    AuthorisingRank,
     CustodyVisit,
     IssueCategory,
+    Outcome,
     ReportCorrection,
     ReportStatus,
     Role,
@@ -23,8 +28,9 @@ from ..models import (
     Site,
     User,
     VisitIssue,
+    WelfareState,
 )
-from .notifications import issues_raised_notify
+from .notifications import concern_raised_notify, issues_raised_notify
 
 MAX_VISIT = timedelta(hours=24)
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
@@ -36,7 +42,16 @@ class DuplicateConflict(Exception):
     """The client_uuid is already stored with other content."""
 
 
-
+NO_CONCERN = {"raised": False, "details": ""}
+NOTHING_CHECKED = {need: WelfareState.NOT_CHECKED.value for need in WELFARE_NEEDS}
+# The fields of version 1.1 of the contract. At these values they say nothing a version 1 report did not,
+# so they are left out of the content hash: a version 1 phone's retry of a report stored before them
+# still matches, and a newer phone that spells the defaults out sends the same report.
+V11_DEFAULTS = {
+    "outcome": "completed", "outcome_reason": "", "delay_authorised_by_rank": "", "tact": False,
+    "juveniles_present": 0, "vulnerable_present": 0, "custody_records_examined": 0,
+    "concern": NO_CONCERN, "welfare_needs": NOTHING_CHECKED,
+}
 
 
 def _canonical(value):
@@ -60,6 +75,9 @@ def _report_defaults(model) -> dict:
     defaults["issues"] = []
     if model is CustodyVisit:
         defaults["seen_profile"] = {}
+        defaults["concern"] = NO_CONCERN
+    else:
+        defaults["welfare_needs"] = NOTHING_CHECKED
     return defaults
 
 
@@ -72,6 +90,11 @@ def content_hash(data: dict, *, model) -> str:
         # Zero counts are not stored, so {"female": 0} says nothing.
         profile = {dim: {v: n for v, n in values.items() if n} for dim, values in (said["seen_profile"] or {}).items()}
         said["seen_profile"] = {dim: values for dim, values in profile.items() if values}
+    if "welfare_needs" in said:
+        said["welfare_needs"] = {**NOTHING_CHECKED, **said["welfare_needs"]}
+    for name, default in V11_DEFAULTS.items():
+        if said.get(name, default) == default:
+            said.pop(name, None)
     canonical = _canonical(said)
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
@@ -91,9 +114,11 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
 
     arrived, admitted, left = data.get("arrived_at"), data.get("admitted_at"), data.get("left_at")
     submitted = data.get("status") == ReportStatus.SUBMITTED
+    outcome = data.get("outcome", Outcome.COMPLETED)
+    admitted_to_suite = outcome not in NOT_ADMITTED_OUTCOMES
     if submitted and left is None:
         errors["left_at"].append("A submitted report needs the departure time.")
-    if submitted and is_custody and admitted is None:
+    if submitted and is_custody and admitted is None and admitted_to_suite:
         errors["admitted_at"].append("A submitted report needs the time of admission to the suite.")
     for name, value in (("arrived_at", arrived), ("admitted_at", admitted), ("left_at", left)):
         if value is not None and value > now + skew:
@@ -125,15 +150,36 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
             errors["visitors"].append(f"Not a member of the scheme on {local_day}: {', '.join(map(str, gone))}.")
     refs["visitors"] = visitors
 
+    _validate_outcome(model, data, errors)
     if is_custody:
         _validate_detainees(data, errors)
-        if arrived and admitted and admitted >= arrived:
-            delay = CustodyVisit(scheme=scheme, arrived_at=arrived, admitted_at=admitted)
-            delay.set_access()
-            if delay.access_delay_minutes > scheme.immediate_access_minutes and not data.get("delay_reason", "").strip():
+        delay = _delay_minutes(scheme, data)
+        if delay is not None and delay > scheme.immediate_access_minutes:
+            if not data.get("delay_reason", "").strip():
                 errors["delay_reason"].append(
-                    f"Access took {delay.access_delay_minutes} minutes: say why (suite busy, staff shortage, handover, other)."
+                    f"Access took {delay} minutes: say why (suite busy, staff shortage, handover, other)."
                 )
+            if not data.get("delay_authorised_by_rank"):
+                errors["delay_authorised_by_rank"].append(
+                    f"Access took {delay} minutes: give the rank of the officer who authorised the delay, "
+                    "or not_given if no one said."
+                )
+        if data.get("tact") and not any(v.tact_trained for v in visitors):
+            errors["tact"].append("A TACT visit needs at least one visitor trained for TACT visits.")
+        concern = data.get("concern") or NO_CONCERN
+        if concern["raised"] and not concern["details"].strip():
+            errors["concern"].append("Describe what was seen or alleged: a concern needs its details.")
+        if not concern["raised"] and concern["details"]:
+            errors["concern"].append("Details go with a concern raised: set raised to true, or leave details empty.")
+    else:
+        needs = {**NOTHING_CHECKED, **(data.get("welfare_needs") or {})}
+        of_concern = [need for need in WELFARE_NEEDS if needs[need] == WelfareState.CONCERN]
+        if of_concern and not data.get("issues"):
+            errors["welfare_needs"].append(
+                f"A concern about {', '.join(of_concern)} needs an issue in the report saying what it is."
+            )
+        if outcome == Outcome.ACCESS_REFUSED and any(needs[need] != WelfareState.NOT_CHECKED for need in WELFARE_NEEDS):
+            errors["welfare_needs"].append("A visit refused entry checked nothing: leave every need not_checked.")
 
     slugs = [issue["category"] for issue in data.get("issues", [])]
     categories = {c.slug: c for c in IssueCategory.objects.filter(scheme=scheme, slug__in=slugs)}
@@ -147,6 +193,42 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
         errors["issues"].extend(bad)
     refs["categories"] = categories
     return refs
+
+
+def _delay_minutes(scheme: Scheme, data: dict) -> int | None:
+    arrived, admitted = data.get("arrived_at"), data.get("admitted_at")
+    if not (arrived and admitted and admitted >= arrived):
+        return None
+    visit = CustodyVisit(scheme=scheme, arrived_at=arrived, admitted_at=admitted)
+    visit.set_access()
+    return visit.access_delay_minutes
+
+
+def _default_rank(scheme: Scheme, data: dict) -> dict:
+    """A report that does not mention who authorised a delay (a version 1 phone) says no rank was given."""
+    delay = _delay_minutes(scheme, data)
+    if delay is not None and delay > scheme.immediate_access_minutes:
+        return {**data, "delay_authorised_by_rank": AuthorisingRank.NOT_GIVEN.value}
+    return data
+
+
+def _validate_outcome(model, data: dict, errors: dict) -> None:
+    """What each outcome allows: why it was not completed, no admission when not admitted, nothing seen when refused."""
+    outcome = data.get("outcome", Outcome.COMPLETED)
+    if outcome != Outcome.COMPLETED and not data.get("outcome_reason", "").strip():
+        errors["outcome_reason"].append(
+            f"Say why the visit was {Outcome(outcome).label.lower()} (e.g. the suite was closed, an incident)."
+        )
+    if model is CustodyVisit and outcome in NOT_ADMITTED_OUTCOMES and data.get("admitted_at") is not None:
+        errors["admitted_at"].append(
+            f"A visit with outcome {outcome} was not admitted to the suite: leave the admission time out."
+        )
+    if outcome == Outcome.ACCESS_REFUSED:
+        counted = COUNT_FIELDS if model is CustodyVisit else ("animals_seen",)
+        extra = ("juveniles_present", "vulnerable_present", "custody_records_examined") if model is CustodyVisit else ()
+        for name in (*counted, *extra):
+            if data.get(name, 0):
+                errors[name].append("A visit refused entry saw no one: this count is 0.")
 
 
 def _validate_detainees(data: dict, errors: dict) -> None:
@@ -167,9 +249,16 @@ def _validate_detainees(data: dict, errors: dict) -> None:
             )
         elif any(count > n["seen"] for count in values.values()):
             errors["seen_profile"].append(f"A {dimension} count is more than the {n['seen']} detainees seen.")
+    for name, what in (("juveniles_present", "children"), ("vulnerable_present", "vulnerable detainees")):
+        if data.get(name, 0) > n["present"]:
+            errors[name].append(f"There cannot be more {what} ({data[name]}) than detainees present ({n['present']}).")
+    if data.get("custody_records_examined", 0) > n["seen"]:
+        errors["custody_records_examined"].append(
+            f"Records examined ({data['custody_records_examined']}) cannot be more than detainees seen ({n['seen']})."
+        )
 
 
-REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid"}
+REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid", "concern", "welfare_needs"}
 
 
 def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
@@ -177,6 +266,14 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
     for name, value in data.items():
         if name not in REPORT_FIELDS_SKIPPED:
             setattr(report, name, value)
+    if "concern" in data:
+        concern = data["concern"] or NO_CONCERN
+        report.concern_raised, report.concern_details = concern["raised"], concern["details"]
+        if not report.concern_raised:  # a correction that withdraws a concern takes its handling with it
+            report.concern_handled_at, report.concern_handled_by, report.concern_handled_note = None, None, ""
+    if "welfare_needs" in data:
+        for need, state in {**NOTHING_CHECKED, **(data["welfare_needs"] or {})}.items():
+            setattr(report, f"welfare_{need}", state)
     report.site = refs["site"]
     report.scheme = refs["site"].scheme
     report.set_cell()
@@ -234,6 +331,8 @@ def report_submit(*, model, sender: User, data: dict):
     if existing is not None:
         return _replayed(existing, fingerprint), False
 
+    if model is CustodyVisit and "delay_authorised_by_rank" not in data:
+        data = _default_rank(scheme, data)
     errors = defaultdict(list)
     refs = _validate_report(model=model, sender=sender, scheme=scheme, data=data, errors=errors, is_correction=False)
     if errors:
@@ -244,6 +343,8 @@ def report_submit(*, model, sender: User, data: dict):
             _write_report(report, data=data, refs=refs)
             if report.status == ReportStatus.SUBMITTED:
                 issues_raised_notify(report)
+                if model is CustodyVisit and report.concern_raised:
+                    concern_raised_notify(report)
     except IntegrityError:
         existing = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).first()
         if existing is None:
@@ -276,6 +377,9 @@ def report_as_data(report) -> dict:
         for row in report.seen_profile.all():
             profile[row.dimension][row.value] = row.count
         data["seen_profile"] = dict(profile)
+        data["concern"] = report.concern
+    else:
+        data["welfare_needs"] = report.welfare_needs
     return data
 
 
@@ -301,6 +405,9 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
 
     before = report_as_data(report)
     data = {**before, **changes}
+    if isinstance(report, CustodyVisit) and "delay_authorised_by_rank" not in changes and not before["delay_authorised_by_rank"]:
+        data = _default_rank(report.scheme, data)
+    had_concern = isinstance(report, CustodyVisit) and report.concern_raised
     errors = defaultdict(list)
     refs = _validate_report(model=type(report), sender=editor, scheme=report.scheme, data=data, errors=errors,
                             is_correction=True)
@@ -322,4 +429,22 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
         issues_raised_notify(report)
     elif was_submitted and new_issues:
         issues_raised_notify(report, issues=new_issues)
+    if (isinstance(report, CustodyVisit) and report.status == ReportStatus.SUBMITTED and report.concern_raised
+            and not (was_submitted and had_concern)):
+        concern_raised_notify(report)
     return report
+
+
+@transaction.atomic
+def concern_mark_handled(*, visit: CustodyVisit, by: User, note: str) -> CustodyVisit:
+    """A manager records how a raised concern was dealt with. The conditional UPDATE makes it once only:
+    of two managers marking it at the same moment, the second is told it is already handled."""
+    if visit.status != ReportStatus.SUBMITTED or not visit.concern_raised:
+        raise ValidationError({"concern": ["No concern was raised on this report."]})
+    marked = CustodyVisit.objects.filter(pk=visit.pk, concern_raised=True, concern_handled_at__isnull=True).update(
+        concern_handled_at=timezone.now(), concern_handled_by=by, concern_handled_note=note,
+    )
+    if not marked:
+        raise ValidationError({"concern": ["This concern was already marked handled."]})
+    visit.refresh_from_db()
+    return visit
