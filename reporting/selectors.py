@@ -14,11 +14,14 @@ from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
     DETAINEE_SPLIT,
     DETAINEES,
+    VISIT_MADE_OUTCOMES,
     AccessBand,
     AnimalVisit,
+    AuthorisingRank,
     CustodyVisit,
     IssueCategory,
     IssueStatus,
+    Outcome,
     ReportStatus,
     Role,
     Scheme,
@@ -33,6 +36,11 @@ from visits.selectors import readable_schemes
 from .periods import Period, complete_months
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
+OUTCOMES = tuple(Outcome.values)
+# Sums of a custody suite's reports beside the visits: what the Code of Practice asks schemes to count.
+SUBGROUPS = ("juveniles_present", "vulnerable_present", "custody_records_examined")
+CODE_COUNTS = ("visits_attempted", *(f"outcome_{o}" for o in OUTCOMES), "delays_authorised_below_inspector",
+               "delays_without_rank", *SUBGROUPS, "tact_visits", "concerns_raised", "concerns_open")
 
 
 def rounded(value, places: int) -> float:
@@ -130,7 +138,44 @@ def _hours(seconds: float, travel_minutes: int, rate: Decimal) -> tuple[float, f
 
 def _access(counts: dict) -> dict:
     visits = sum(counts[band] for band in ACCESS_BANDS)
-    return {**{band: counts[band] for band in ACCESS_BANDS}, "immediate_pct": pct(counts[AccessBand.IMMEDIATE], visits)}
+    return {**{band: counts[band] for band in ACCESS_BANDS}, "immediate_pct": pct(counts[AccessBand.IMMEDIATE], visits),
+            "delays_authorised_below_inspector": counts["delays_authorised_below_inspector"],
+            "delays_without_rank": counts["delays_without_rank"]}
+
+
+def _code_counts() -> dict:
+    """The Code of Practice's counts of a suite's reports, as SQL aggregates. A report with no rank stored
+    ("" from before version 1.1, or not_given) counts as a delay without one."""
+    made = Q(outcome__in=VISIT_MADE_OUTCOMES)
+    delayed = Q(access_band__in=(AccessBand.MEDIUM, AccessBand.LONG))
+    return {
+        "visits": Count("id", filter=made),
+        "visits_attempted": Count("id"),
+        **{f"outcome_{o}": Count("id", filter=Q(outcome=o)) for o in OUTCOMES},
+        "delays_authorised_below_inspector": Count(
+            "id", filter=delayed & Q(delay_authorised_by_rank=AuthorisingRank.SERGEANT)),
+        "delays_without_rank": Count(
+            "id", filter=delayed & Q(delay_authorised_by_rank__in=(AuthorisingRank.NONE, AuthorisingRank.NOT_GIVEN))),
+        **{name: Coalesce(Sum(name), 0) for name in SUBGROUPS},
+        "tact_visits": Count("id", filter=made & Q(tact=True)),
+        "concerns_raised": Count("id", filter=Q(concern_raised=True)),
+        "concerns_open": Count("id", filter=Q(concern_raised=True, concern_handled_at__isnull=True)),
+    }
+
+
+def _code_figures(sums: dict) -> dict:
+    """What the answer shows of them, beside `visits`; `access` carries the two delay counts."""
+    return {
+        "visits_attempted": sums["visits_attempted"],
+        "visits_by_outcome": {o: sums[f"outcome_{o}"] for o in OUTCOMES},
+    }
+
+
+def _code_extras(sums: dict, issues_raised: int, issues_resolved: int) -> dict:
+    return {
+        **{name: sums[name] for name in (*SUBGROUPS, "tact_visits", "concerns_raised", "concerns_open")},
+        "issues_resolved_during_visit_pct": pct(issues_resolved, issues_raised),
+    }
 
 
 def _detainees(sums: dict) -> dict:
@@ -174,7 +219,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
     sites = list(Site.objects.filter(scheme=scheme).prefetch_related("activity_changes").order_by("-kind", "name"))
     custody = {
         row["site_id"]: row for row in _reports(CustodyVisit, scheme, period).values("site_id").annotate(
-            visits=Count("id"),
+            **_code_counts(),
             travel=Coalesce(Sum("travel_minutes"), 0),
             **{band: Count("id", filter=Q(access_band=band)) for band in ACCESS_BANDS},
             **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEES},
@@ -182,7 +227,8 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
     }
     animal = {
         row["site_id"]: row for row in _reports(AnimalVisit, scheme, period).values("site_id").annotate(
-            visits=Count("id"), travel=Coalesce(Sum("travel_minutes"), 0),
+            visits=Count("id", filter=Q(outcome__in=VISIT_MADE_OUTCOMES)), attempted=Count("id"),
+            travel=Coalesce(Sum("travel_minutes"), 0),
         )
     }
     seconds = {**_visitor_seconds(CustodyVisit, scheme, period), **_visitor_seconds(AnimalVisit, scheme, period)}
@@ -198,11 +244,12 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         profile[row["site_id"]][row["dim"]][row["val"]] = row["n"]
 
     slugs = list(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("slug", flat=True))
-    issues = defaultdict(dict)
+    issues, resolved = defaultdict(dict), defaultdict(int)
     for row in issues_in_period(scheme=scheme, period=period).values(
         "category__slug", site_id=Coalesce("custody_visit__site_id", "animal_visit__site_id"),
-    ).annotate(n=Count("id")).order_by():
+    ).annotate(n=Count("id"), resolved=Count("id", filter=Q(resolved_during_visit=True))).order_by():
         issues[row["site_id"]][row["category__slug"]] = row["n"]
+        resolved[row["site_id"]] += row["resolved"]
 
     rate = scheme.hourly_rate
     empty = defaultdict(int)
@@ -215,21 +262,24 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         if site.kind == SiteKind.CUSTODY_SUITE:
             sums = custody.get(site.pk, empty)
             target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
-            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES):
+            for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES, *CODE_COUNTS):
                 totals[key] += sums[key]
             totals["target"] += target
             row.update(
                 visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target),
+                **_code_figures(sums),
                 access=_access(sums), detainees=_detainees(sums),
+                **_code_extras(sums, sum(issues[site.pk].values()), resolved[site.pk]),
                 seen_profile=_plain(profile.get(site.pk, {})),
             )
         else:
             sums = animal.get(site.pk, empty)
             target = animal_unit_target(site=site, changes=changes, period=period)
             totals["animal_visits"] += sums["visits"]
+            totals["animal_attempted"] += sums["attempted"]
             totals["animal_travel"] += sums["travel"]
             totals["animal_target"] += target
-            row.update(animal_visits=sums["visits"], animal_target=target,
+            row.update(animal_visits=sums["visits"], animal_visits_attempted=sums["attempted"], animal_target=target,
                        animal_target_pct=pct(sums["visits"], target))
         row["issues_by_category"] = {slug: issues[site.pk].get(slug, 0) for slug in slugs}
         row["volunteer_hours"], row["volunteer_value"] = _hours(spent, sums["travel"], rate)
@@ -248,14 +298,17 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         "visits": totals["visits"],
         "target": totals["target"],
         "target_pct": pct(totals["visits"], totals["target"]),
+        **_code_figures(totals),
         "access": _access(totals),
         "detainees": _detainees(totals),
+        **_code_extras(totals, sum(sum(by_site.values()) for by_site in issues.values()), sum(resolved.values())),
         "seen_profile": _plain(scheme_profile),
         "issues_by_category": {slug: sum(issues[site.pk].get(slug, 0) for site in sites) for slug in slugs},
         "volunteer_hours": hours,
         "volunteer_value": value,
         "volunteers": _volunteers(scheme, period),
         "animal_visits": totals["animal_visits"],
+        "animal_visits_attempted": totals["animal_attempted"],
         "animal_target": totals["animal_target"],
         "animal_target_pct": pct(totals["animal_visits"], totals["animal_target"]),
         "sites": site_rows,

@@ -65,7 +65,13 @@ class ExportInputSerializer(serializers.Serializer):
 
 def _access_fields():
     return {"immediate": serializers.IntegerField(), "6-15": serializers.IntegerField(),
-            "over-15": serializers.IntegerField(), "immediate_pct": serializers.FloatField(allow_null=True)}
+            "over-15": serializers.IntegerField(), "immediate_pct": serializers.FloatField(allow_null=True),
+            "delays_authorised_below_inspector": serializers.IntegerField(
+                help_text="Delayed admissions (not immediate) authorised by a sergeant: the Code of Practice "
+                          "asks for an inspector or above."),
+            "delays_without_rank": serializers.IntegerField(
+                help_text="Delayed admissions with no authorising rank given (not_given, or reports from before "
+                          "the rank was asked).")}
 
 
 def _detainee_fields():
@@ -94,6 +100,33 @@ def _profile_field(**kwargs):
     return serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()), **kwargs)
 
 
+class VisitsByOutcomeSerializer(serializers.Serializer):
+    completed = serializers.IntegerField()
+    remote = serializers.IntegerField()
+    access_refused = serializers.IntegerField()
+    abandoned = serializers.IntegerField()
+
+
+def _code_fields(required: bool = True) -> dict:
+    """The Code of Practice's figures of custody visits, for the scheme and each suite."""
+    kwargs = {} if required else {"required": False}
+    return {
+        "visits_attempted": serializers.IntegerField(help_text="Every report, whatever its outcome.", **kwargs),
+        "visits_by_outcome": VisitsByOutcomeSerializer(**kwargs),
+        "juveniles_present": serializers.IntegerField(help_text="Children (under 18) in the suite at the visits.",
+                                                      **kwargs),
+        "vulnerable_present": serializers.IntegerField(**kwargs),
+        "custody_records_examined": serializers.IntegerField(**kwargs),
+        "tact_visits": serializers.IntegerField(help_text="Visits made (not refused entry) under the Terrorism Act.",
+                                                **kwargs),
+        "concerns_raised": serializers.IntegerField(help_text="Reports raising a concern of ill-treatment.", **kwargs),
+        "concerns_open": serializers.IntegerField(help_text="Of those, not yet marked handled by a manager (now).",
+                                                  **kwargs),
+        "issues_resolved_during_visit_pct": serializers.FloatField(
+            allow_null=True, help_text="Issues resolved at the visit ÷ issues raised, custody and animal.", **kwargs),
+    }
+
+
 def _issues_field():
     return serializers.DictField(child=serializers.IntegerField(),
                                  help_text="Issues raised per category slug; every category of the scheme.")
@@ -103,23 +136,29 @@ class SiteKpiSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=SiteKind.choices)
-    visits = serializers.IntegerField(required=False, help_text="Custody suites only.")
+    visits = serializers.IntegerField(required=False, help_text="Custody suites only: visits made, every outcome "
+                                                                "but access_refused.")
     target = serializers.IntegerField(required=False, help_text="Custody suites: complete weeks active × weekly target.")
     target_pct = serializers.FloatField(required=False, allow_null=True)
     access = AccessSerializer(required=False)
     detainees = DetaineesSerializer(required=False)
     seen_profile = _profile_field(required=False, help_text="Custody suites only.")
-    animal_visits = serializers.IntegerField(required=False, help_text="Animal units only.")
+    animal_visits = serializers.IntegerField(required=False, help_text="Animal units only: visits made.")
+    animal_visits_attempted = serializers.IntegerField(required=False)
     animal_target = serializers.IntegerField(required=False)
     animal_target_pct = serializers.FloatField(required=False, allow_null=True)
     issues_by_category = _issues_field()
     volunteer_hours = serializers.FloatField()
     volunteer_value = serializers.FloatField()
 
+    def get_fields(self):
+        return {**super().get_fields(), **_code_fields(required=False)}
+
 
 class KpiSerializer(FromToMixin, serializers.Serializer):
     scheme = serializers.IntegerField()
-    visits = serializers.IntegerField()
+    visits = serializers.IntegerField(help_text="Custody visits made: completed, remote and abandoned, not "
+                                                "access_refused. The target is measured on them.")
     target = serializers.IntegerField()
     target_pct = serializers.FloatField(allow_null=True)
     access = AccessSerializer()
@@ -129,10 +168,15 @@ class KpiSerializer(FromToMixin, serializers.Serializer):
     volunteer_hours = serializers.FloatField(help_text="Arrival to departure for each visitor on a report, plus travel.")
     volunteer_value = serializers.FloatField(help_text="volunteer_hours × the scheme's hourly_rate.")
     volunteers = VolunteersSerializer()
-    animal_visits = serializers.IntegerField()
+    animal_visits = serializers.IntegerField(help_text="Animal welfare visits made, not access_refused.")
+    animal_visits_attempted = serializers.IntegerField()
     animal_target = serializers.IntegerField()
     animal_target_pct = serializers.FloatField(allow_null=True)
     sites = SiteKpiSerializer(many=True)
+
+    def get_fields(self):
+        return {**super().get_fields(), **_code_fields()}
+
     date_from = serializers.DateField()
     date_to = serializers.DateField()
 

@@ -58,7 +58,8 @@ def test_kpis_financial_year_2023(year):
     assert k["visits"] == 101
     assert k["target"] == 104  # 366 days // 7 = 52 weeks x 2 active suites x 1
     assert k["target_pct"] == 97.1
-    assert k["access"] == {"immediate": 91, "6-15": 1, "over-15": 9, "immediate_pct": 90.1}
+    assert k["access"] == {"immediate": 91, "6-15": 1, "over-15": 9, "immediate_pct": 90.1,
+                           "delays_authorised_below_inspector": 0, "delays_without_rank": 10}
     d = k["detainees"]
     assert (d["present"], d["offered"], d["not_offered"], d["unavailable"], d["observed"], d["seen"],
             d["refused"]) == (1096, 407, 72, 222, 395, 365, 42)
@@ -238,7 +239,8 @@ def test_coverage_of_the_animal_unit(year):
 
 
 EXPORT_HEADER_START = ["scheme", "fy", "quarter", "from", "to", "visits", "target", "target_pct",
-                       "access_immediate"]
+                       "visits_attempted", "visits_by_outcome_completed", "visits_by_outcome_remote",
+                       "visits_by_outcome_access_refused", "visits_by_outcome_abandoned", "access_immediate"]
 
 
 def export_rows_json(client, **params):

@@ -230,7 +230,10 @@ class Year:
             "visits": len(visits),
             "access": {"immediate": imm, "6-15": sum(v.band == "6-15" for v in visits),
                        "over-15": sum(v.band == "over-15" for v in visits),
-                       "immediate_pct": pct(imm, len(visits))},
+                       "immediate_pct": pct(imm, len(visits)),
+                       # Version 1 reports name no rank: every delay is one without it.
+                       "delays_authorised_below_inspector": 0,
+                       "delays_without_rank": sum(v.band != "immediate" for v in visits)},
             "detainees": {
                 "present": present, "offered": offered, "not_offered": tot["not_offered"],
                 "unavailable": tot["unavailable"], "observed": tot["observed"], "seen": tot["seen"],

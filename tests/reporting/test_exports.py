@@ -15,11 +15,15 @@ from reporting.tasks import export_job_build
 
 URL = "/api/v1/kpis/export/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LEADING = ["scheme", "fy", "quarter", "from", "to", "visits", "target", "target_pct", "access_immediate",
-           "access_6-15", "access_over-15", "access_immediate_pct", "detainees_present", "detainees_offered",
-           "detainees_not_offered", "detainees_unavailable", "detainees_observed", "detainees_seen",
-           "detainees_refused", "detainees_offered_pct", "detainees_not_offered_pct", "detainees_unavailable_pct",
-           "detainees_observed_pct", "detainees_seen_pct_of_offered", "detainees_refused_pct_of_offered"]
+LEADING = ["scheme", "fy", "quarter", "from", "to", "visits", "target", "target_pct", "visits_attempted",
+           "visits_by_outcome_completed", "visits_by_outcome_remote", "visits_by_outcome_access_refused",
+           "visits_by_outcome_abandoned", "access_immediate", "access_6-15", "access_over-15", "access_immediate_pct",
+           "access_delays_authorised_below_inspector", "access_delays_without_rank", "detainees_present",
+           "detainees_offered", "detainees_not_offered", "detainees_unavailable", "detainees_observed",
+           "detainees_seen", "detainees_refused", "detainees_offered_pct", "detainees_not_offered_pct",
+           "detainees_unavailable_pct", "detainees_observed_pct", "detainees_seen_pct_of_offered",
+           "detainees_refused_pct_of_offered", "juveniles_present", "vulnerable_present", "custody_records_examined",
+           "tact_visits", "concerns_raised", "concerns_open", "issues_resolved_during_visit_pct"]
 
 
 def parse_csv(content: bytes) -> list[dict]:

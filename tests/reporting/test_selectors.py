@@ -34,7 +34,9 @@ def test_it_counts_submitted_visits_inside_the_local_year_against_the_active_wee
 
 def test_it_splits_access_into_bands(kpis):
     # v1 3 minutes (immediate), v2 10 minutes (6-15), v3 20 minutes (over 15); 1 / 3 = 33.33 %.
-    assert kpis["access"] == {"immediate": 1, "6-15": 1, "over-15": 1, "immediate_pct": 33.3}
+    # v2 and v3 name no rank for their delays (the reports of a version 1 phone).
+    assert kpis["access"] == {"immediate": 1, "6-15": 1, "over-15": 1, "immediate_pct": 33.3,
+                              "delays_authorised_below_inspector": 0, "delays_without_rank": 2}
 
 
 def test_it_sums_the_detainees_and_their_shares(kpis):
@@ -92,7 +94,8 @@ def test_it_gives_each_site_its_own_figures(kpis, year):
     assert [row["name"] for row in kpis["sites"]] == ["Central", "Harbour", "Dog unit"]
     assert (central["visits"], central["target"], central["target_pct"]) == (2, 52, 3.8)   # 2 / 52 = 3.85
     assert (harbour["visits"], harbour["target"], harbour["target_pct"]) == (1, 39, 2.6)   # 1 / 39 = 2.56
-    assert central["access"] == {"immediate": 1, "6-15": 1, "over-15": 0, "immediate_pct": 50.0}
+    assert central["access"] == {"immediate": 1, "6-15": 1, "over-15": 0, "immediate_pct": 50.0,
+                                 "delays_authorised_below_inspector": 0, "delays_without_rank": 1}
     assert harbour["detainees"]["present"] == 2 and harbour["detainees"]["unavailable_pct"] == 100.0
     # Nobody offered at Harbour: a share of nothing is null, not an error.
     assert harbour["detainees"]["seen_pct_of_offered"] is None
