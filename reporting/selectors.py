@@ -373,5 +373,6 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
             units.append(row)
     return {
         "period": period, "kpis": kpis, "suites": suites, "animal_units": units,
+        "outcomes": [(Outcome(o).label, kpis["visits_by_outcome"][o]) for o in OUTCOMES],
         "issues": issue_responses(scheme=scheme, period=period),
     }
