@@ -8,7 +8,7 @@ from reporting.selectors import kpi_schemes
 from scheduling import selectors as scheduling
 from scheduling.heatmap import render_heatmap_svg
 from visits.models import IssueStatus, Role
-from visits.selectors import issues_visible
+from visits.selectors import concerns_open, issues_visible
 
 
 def financial_years(scheme) -> list[int]:
@@ -35,6 +35,7 @@ def home(request):
             })
     if user.is_superuser or user.role in (Role.MANAGER, Role.CUSTODY):
         context["open_issues"] = issues_visible(user).filter(status=IssueStatus.OPEN).order_by("created_at")[:100]
+    context["concerns"] = concerns_open(user)[:100]
     context["reports"] = [
         {"scheme": scheme, "years": financial_years(scheme)}
         for scheme in kpi_schemes(user).order_by("name")

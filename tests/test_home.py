@@ -57,3 +57,15 @@ def test_an_analyst_sees_only_annual_reports_of_granted_schemes(world, dave, oth
     assert f"/reports/annual/{suite.scheme_id}/" in html
     assert f"/reports/annual/{other_scheme.pk}/" not in html
     assert "<svg" not in html and "No soap" not in html
+
+
+def test_a_concern_shows_on_the_managers_page_until_handled_and_never_to_custody_staff(world, suite, bob, bella,
+                                                                                     alice, carol):
+    from visits import services
+
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=timezone.now() - timedelta(hours=5),
+                          concern={"raised": True, "details": "Detainee said he was kicked in the van."})
+    assert "kicked in the van" in page(alice)
+    assert "kicked in the van" not in page(carol) and "Concerns of ill-treatment" not in page(carol)
+    services.concern_mark_handled(visit=visit, by=alice, note="Referred to Professional Standards.")
+    assert "kicked in the van" not in page(alice)

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from . import services
 from .models import (
+    WELFARE_NEEDS,
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
@@ -103,10 +104,10 @@ class IssueCategoryAdmin(ManagerScopedAdmin):
 @admin.register(User)
 class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "scheme", "joined_on", "left_on", "is_active"]
-    list_filter = ["role", "is_active", "animal_welfare_trained"]
+    list_filter = ["role", "is_active", "animal_welfare_trained", "tact_trained"]
     fieldsets = BaseUserAdmin.fieldsets + (
         ("Scheme", {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
-                               "animal_welfare_trained")}),
+                               "animal_welfare_trained", "tact_trained")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("Scheme", {"fields": ("role", "scheme")}),)
 
@@ -139,8 +140,8 @@ class CorrectionInline(admin.TabularInline):
 
 
 class ReportAdmin(ManagerScopedAdmin):
-    list_display = ["site", "local_date", "arrived_at", "status", "created_by"]
-    list_filter = ["status", "site"]
+    list_display = ["site", "local_date", "arrived_at", "status", "outcome", "created_by"]
+    list_filter = ["status", "outcome", "site"]
     date_hierarchy = "local_date"
     readonly_fields = ["client_uuid", "local_date", "slot_day", "slot_band", "submitted_at", "created_at"]
     filter_horizontal = ["visitors"]
@@ -153,13 +154,19 @@ class SeenProfileInline(admin.TabularInline):
 
 @admin.register(CustodyVisit)
 class CustodyVisitAdmin(ReportAdmin):
-    list_display = ReportAdmin.list_display + ["access_band", "detainees_present"]
-    readonly_fields = ReportAdmin.readonly_fields + ["access_delay_minutes", "access_band"]
+    list_display = ReportAdmin.list_display + ["access_band", "detainees_present", "tact", "concern_raised"]
+    list_filter = ReportAdmin.list_filter + ["tact", "concern_raised"]
+    # A concern is raised on the report and handled through the API, so its trace is not edited here.
+    readonly_fields = ReportAdmin.readonly_fields + [
+        "access_delay_minutes", "access_band", "concern_raised", "concern_details", "concern_handled_at",
+        "concern_handled_by", "concern_handled_note",
+    ]
     inlines = [SeenProfileInline, IssueInline, CorrectionInline]
 
 
 @admin.register(AnimalVisit)
 class AnimalVisitAdmin(ReportAdmin):
+    readonly_fields = ReportAdmin.readonly_fields + [f"welfare_{need}" for need in WELFARE_NEEDS]
     inlines = [IssueInline, CorrectionInline]
 
 

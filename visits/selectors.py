@@ -82,6 +82,15 @@ def custody_visits_visible(user: User) -> QuerySet[CustodyVisit]:
     return _reports_visible(CustodyVisit, user)
 
 
+def concerns_open(user: User) -> QuerySet[CustodyVisit]:
+    """Submitted reports raising a concern no manager has yet marked handled: the managers' to act on."""
+    if not (user.is_superuser or user.role == Role.MANAGER):
+        return CustodyVisit.objects.none()
+    return custody_visits_visible(user).filter(
+        status=ReportStatus.SUBMITTED, concern_raised=True, concern_handled_at__isnull=True
+    ).order_by("arrived_at", "id")
+
+
 def animal_visits_visible(user: User) -> QuerySet[AnimalVisit]:
     return _reports_visible(AnimalVisit, user)
 

@@ -21,6 +21,7 @@ from .models import (
     CustodyVisit,
     IssueCategory,
     IssueStatus,
+    Outcome,
     ReportStatus,
     Role,
     Scheme,
@@ -210,8 +211,21 @@ class ReportFilter(filters.FilterSet):
 
 
 class CustodyVisitFilter(ReportFilter):
+    concern = filters.ChoiceFilter(
+        choices=[("raised", "raised"), ("open", "open"), ("handled", "handled")], method="filter_concern",
+        label="Reports raising a concern: all of them, those not yet handled, or those handled",
+    )
+    tact = filters.BooleanFilter()
+    outcome = filters.ChoiceFilter(choices=Outcome.choices)
+
     class Meta(ReportFilter.Meta):
         model = CustodyVisit
+
+    def filter_concern(self, queryset, name, value):
+        raised = queryset.filter(concern_raised=True)
+        if value == "raised":
+            return raised
+        return raised.filter(concern_handled_at__isnull=value == "open")
 
 
 class AnimalVisitFilter(ReportFilter):

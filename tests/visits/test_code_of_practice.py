@@ -335,3 +335,31 @@ def test_only_the_schemes_managers_read_the_tact_report(api, request, tact_visit
     response = api(user).get(f"{VISITS}{tact_visit['id']}/tact-report/")
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
+
+
+def test_managers_list_the_concerns_still_open(api, alice, body, bob, post_report, concern_visit):
+    post_report(bob, body())
+    response = api(alice).get(VISITS, {"concern": "open"})
+    assert response.status_code == 200
+    assert [v["id"] for v in response.json()["results"]] == [concern_visit["id"]]
+    api(alice).post(f"{VISITS}{concern_visit['id']}/concern/handled/", {"note": "Done"}, format="json")
+    assert api(alice).get(VISITS, {"concern": "open"}).json()["count"] == 0
+    assert api(alice).get(VISITS, {"concern": "handled"}).json()["count"] == 1
+
+
+def test_a_correction_can_record_a_concern_and_the_managers_are_told(api, alice, body, bob, post_report):
+    visit = post_report(bob, body(issues=[])).json()
+    response = api(alice).patch(f"{VISITS}{visit['id']}/", {"concern": ALLEGATION, "correction_reason": "Phoned in"},
+                                format="json")
+    assert response.status_code == 200
+    assert response.json()["concern"]["raised"] is True
+    assert [n.to_email for n in Notification.objects.all()] == [alice.email]
+    assert response.json()["corrections"][0]["changes"]["concern"]["to"] == {
+        "raised": True, "details": ALLEGATION["details"]}
+
+
+def test_a_correction_to_another_field_keeps_the_authorised_rank(api, alice, body, bob, post_report):
+    visit = post_report(bob, body(**DELAYED, delay_authorised_by_rank="inspector")).json()
+    response = api(alice).patch(f"{VISITS}{visit['id']}/", {"comments": "Typo fixed"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["delay_authorised_by_rank"] == "inspector"
