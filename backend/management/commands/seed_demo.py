@@ -49,6 +49,18 @@ RESPONSES = [
     "Reviewed by the custody inspector; procedure re-circulated to all sergeants.",
     "Healthcare provider contacted; staffing rota adjusted.",
 ]
+# How visits end, as schemes report them: most completed, one in ten by video, refused entry or cut short
+# (by the visit's number, so each year of the demo has a few of each).
+OUTCOMES = {7: "remote", 17: "access_refused", 27: "abandoned"}
+OUTCOME_REASONS = {
+    "remote": "Suite in lockdown after an incident: spoke to detainees by video link.",
+    "access_refused": "Turned away at the front desk: the suite was full and staff could not escort us.",
+    "abandoned": "Fire alarm part way through: the suite was evacuated.",
+}
+# Who authorised a delay in admission; a few reports leave it out, as a version 1 phone does.
+RANKS = {"inspector": 60, "chief_inspector": 5, "sergeant": 15, None: 20}
+CONCERN = ("Detainee in cell 6 said an officer had pushed him against the wall on arrival; "
+           "red marks on his left arm. He agreed we could pass this on.")
 # Hour of arrival: most visits in the day and evening, some late at night, as schemes report.
 HOUR_WEIGHTS = [2, 1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 6, 6, 6, 6, 7, 8, 8, 6, 4, 3]
 
@@ -108,7 +120,7 @@ class Command(BaseCommand):
                 username=f"{first}.{last}".lower(), password=PASSWORD, role=Role.VISITOR, scheme=scheme,
                 first_name=first, last_name=last, email=f"{first}.{last}@volunteers.example".lower(),
                 joined_on=joined, left_on=left, probation_ends_on=joined + timedelta(days=182),
-                animal_welfare_trained=index % 3 == 0,
+                animal_welfare_trained=index % 3 == 0, tact_trained=index % 4 == 1,
             ))
         return scheme, {"manager": manager, "custody": custody, "visitors": visitors}
 
@@ -128,6 +140,7 @@ class Command(BaseCommand):
         slugs = list(IssueCategory.objects.filter(scheme=scheme).values_list("slug", flat=True))
         closures = {s.pk: list(s.activity_changes.values_list("effective_on", flat=True)) for s in suites}
         custody = animal = 0
+        concern_raised = False
         week = start - timedelta(days=start.weekday())
         while week <= today:
             for suite in suites:
@@ -139,7 +152,11 @@ class Command(BaseCommand):
                     arrived = self._local_time(rng, zone, day)
                     if day < start or arrived > timezone.now() - timedelta(hours=3):
                         continue
-                    self._custody_visit(rng, scheme, people, suite, arrived, slugs)
+                    # One concern of ill-treatment, in the autumn of the last financial year, still open.
+                    concern = not concern_raised and arrived.date() >= start + timedelta(days=200)
+                    outcome = "completed" if concern else OUTCOMES.get(custody % 30, "completed")
+                    self._custody_visit(rng, scheme, people, suite, arrived, slugs, outcome=outcome, concern=concern)
+                    concern_raised = concern_raised or concern
                     custody += 1
             week += timedelta(days=7)
         month = date(start.year, start.month, 1)
@@ -148,13 +165,18 @@ class Command(BaseCommand):
             arrived = datetime.combine(day, time(rng.choice([9, 10, 11, 15, 16, 17]), rng.randrange(60)), zone)
             if start <= day and arrived < timezone.now() - timedelta(hours=3):
                 pair = self._pair(rng, people, day, trained=True)
+                health = "concern" if animal == 7 else "met"
                 services.report_submit(model=AnimalVisit, sender=pair[0], data={
                     "client_uuid": uuid.UUID(int=rng.getrandbits(128)), "site": dog_unit.pk,
                     "visitors": [v.pk for v in pair], "arrived_at": arrived,
                     "left_at": arrived + timedelta(minutes=rng.randint(45, 100)),
                     "animals_seen": rng.randint(6, 14), "records_checked": True, "kennels_observed": True,
                     "vehicles_observed": rng.random() < 0.6, "training_observed": rng.random() < 0.4,
-                    "issues": [], "comments": "Dogs well cared for; kennels clean.", "status": "submitted",
+                    "welfare_needs": {"environment": "met", "diet": "met", "behaviour": "met",
+                                      "company": rng.choice(["met", "not_checked"]), "health": health},
+                    "issues": [{"category": "health-care", "description": "One dog lame on a foreleg; not yet seen by the vet.",
+                                "resolved_during_visit": False}] if health == "concern" else [],
+                    "comments": "Dogs well cared for; kennels clean.", "status": "submitted",
                 })
                 animal += 1
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
@@ -166,12 +188,17 @@ class Command(BaseCommand):
         return datetime.combine(day, time(hour, rng.randrange(60)), zone)
 
     @staticmethod
-    def _pair(rng, people, day, trained=False):
+    def _pair(rng, people, day, trained=False, tact=False):
         pool = [v for v in people["visitors"] if v.is_member_on(day) and (v.animal_welfare_trained or not trained)]
+        if tact:
+            lead = rng.choice([v for v in pool if v.tact_trained])
+            return [lead, rng.choice([v for v in pool if v != lead])]
         return rng.sample(pool, 2)
 
-    def _custody_visit(self, rng, scheme, people, suite, arrived, slugs):
-        pair = self._pair(rng, people, arrived.date())
+    def _custody_visit(self, rng, scheme, people, suite, arrived, slugs, outcome, concern):
+        # Northgate holds the force's terrorism suspects: some of its visits are TACT visits.
+        tact = suite.name == "Northgate" and rng.random() < 0.1
+        pair = self._pair(rng, people, arrived.date(), tact=tact)
         delay = rng.choices([rng.randint(0, 5), rng.randint(6, 15), rng.randint(16, 50)], weights=[85, 5, 10])[0]
         present = rng.randint(2, min(suite.cells, 22))
         not_offered = rng.randint(0, present // 6)
@@ -187,7 +214,8 @@ class Command(BaseCommand):
             for slug in rng.sample(slugs, rng.choices([0, 1, 2], weights=[6, 3, 1])[0])
         ]
         admitted = arrived + timedelta(minutes=delay)
-        services.report_submit(model=CustodyVisit, sender=pair[0], data={
+        vulnerable = rng.randint(0, present // 4)
+        data = {
             "client_uuid": uuid.UUID(int=rng.getrandbits(128)), "site": suite.pk,
             "visitors": [v.pk for v in pair], "arrived_at": arrived, "admitted_at": admitted,
             "left_at": admitted + timedelta(minutes=rng.randint(40, 120)),
@@ -201,7 +229,26 @@ class Command(BaseCommand):
             "hygiene_products_offered": rng.random() < 0.85, "female_officer_available": rng.random() < 0.9,
             "travel_minutes": rng.choice([0, 30, 40, 60]),
             "issues": issues, "comments": "", "status": "submitted",
-        })
+            "tact": tact, "juveniles_present": juvenile, "vulnerable_present": vulnerable,
+            "custody_records_examined": rng.randint(0, seen // 3),
+        }
+        if delay > 5:
+            rank = rng.choices(list(RANKS), weights=list(RANKS.values()))[0]
+            if rank:
+                data["delay_authorised_by_rank"] = rank
+        if concern:
+            data["concern"] = {"raised": True, "details": CONCERN}
+        if outcome != "completed":
+            data.update(outcome=outcome, outcome_reason=OUTCOME_REASONS[outcome])
+        if outcome in ("remote", "access_refused"):
+            data.update(admitted_at=None, delay_reason="")
+            data.pop("delay_authorised_by_rank", None)
+        if outcome == "access_refused":
+            data.update({f"detainees_{name}": 0 for name in
+                         ("present", "offered", "seen", "refused", "not_offered", "unavailable", "observed")},
+                        seen_profile={}, juveniles_present=0, vulnerable_present=0, custody_records_examined=0,
+                        issues=[], tact=False)
+        services.report_submit(model=CustodyVisit, sender=pair[0], data=data)
 
     @staticmethod
     def _responses(rng, scheme, inspector):
