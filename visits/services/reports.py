@@ -1,4 +1,5 @@
-"""Writes about visit reports: validation, idempotent submission, and managers' corrections."""
+"""Writes about visit reports: validation, idempotent submission, managers' corrections, and the handling
+of a concern raised on one."""
 
 import hashlib
 import json
@@ -91,7 +92,9 @@ def content_hash(data: dict, *, model) -> str:
         profile = {dim: {v: n for v, n in values.items() if n} for dim, values in (said["seen_profile"] or {}).items()}
         said["seen_profile"] = {dim: values for dim, values in profile.items() if values}
     if "welfare_needs" in said:
-        said["welfare_needs"] = {**NOTHING_CHECKED, **said["welfare_needs"]}
+        said["welfare_needs"] = {**NOTHING_CHECKED, **(said["welfare_needs"] or {})}
+    if "concern" in said:
+        said["concern"] = {**NO_CONCERN, **(said["concern"] or {})}
     for name, default in V11_DEFAULTS.items():
         if said.get(name, default) == default:
             said.pop(name, None)
@@ -166,7 +169,7 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
                 )
         if data.get("tact") and not any(v.tact_trained for v in visitors):
             errors["tact"].append("A TACT visit needs at least one visitor trained for TACT visits.")
-        concern = data.get("concern") or NO_CONCERN
+        concern = {**NO_CONCERN, **(data.get("concern") or {})}
         if concern["raised"] and not concern["details"].strip():
             errors["concern"].append("Describe what was seen or alleged: a concern needs its details.")
         if not concern["raised"] and concern["details"]:
@@ -267,7 +270,7 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
         if name not in REPORT_FIELDS_SKIPPED:
             setattr(report, name, value)
     if "concern" in data:
-        concern = data["concern"] or NO_CONCERN
+        concern = {**NO_CONCERN, **(data["concern"] or {})}
         report.concern_raised, report.concern_details = concern["raised"], concern["details"]
         if not report.concern_raised:  # a correction that withdraws a concern takes its handling with it
             report.concern_handled_at, report.concern_handled_by, report.concern_handled_note = None, None, ""
