@@ -16,6 +16,7 @@ router.register("visits", views.CustodyVisitViewSet, basename="visit")
 router.register("animal-visits", views.AnimalVisitViewSet, basename="animal-visit")
 router.register("issue-categories", views.CategoryViewSet, basename="issue-category")
 router.register("issues", views.IssueViewSet, basename="issue")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 api = [
     path("auth/token/", TokenView.as_view(), name="token"),

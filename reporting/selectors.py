@@ -199,9 +199,9 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
 
     slugs = list(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("slug", flat=True))
     issues = defaultdict(dict)
-    for row in issues_in_period(scheme=scheme, period=period).values(
-        "category__slug", site_id=Coalesce("custody_visit__site_id", "animal_visit__site_id"),
-    ).annotate(n=Count("id")).order_by():
+    for row in issues_in_period(scheme=scheme, period=period).values("category__slug", "site_id").annotate(
+        n=Count("id")
+    ).order_by():
         issues[row["site_id"]][row["category__slug"]] = row["n"]
 
     rate = scheme.hourly_rate

@@ -12,6 +12,7 @@ from .models import (
     CustodyVisit,
     IssueCategory,
     IssueStatus,
+    Notification,
     ReportStatus,
     Role,
     Scheme,
@@ -173,3 +174,13 @@ def issue_trends(*, user: User, date_from: date, date_to: date, site: Site | Non
 
 def _median(values: list[int]) -> float | None:
     return round(statistics.median(values), 1) if values else None
+
+
+def notifications_visible(user: User) -> QuerySet[Notification]:
+    """The manager sees the scheme's outbox, newest first: what was sent, what waits, what failed."""
+    qs = Notification.objects.order_by("-created_at", "-id")
+    if user.is_superuser:
+        return qs
+    if user.role == Role.MANAGER:
+        return qs.filter(scheme_id=user.scheme_id)
+    return qs.none()

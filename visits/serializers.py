@@ -19,6 +19,7 @@ from .models import (
     IssueCategory,
     IssueEvent,
     IssueStatus,
+    Notification,
     ReportCorrection,
     ReportStatus,
     Role,
@@ -363,3 +364,12 @@ class IssueDetailSerializer(IssueListSerializer):
 
     class Meta(IssueListSerializer.Meta):
         fields = IssueListSerializer.Meta.fields + ["history"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=["pending", "sent", "failed"], read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "to_email", "subject", "status", "created_at", "sent_at", "failed_at", "attempts",
+                  "next_attempt_at", "last_error", "issues"]

@@ -26,6 +26,7 @@ from .models import (
     CustodyVisit,
     IssueCategory,
     IssueStatus,
+    Notification,
     ReportStatus,
     Role,
     Scheme,
@@ -42,6 +43,7 @@ from .serializers import (
     IssueCategorySerializer,
     IssueDetailSerializer,
     IssueListSerializer,
+    NotificationSerializer,
     SchemeSerializer,
     SiteSerializer,
     UserBriefSerializer,
@@ -442,7 +444,7 @@ class IssueTrendsView(APIView):
         site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
         def validate(self, attrs):
-            if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
                 raise serializers.ValidationError({"to": ["The end of the window is before its start."]})
             return attrs
 
@@ -476,11 +478,38 @@ class IssueTrendsView(APIView):
         if "site" in query.validated_data:
             site = get_object_or_404(selectors.sites_visible(request.user), pk=query.validated_data["site"])
         scheme = site.scheme if site else request.user.scheme
-        if scheme is None and not {"date_from", "date_to"} <= set(query.validated_data):
+        if scheme is None and not {"from", "to"} <= set(query.validated_data):
             raise ValidationError({"from": ["Give the window (from and to), or a site."]})
         default_from, default_to = scheme.financial_year_to_date() if scheme else (None, None)
         trends = selectors.issue_trends(user=request.user, site=site,
-                                        date_from=query.validated_data.get("date_from", default_from),
-                                        date_to=query.validated_data.get("date_to", default_to))
-        trends["date_from"], trends["date_to"] = trends.pop("from"), trends.pop("to")
+                                        date_from=query.validated_data.get("from", default_from),
+                                        date_to=query.validated_data.get("to", default_to))
         return Response(self.OutputSerializer(trends).data)
+
+
+class NotificationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=[("pending", "pending"), ("sent", "sent"), ("failed", "failed")],
+                                  method="by_status")
+
+    class Meta:
+        model = Notification
+        fields = ["status", "kind"]
+
+    def by_status(self, queryset, name, value):
+        if value == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset.filter(sent_at__isnull=True, failed_at__isnull=(value == "pending"))
+
+
+@documented(NotificationSerializer, writable=False)
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The scheme's outbox for its manager: `?status=failed` lists the e-mails given up on after every retry."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    read_roles = (Role.MANAGER,)
+    write_roles = ()
+    filterset_class = NotificationFilter
+
+    def visible(self, user):
+        return selectors.notifications_visible(user).prefetch_related("issues")
