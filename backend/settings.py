@@ -100,7 +100,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# E-mail: one EMAIL_URL (smtp://user:password@host:587/?tls=True, smtps://... for SSL), or
+# E-mail: one EMAIL_URL (smtp://user:password@host:587/?tls=True, or ?ssl=True on port 465), or
 # EMAIL_HOST and its companions. With neither, e-mails are printed (console) unless
 # DJANGO_EMAIL_BACKEND names another backend (the demo's writes files to var/mail).
 _email = dj_email_url.parse(env_str("EMAIL_URL")) if env_str("EMAIL_URL") else {}
