@@ -516,6 +516,9 @@ class Notification(models.Model):
     issues = models.ManyToManyField(VisitIssue, blank=True, related_name="notifications")
     # Makes a scheduled notification (a digest, a reminder) once however often its task runs.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # With the id, names the e-mail in its Message-ID: the same on every attempt, never reused by
+    # another database (a rebuilt demo restarts its ids).
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
     to_email = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()

@@ -47,7 +47,7 @@ def test_a_notification_is_sent_once_with_a_message_id_made_from_its_row(note):
     assert deliver(note) is False
     [message] = mail.outbox
     assert message.extra_headers["Message-ID"] == services.message_id(note)
-    assert message.message()["Message-ID"] == f"<notification-{note.pk}.{note.created_at:%Y%m%d%H%M%S}@localhost>"
+    assert message.message()["Message-ID"] == f"<notification-{note.pk}.{note.token.hex}@localhost>"
     note.refresh_from_db()
     assert (note.status, note.attempts, note.claimed_until) == ("sent", 1, None)
 

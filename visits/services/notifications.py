@@ -42,7 +42,7 @@ def issue_url(issue: VisitIssue) -> str:
 def message_id(note: Notification) -> str:
     """The same for every attempt at one row, so a mail client folds a duplicate delivery."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<notification-{note.pk}.{note.created_at:%Y%m%d%H%M%S}@{domain}>"
+    return f"<notification-{note.pk}.{note.token.hex}@{domain}>"
 
 
 def _render(name: str, **context) -> str:
