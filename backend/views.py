@@ -12,11 +12,9 @@ from .celery import app as celery_app
 
 
 
-def notifications_field(**kwargs):
-    return inline_serializer("HealthNotifications", {
-        "pending": serializers.IntegerField(help_text="E-mails waiting to be sent."),
-        "failed": serializers.IntegerField(help_text="E-mails given up on after every retry; the managers see them."),
-    }, **kwargs)
+class HealthNotificationsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="E-mails waiting to be sent.")
+    failed = serializers.IntegerField(help_text="E-mails given up on after every retry; the managers see them.")
 
 
 class HealthView(APIView):
@@ -27,9 +25,9 @@ class HealthView(APIView):
 
     @extend_schema(responses={
         200: inline_serializer("Health", {"database": serializers.CharField(), "broker": serializers.CharField(),
-                                          "notifications": notifications_field()}),
+                                          "notifications": HealthNotificationsSerializer()}),
         503: inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
-                                             "notifications": notifications_field(required=False)}),
+                                             "notifications": HealthNotificationsSerializer(required=False)}),
     })
     def get(self, request):
         status = {"database": "ok", "broker": "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
