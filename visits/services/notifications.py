@@ -83,8 +83,7 @@ def issues_raised_notify(report, *, issues=None) -> None:
         return
     subject = f"{len(waiting)} issue{'s' if len(waiting) > 1 else ''} raised at {report.site.name}, " \
               f"visit of {report.local_date:%-d %B %Y}"
-    body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting),
-                   due_on=waiting[0].due_on)
+    body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
     _queue([
         _write(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, to=user, subject=subject, body=body,
                issues=waiting)
