@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import SiteFactory, UserFactory, custody_visit
@@ -291,3 +293,17 @@ def test_the_email_says_what_where_when_and_where_to_answer_and_nothing_of_the_v
     for never in (bob.first_name, bob.last_name, bella.first_name, bella.last_name, bob.email, bella.email,
                   bob.username, "21:40", "21:43", "23:05", "9:40", "11:05"):
         assert never not in text, never
+
+
+@pytest.mark.parametrize("path", [f"{ISSUES}trends/?from=2024-01-01&to=2024-12-31", ISSUES])
+def test_trends_and_the_list_run_the_same_queries_for_2_or_20_issues(api, django_assert_num_queries, suite, harbour,
+                                                                     bob, bella, tess, path):
+    for day in range(2):
+        raise_issues(suite if day % 2 else harbour, bob, bella, arrived_at=utc(2024, 2, 1 + day, 10, 0))
+    client = api(tess)
+    with CaptureQueriesContext(connection) as few:
+        client.get(path)
+    for day in range(18):
+        raise_issues(suite if day % 2 else harbour, bob, bella, arrived_at=utc(2024, 3, 1 + day, 10, 0))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(path).status_code == 200
