@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from reporting.selectors import kpi_schemes
 from scheduling import selectors as scheduling
 from scheduling.heatmap import render_heatmap_svg
-from visits.models import IssueStatus, Role
+from visits.models import AWAITING_FORCE, Role
 from visits.selectors import concerns_open, issues_visible
 
 
@@ -34,7 +34,7 @@ def home(request):
                 "recommendation": scheduling.recommendation_latest(site=site),
             })
     if user.is_superuser or user.role in (Role.MANAGER, Role.CUSTODY):
-        context["open_issues"] = issues_visible(user).filter(status=IssueStatus.OPEN).order_by("created_at")[:100]
+        context["open_issues"] = issues_visible(user).filter(status__in=AWAITING_FORCE).order_by("due_on", "id")[:100]
     context["concerns"] = concerns_open(user)[:100]
     context["reports"] = [
         {"scheme": scheme, "years": financial_years(scheme)}

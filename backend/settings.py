@@ -2,9 +2,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -99,9 +100,35 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: one EMAIL_URL (smtp://user:password@host:587/?tls=True, or ?ssl=True on port 465), or
+# EMAIL_HOST and its companions. With neither, e-mails are printed (console) unless
+# DJANGO_EMAIL_BACKEND names another backend (the demo's writes files to var/mail).
+_email = dj_email_url.parse(env_str("EMAIL_URL")) if env_str("EMAIL_URL") else {}
+EMAIL_HOST = _email.get("EMAIL_HOST") or env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT") or env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS") or env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL") or env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, usually port 587) or EMAIL_USE_SSL (port 465), not both.")
+# A server that stops answering must not hold a worker past the notification's lease.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+_smtp_configured = bool(_email) or bool(env_str("EMAIL_HOST"))
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND") or (
+    _email.get("EMAIL_BACKEND") if _email else
+    "django.core.mail.backends.smtp.EmailBackend" if _smtp_configured else
+    "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_FILE_PATH = VAR_DIR / "mail"  # where the file backend of the demo leaves e-mails
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "icv@localhost")
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "icv@localhost")
+# The address of this service as its users reach it, for the links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a worker holds a notification it is sending before another may take it: longer than
+# EMAIL_TIMEOUT, so a slow server is not sent the same e-mail twice.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300)
+if NOTIFICATION_LEASE_SECONDS <= EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("NOTIFICATION_LEASE_SECONDS must be longer than EMAIL_TIMEOUT.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

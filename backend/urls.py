@@ -16,6 +16,7 @@ router.register("visits", views.CustodyVisitViewSet, basename="visit")
 router.register("animal-visits", views.AnimalVisitViewSet, basename="animal-visit")
 router.register("issue-categories", views.CategoryViewSet, basename="issue-category")
 router.register("issues", views.IssueViewSet, basename="issue")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 api = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -25,6 +26,10 @@ api = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("visits/<int:pk>/concern/handled/", views.ConcernHandledView.as_view(), name="visit-concern-handled"),
     path("visits/<int:pk>/tact-report/", views.TactReportView.as_view(), name="visit-tact-report"),
+    path("issues/trends/", views.IssueTrendsView.as_view(), name="issue-trends"),
+    path("issues/<int:pk>/response/", views.IssueResponseView.as_view(), name="issue-response"),
+    path("issues/<int:pk>/close/", views.IssueCloseView.as_view(), name="issue-close"),
+    path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue-reopen"),
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
     path("", include(router.urls)),

@@ -6,7 +6,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from visits import services
+
 from .celery import app as celery_app
+
+
+
+class HealthNotificationsSerializer(serializers.Serializer):
+    pending = serializers.IntegerField(help_text="E-mails waiting to be sent.")
+    failed = serializers.IntegerField(help_text="E-mails given up on after every retry; the managers see them.")
 
 
 class HealthView(APIView):
@@ -16,8 +24,10 @@ class HealthView(APIView):
     authentication_classes = []
 
     @extend_schema(responses={
-        200: inline_serializer("Health", {"database": serializers.CharField(), "broker": serializers.CharField()}),
-        503: inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField()}),
+        200: inline_serializer("Health", {"database": serializers.CharField(), "broker": serializers.CharField(),
+                                          "notifications": HealthNotificationsSerializer()}),
+        503: inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
+                                             "notifications": HealthNotificationsSerializer(required=False)}),
     })
     def get(self, request):
         status = {"database": "ok", "broker": "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
@@ -33,4 +43,7 @@ class HealthView(APIView):
             except Exception as exc:
                 status["broker"] = f"down: {exc.__class__.__name__}"
         healthy = all(value in ("ok", "in-process") for value in status.values())
+        if status["database"] == "ok":
+            # Reported, not judged: an e-mail the force's server refused is no reason to take this instance out.
+            status["notifications"] = services.notifications_health()
         return Response(status, status=200 if healthy else 503)

@@ -245,9 +245,9 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
 
     slugs = list(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("slug", flat=True))
     issues, resolved = defaultdict(dict), defaultdict(int)
-    for row in issues_in_period(scheme=scheme, period=period).values(
-        "category__slug", site_id=Coalesce("custody_visit__site_id", "animal_visit__site_id"),
-    ).annotate(n=Count("id"), resolved=Count("id", filter=Q(resolved_during_visit=True))).order_by():
+    for row in issues_in_period(scheme=scheme, period=period).values("category__slug", "site_id").annotate(
+        n=Count("id"), resolved=Count("id", filter=Q(resolved_during_visit=True))
+    ).order_by():
         issues[row["site_id"]][row["category__slug"]] = row["n"]
         resolved[row["site_id"]] += row["resolved"]
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.grids import Grid
@@ -23,6 +23,7 @@ from .ranking import CellStat, rank_cells
 WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
 FLUSH_TASK_NAME = "Send unsent notifications"
+OVERDUE_TASK_NAME = "Overdue issues: digest and reminders"
 
 
 def plan_period(*, site: Site, today: date) -> tuple[date, date]:
@@ -177,13 +178,18 @@ def recommendations_refresh_week_turned(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def schedules_setup() -> list[str]:
     """The periodic tasks, as data: the weekly refresh of the sites whose local week has turned
-    (looked for every 15 minutes, so each scheme's Monday comes in its own zone) and the
-    notification sweeper every 5 minutes. Run again, it repairs the task but keeps a schedule
-    an administrator has changed in the admin. A scheme's settings never touch these rows."""
+    (looked for every 15 minutes, so each scheme's Monday comes in its own zone), the
+    notification sweeper every 5 minutes, and the overdue issues' digest and reminders daily at
+    07:00 in England and Wales. Run again, it repairs the task but keeps a schedule an
+    administrator has changed in the admin. A scheme's settings never touch these rows."""
     every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    for name, task, interval in ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", every_15),
-                                 (FLUSH_TASK_NAME, "visits.notifications_flush", every_5)):
+    morning, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London",
+    )
+    for name, task, when in ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", {"interval": every_15}),
+                             (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
+                             (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning})):
         PeriodicTask.objects.update_or_create(name=name, defaults={"task": task},
-                                              create_defaults={"task": task, "interval": interval})
-    return [WEEKLY_TASK_NAME, FLUSH_TASK_NAME]
+                                              create_defaults={"task": task, **when})
+    return [WEEKLY_TASK_NAME, FLUSH_TASK_NAME, OVERDUE_TASK_NAME]

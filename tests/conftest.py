@@ -1,13 +1,17 @@
 """Personas: alice manages Northshire, bob and bella visit for it, carol is its custody inspector,
 dave is a national analyst granted Northshire; charlie manages Southshire and chris visits for it."""
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
+from email import message_from_bytes
 from urllib.parse import urlparse
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 
 from backend.celery import app as celery_app
@@ -69,25 +73,77 @@ def tasks_in_process():
 
 
 @pytest.fixture
-def worker(transactional_db, tmp_path):
+def start_worker(transactional_db, tmp_path):
+    """start_worker(**env) starts a real Celery worker on the broker, reading and writing the test
+    database, with extra environment variables; each is stopped at the end of the test."""
+    started = []
+
+    def start(**extra_env):
+        log = tmp_path / f"worker{len(started)}.log"
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
+               "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, **extra_env}
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool=solo", "--concurrency=1",
+                 "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )
+        process.log = log
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def worker(start_worker):
     """A real Celery worker on the broker, reading and writing the test database."""
-    log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool=solo", "--concurrency=1",
-             "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    process.log = log
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    return start_worker()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port that keeps what it accepts; `hold` makes it sit on
+    the next message without answering, as a slow server does, until `release`."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SMTPSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+    yield sink
+    sink.release()
+    controller.stop()
+
+
+class SMTPSink:
+    def __init__(self):
+        self.messages = []
+        self.holding, self.held, self.released = threading.Event(), threading.Event(), threading.Event()
+
+    def hold(self):
+        self.holding.set()
+
+    def release(self):
+        self.holding.clear()
+        self.released.set()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.holding.is_set():
+            self.held.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Try again later"
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 OK"
 
 
 @pytest.fixture

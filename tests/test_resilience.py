@@ -1,16 +1,21 @@
-"""A broker that is down loses neither a submitted report nor the notification it causes."""
+"""A broker that is down, or a worker killed mid-way, loses neither a submitted report nor the
+notification it causes: real Redis, real Celery workers, a real SMTP server."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core import mail
+from django.utils import timezone
 
-from tests.factories import SiteFactory, UserFactory
+from tests.factories import SiteFactory, UserFactory, custody_visit
 from tests.helpers import test_database_url
-from visits.models import CustodyVisit, Notification, Role
+from visits import services
+from visits.models import CustodyVisit, Notification, Role, VisitIssue
 from visits.tasks import notifications_flush
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +38,32 @@ print("stored", report.pk, created)
 """
 
 
+def wait_for(condition, *, workers, seconds=90, every=0.5, nudge=None):
+    """Poll until condition() holds; `nudge` is called every few seconds (e.g. to queue the sweep)."""
+    deadline, last_nudge = time.monotonic() + seconds, 0.0
+    while not condition():
+        for worker in workers:
+            assert worker.poll() is None or worker.returncode == -signal.SIGKILL, worker.log.read_text()
+        assert time.monotonic() < deadline, "\n".join(w.log.read_text() for w in workers)
+        if nudge and time.monotonic() - last_nudge > 3:
+            nudge()
+            last_nudge = time.monotonic()
+        time.sleep(every)
+
+
+def sent(note_pk) -> bool:
+    return Notification.objects.filter(pk=note_pk, sent_at__isnull=False).exists()
+
+
+def past_the_grace_period():
+    """The sweep leaves a new row to its own task for two minutes; these rows are older."""
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_later(scheme, settings):
+def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_by_the_sweep_once_it_is_back(
+        scheme, start_worker, smtp_server):
     suite = SiteFactory(scheme=scheme)
     UserFactory(username="bob", scheme=scheme)  # the sender, found by name in the subprocess
     bella = UserFactory(scheme=scheme)
@@ -53,13 +81,52 @@ def test_a_report_sent_while_redis_is_down_is_stored_and_its_notification_sent_l
     assert CustodyVisit.objects.filter(site=suite).count() == 1
     note = Notification.objects.get()
     assert note.sent_at is None and note.to_email == "carol@force.example"
+    assert VisitIssue.objects.get().status == "open"
 
-    # The broker is back: the sweeper sends what was left behind (run in-process here).
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    Notification.objects.update(created_at=note.created_at.replace(year=note.created_at.year - 1))
-    assert notifications_flush.apply().get() == 1
-    assert [m.to for m in mail.outbox] == [["carol@force.example"]]
-    assert Notification.objects.get().sent_at is not None
+    # The broker is back: a real worker runs the sweep, which sends what was left behind.
+    past_the_grace_period()
+    worker = start_worker(**smtp_server.env)
+    wait_for(lambda: sent(note.pk), workers=[worker], nudge=notifications_flush.delay)
+    [message] = smtp_server.messages
+    assert message["To"] == "carol@force.example"
+    assert message["Message-ID"] == services.message_id(note)
+    assert VisitIssue.objects.get().status == "referred"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_after_claiming_and_before_sending_leaves_the_email_to_be_sent_once_its_lease_expires(
+        scheme, start_worker, smtp_server):
+    suite = SiteFactory(scheme=scheme)
+    bob, bella = UserFactory(scheme=scheme), UserFactory(scheme=scheme)
+    UserFactory(username="carol", role=Role.CUSTODY, scheme=scheme, email="carol@force.example")
+    env = {**smtp_server.env, "EMAIL_TIMEOUT": "10", "NOTIFICATION_LEASE_SECONDS": "12"}
+
+    smtp_server.hold()  # the first worker gets as far as the message, and no answer
+    doomed = start_worker(**env)
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=timezone.now() - timedelta(hours=2),
+                  issues=[{"category": "food-and-drink", "description": "No hot drink offered"}])
+    note = Notification.objects.get()
+    wait_for(smtp_server.held.is_set, workers=[doomed])
+    note.refresh_from_db()
+    assert note.claimed_until is not None and note.sent_at is None
+    lease_end = note.claimed_until
+
+    doomed.send_signal(signal.SIGKILL)
+    doomed.wait(timeout=20)
+    smtp_server.release()
+    assert smtp_server.messages == []
+    past_the_grace_period()
+    assert services.notifications_pending() == []  # its lease still holds: nobody else sends it yet
+
+    survivor = start_worker(**env)
+    wait_for(lambda: sent(note.pk), workers=[doomed, survivor], nudge=notifications_flush.delay)
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == services.message_id(note)
+    note.refresh_from_db()
+    assert note.attempts == 2 and note.sent_at >= lease_end
+    assert services.notifications_pending() == []
+    assert VisitIssue.objects.get().status == "referred"
 
 
 REFRESH = """

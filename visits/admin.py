@@ -7,6 +7,7 @@ from .models import (
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
+    IssueEvent,
     Notification,
     ReportCorrection,
     Role,
@@ -126,7 +127,9 @@ class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
 class IssueInline(admin.TabularInline):
     model = VisitIssue
     extra = 0
-    fields = ["category", "description", "resolved_during_visit", "status", "force_response"]
+    fields = ["category", "description", "resolved_during_visit", "status", "due_on", "force_response"]
+    # The way to the force and back goes through the API's operations, which keep the history.
+    readonly_fields = ["status", "due_on", "force_response"]
 
 
 class CorrectionInline(admin.TabularInline):
@@ -170,10 +173,22 @@ class AnimalVisitAdmin(ReportAdmin):
     inlines = [IssueInline, CorrectionInline]
 
 
+class IssueEventInline(admin.TabularInline):
+    model = IssueEvent
+    extra = 0
+    fields = readonly_fields = ["at", "by", "from_status", "to_status", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(VisitIssue)
 class VisitIssueAdmin(ManagerScopedAdmin):
-    list_display = ["category", "description", "status", "resolved_during_visit", "created_at"]
+    list_display = ["category", "description", "site", "raised_on", "status", "due_on", "resolved_during_visit"]
     list_filter = ["status", "category"]
+    readonly_fields = ["site", "raised_on", "status", "due_on", "force_response", "by_telephone", "responded_by",
+                       "responded_at", "reminded_at"]
+    inlines = [IssueEventInline]
 
 
 @admin.register(ReportCorrection)
@@ -188,5 +203,7 @@ class ReportCorrectionAdmin(ManagerScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["to_email", "subject", "created_at", "sent_at", "attempts"]
-    readonly_fields = ["to_email", "subject", "body", "created_at", "sent_at", "attempts", "last_error"]
+    list_display = ["to_email", "kind", "subject", "created_at", "sent_at", "failed_at", "attempts"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "scheme", "issues", "dedupe_key", "to_email", "subject", "body", "created_at",
+                       "claimed_until", "next_attempt_at", "sent_at", "failed_at", "attempts", "last_error"]

@@ -94,6 +94,11 @@ class Scheme(models.Model):
     long_service_years = models.PositiveSmallIntegerField(
         default=5, validators=[MaxValueValidator(50)], help_text="Length of service the annual report counts as long service."
     )
+    issue_response_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Days the force has to respond to an issue, from the visit (or from its reopening); after that "
+                  "it is overdue, in the manager's daily digest and the force's weekly reminder.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,6 +151,10 @@ class User(AbstractUser):
     animal_welfare_trained = models.BooleanField(default=False)
     tact_trained = models.BooleanField(
         default=False, help_text="Trained for visits to detainees held under the Terrorism Act (TACT)."
+    )
+    sites = models.ManyToManyField(
+        "Site", blank=True, related_name="custody_staff",
+        help_text="Custody staff: the sites they answer for; none means all of their scheme's.",
     )
 
     class Meta:
@@ -516,9 +525,14 @@ class AnimalVisit(Report):
 
 
 class IssueStatus(models.TextChoices):
-    OPEN = "open", "Awaiting the force's response"
+    OPEN = "open", "Not yet sent to the force"
+    REFERRED = "referred", "Sent to the force, awaiting its response"
     RESPONDED = "responded", "Force responded"
     CLOSED = "closed", "Closed"
+
+
+# Waiting on the force: past its due date in one of these, an issue is overdue.
+AWAITING_FORCE = (IssueStatus.OPEN, IssueStatus.REFERRED)
 
 
 class VisitIssue(models.Model):
@@ -527,17 +541,25 @@ class VisitIssue(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     custody_visit = models.ForeignKey(CustodyVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="issues")
     animal_visit = models.ForeignKey(AnimalVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="issues")
+    # Where and when it was raised: the visit's site and local date, kept here so that routing,
+    # due dates and trends are plain filters on one table.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="issues")
+    raised_on = models.DateField()
     category = models.ForeignKey(IssueCategory, on_delete=models.PROTECT, related_name="issues")
     description = models.TextField()
     resolved_during_visit = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    due_on = models.DateField(null=True, blank=True, help_text="The force's response is due by this local date.")
     force_response = models.TextField(blank=True)
+    by_telephone = models.BooleanField(default=False, help_text="The response was given by telephone, recorded by the manager.")
     responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the force was last reminded it is overdue.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["scheme", "status", "due_on"], name="issue_overdue_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(custody_visit__isnull=False, animal_visit__isnull=True)
@@ -552,6 +574,24 @@ class VisitIssue(models.Model):
     @property
     def visit(self):
         return self.custody_visit or self.animal_visit
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status in AWAITING_FORCE and self.due_on is not None and self.due_on < today
+
+
+class IssueEvent(models.Model):
+    """One change of an issue's status: who (none: the service itself), when, from, to, and a note."""
+
+    issue = models.ForeignKey(VisitIssue, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_status = models.CharField(max_length=16, choices=IssueStatus.choices, blank=True,
+                                   help_text="Blank: the issue was raised.")
+    to_status = models.CharField(max_length=16, choices=IssueStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
 
 
 class ReportCorrection(models.Model):
@@ -577,18 +617,43 @@ class ReportCorrection(models.Model):
         ]
 
 
-class Notification(models.Model):
-    """Outbox: written in the same transaction as its cause, sent by a task, swept again if the
-    broker or a worker was down, so a notification is never lost."""
+class NotificationKind(models.TextChoices):
+    ISSUE_RAISED = "issue_raised", "Issues raised on a visit, to the force"
+    ISSUE_REOPENED = "issue_reopened", "An issue reopened by the manager, to the force"
+    ISSUE_REMINDER = "issue_reminder", "Overdue issues, reminder to the force"
+    OVERDUE_DIGEST = "overdue_digest", "Overdue issues, digest to the manager"
+    CONCERN_RAISED = "concern_raised", "A concern of ill-treatment, urgent to the managers"
 
+
+class Notification(models.Model):
+    """Outbox: written in the same transaction as its cause, sent by a task that claims the row
+    with a lease, swept again if the broker or a worker was down, so a notification is never lost."""
+
+    scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices, blank=True)
+    issues = models.ManyToManyField(VisitIssue, blank=True, related_name="notifications")
+    # Makes a scheduled notification (a digest, a reminder) once however often its task runs.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # With the id, names the e-mail in its Message-ID: the same on every attempt, never reused by
+    # another database (a rebuilt demo restarts its ids).
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
     to_email = models.EmailField()
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it until then.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="After a failure: not before then.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="Given up after the last attempt.")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["sent_at"], name="notification_pending_idx")]
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        return "failed" if self.failed_at else "pending"

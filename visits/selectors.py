@@ -1,11 +1,18 @@
 """Reads: what each role may see. Anything outside these querysets answers 404."""
 
-from django.db.models import Q, QuerySet
+import statistics
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from .models import (
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
+    IssueStatus,
+    Notification,
     ReportStatus,
     Role,
     Scheme,
@@ -41,7 +48,7 @@ def sites_visible(user: User) -> QuerySet[Site]:
 
 def users_visible(user: User) -> QuerySet[User]:
     """Managers see their scheme's people; superusers everyone."""
-    qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes")
+    qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes", "sites")
     if user.is_superuser:
         return qs
     if user.role == Role.MANAGER:
@@ -99,14 +106,91 @@ def categories_visible(user: User) -> QuerySet[IssueCategory]:
     return IssueCategory.objects.filter(scheme__in=readable_schemes(user))
 
 
+def issues_submitted() -> QuerySet[VisitIssue]:
+    """Issues of submitted reports: a draft's issues are nobody's business yet."""
+    return VisitIssue.objects.filter(
+        Q(custody_visit__status=ReportStatus.SUBMITTED) | Q(animal_visit__status=ReportStatus.SUBMITTED)
+    )
+
+
 def issues_visible(user: User) -> QuerySet[VisitIssue]:
-    """Managers and the force's custody staff follow issues of submitted reports."""
-    qs = VisitIssue.objects.select_related(
-        "category", "custody_visit__site", "animal_visit__site", "responded_by"
-    ).filter(Q(custody_visit__status=ReportStatus.SUBMITTED) | Q(animal_visit__status=ReportStatus.SUBMITTED))
+    """Managers follow their scheme's issues; custody staff those of the sites they answer for
+    (all the scheme's when they are attached to none)."""
+    qs = issues_submitted().select_related("scheme", "category", "site")
     if user.is_superuser:
         return qs
-    if user.role in (Role.MANAGER, Role.CUSTODY):
+    if user.role == Role.MANAGER:
+        return qs.filter(scheme_id=user.scheme_id)
+    if user.role == Role.CUSTODY:
+        qs = qs.filter(scheme_id=user.scheme_id)
+        sites = list(user.sites.values_list("pk", flat=True))
+        return qs.filter(site_id__in=sites) if sites else qs
+    return qs.none()
+
+
+def custody_staff_for_site(site: Site) -> QuerySet[User]:
+    """Who the force's e-mails about a site go to: its attached custody staff, and those attached to none."""
+    return User.objects.filter(
+        scheme_id=site.scheme_id, role=Role.CUSTODY, is_active=True,
+    ).exclude(email="").filter(Q(sites=None) | Q(sites=site)).distinct().order_by("pk")
+
+
+def issue_trends(*, user: User, date_from: date, date_to: date, site: Site | None = None) -> dict:
+    """Themes and trends for the team meeting, over the issues the user follows raised in the
+    window (visit dates, inclusive): counts per category per month and per site, how many are
+    not yet closed and how many overdue, and the median days from the visit to the force's
+    first response."""
+    issues = issues_visible(user).filter(raised_on__range=(date_from, date_to))
+    if site is not None:
+        issues = issues.filter(site=site)
+    by_month = defaultdict(dict)
+    for row in issues.annotate(month=TruncMonth("raised_on")).values("month", "category__slug").annotate(n=Count("id")).order_by():
+        by_month[row["month"].strftime("%Y-%m")][row["category__slug"]] = row["n"]
+    by_site = defaultdict(dict)
+    for row in issues.values("site_id", "category__slug").annotate(n=Count("id")).order_by():
+        by_site[row["site_id"]][row["category__slug"]] = row["n"]
+    sites = {}
+    first_response = Min("history__at", filter=Q(history__to_status=IssueStatus.RESPONDED))
+    for issue in issues.annotate(first_response=first_response).order_by():
+        figures = sites.setdefault(issue.site_id, {"site": issue.site_id, "name": issue.site.name, "open": 0,
+                                                   "overdue": 0, "days": []})
+        figures["open"] += issue.status != IssueStatus.CLOSED
+        figures["overdue"] += issue.is_overdue(issue.scheme.local_today())
+        if issue.first_response is not None:
+            responded_on = issue.first_response.astimezone(issue.scheme.zone).date()
+            figures["days"].append((responded_on - issue.raised_on).days)
+    months, month = [], date(date_from.year, date_from.month, 1)
+    while month <= date_to:
+        months.append(month.strftime("%Y-%m"))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    days = [d for figures in sites.values() for d in figures["days"]]
+    return {
+        "from": date_from, "to": date_to, "site": None if site is None else site.pk,
+        "total": sum(sum(counts.values()) for counts in by_site.values()),
+        "by_category": dict(sum((Counter(counts) for counts in by_site.values()), Counter())),
+        "by_month": [{"month": m, "total": sum(by_month[m].values()), "by_category": by_month[m]} for m in months],
+        "by_site": [
+            {"site": pk, "name": figures["name"], "total": sum(by_site[pk].values()), "by_category": by_site[pk],
+             "open": figures["open"], "overdue": figures["overdue"],
+             "median_days_to_response": _median(figures["days"])}
+            for pk, figures in sorted(sites.items(), key=lambda item: item[1]["name"])
+        ],
+        "open": sum(f["open"] for f in sites.values()),
+        "overdue": sum(f["overdue"] for f in sites.values()),
+        "median_days_to_response": _median(days),
+    }
+
+
+def _median(values: list[int]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def notifications_visible(user: User) -> QuerySet[Notification]:
+    """The manager sees the scheme's outbox, newest first: what was sent, what waits, what failed."""
+    qs = Notification.objects.order_by("-created_at", "-id")
+    if user.is_superuser:
+        return qs
+    if user.role == Role.MANAGER:
         return qs.filter(scheme_id=user.scheme_id)
     return qs.none()
 

@@ -20,6 +20,9 @@ from .models import (
     AuthorisingRank,
     CustodyVisit,
     IssueCategory,
+    IssueEvent,
+    IssueStatus,
+    Notification,
     ReportCorrection,
     ReportStatus,
     Outcome,
@@ -30,7 +33,7 @@ from .models import (
     VisitIssue,
     WelfareState,
 )
-from .selectors import writable_schemes
+from .selectors import sites_visible, writable_schemes
 from .services import PROFILE_DIMENSIONS
 
 
@@ -45,6 +48,14 @@ class WritableSchemeField(serializers.PrimaryKeyRelatedField):
         return writable_schemes(request.user) if request else Scheme.objects.none()
 
 
+class VisibleSitesField(serializers.PrimaryKeyRelatedField):
+    """Sites the caller can see; another scheme's id reads as one that does not exist."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return sites_visible(request.user) if request else Site.objects.none()
+
+
 class SchemeSerializer(serializers.ModelSerializer):
     name = SafeTextField(max_length=200, allow_blank=False)
 
@@ -55,7 +66,7 @@ class SchemeSerializer(serializers.ModelSerializer):
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate",
             "plan_horizon_months", "plan_gap_strength",
-            "long_service_years", "created_at",
+            "long_service_years", "issue_response_days", "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -108,6 +119,8 @@ class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     scheme = WritableSchemeField(required=False, allow_null=True)
     schemes = WritableSchemeField(many=True, required=False)
+    sites = VisibleSitesField(many=True, required=False,
+                              help_text="Custody staff: the sites they answer for; empty: all of their scheme's.")
     # Blank on output only: a superuser has no role. Every account made here gets one (validate_role).
     role = serializers.ChoiceField(choices=Role.choices, allow_blank=True)
     # Blank is allowed (not everyone gives one), so this is text checked as an address, not `format: email`.
@@ -119,7 +132,7 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = [
             "id", "username", "password", "role", "scheme", "schemes", "first_name", "last_name", "email",
-            "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "tact_trained", "is_active",
+            "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "tact_trained", "is_active", "sites",
         ]
         read_only_fields = ["id"]
 
@@ -399,32 +412,55 @@ class ConcernHandledInputSerializer(serializers.Serializer):
 
 class IssueListSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    site = serializers.SerializerMethodField()
     visit = serializers.SerializerMethodField()
     visit_kind = serializers.SerializerMethodField()
-    visit_date = serializers.SerializerMethodField()
+    visit_date = serializers.DateField(source="raised_on", read_only=True)
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = VisitIssue
         fields = [
-            "id", "category", "description", "resolved_during_visit", "status", "force_response",
-            "responded_by", "responded_at", "created_at", "site", "visit", "visit_kind", "visit_date",
+            "id", "category", "description", "resolved_during_visit", "status", "due_on", "overdue",
+            "force_response", "by_telephone", "responded_by", "responded_at", "created_at", "site", "visit",
+            "visit_kind", "visit_date",
         ]
 
-    def get_site(self, issue) -> int:
-        return issue.visit.site_id
-
     def get_visit(self, issue) -> int:
-        return issue.visit.pk
+        return issue.custody_visit_id or issue.animal_visit_id
 
     def get_visit_kind(self, issue) -> str:
         return "custody" if issue.custody_visit_id else "animal"
 
-    @extend_schema_field(OpenApiTypes.DATE)
-    def get_visit_date(self, issue):
-        return issue.visit.local_date
+    def get_overdue(self, issue) -> bool:
+        """Past its due date still waiting on the force, by the scheme's local today."""
+        return issue.is_overdue(issue.scheme.local_today())
 
 
-class IssueResponseInputSerializer(serializers.Serializer):
-    force_response = SafeTextField(allow_blank=False)
-    close = StrictBooleanField(required=False, default=False)
+class IssueEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssueEvent
+        fields = ["at", "by", "note"]
+
+    def get_fields(self):
+        # "from" is a Python keyword, so the two status fields are named here.
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(source="from_status", read_only=True,
+                                               help_text="The status before; blank when the issue was raised.")
+        fields["to"] = serializers.ChoiceField(source="to_status", choices=IssueStatus.choices, read_only=True)
+        return fields
+
+
+class IssueDetailSerializer(IssueListSerializer):
+    history = IssueEventSerializer(many=True, read_only=True)
+
+    class Meta(IssueListSerializer.Meta):
+        fields = IssueListSerializer.Meta.fields + ["history"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=["pending", "sent", "failed"], read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "to_email", "subject", "status", "created_at", "sent_at", "failed_at", "attempts",
+                  "next_attempt_at", "last_error", "issues"]

@@ -4,8 +4,9 @@ from . import services
 from .models import Scheme
 
 
-@shared_task(name="visits.notification_send", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=30, retry_backoff_max=1800, max_retries=8)
+# No Celery retries: a failed attempt is kept on the row with its next time, and the sweep sends
+# it then, so a retry survives a worker's or the broker's restart.
+@shared_task(name="visits.notification_send", acks_late=True)
 def notification_send(notification_id: int) -> bool:
     return services.notification_deliver(notification_id=notification_id)
 
@@ -25,3 +26,9 @@ def notifications_flush() -> int:
     for pk in pending:
         notification_send.delay(pk)
     return len(pending)
+
+
+@shared_task(name="visits.issues_overdue_notify", acks_late=True)
+def issues_overdue_notify() -> int:
+    """Daily: the managers' digest of overdue issues and the force's weekly reminders."""
+    return services.issues_overdue_notify()

@@ -1,18 +1,26 @@
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.dates import FromToMixin
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
+from api.fields import SafeTextField, StrictBooleanField
 from api.permissions import RolePermission
 
 from . import selectors, services
@@ -21,6 +29,7 @@ from .models import (
     CustodyVisit,
     IssueCategory,
     IssueStatus,
+    Notification,
     Outcome,
     ReportStatus,
     Role,
@@ -37,8 +46,9 @@ from .serializers import (
     CustodyVisitInputSerializer,
     CustodyVisitOutputSerializer,
     IssueCategorySerializer,
+    IssueDetailSerializer,
     IssueListSerializer,
-    IssueResponseInputSerializer,
+    NotificationSerializer,
     SchemeSerializer,
     SiteSerializer,
     UserBriefSerializer,
@@ -339,35 +349,188 @@ AnimalVisitViewSet = report_viewset(
 class IssueFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=IssueStatus.choices)
     category = filters.CharFilter(field_name="category__slug")
+    site = filters.NumberFilter(field_name="site_id", min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = VisitIssue
-        fields = ["status", "category"]
+        fields = ["status", "category", "site"]
 
 
-@documented(IssueListSerializer, writable=False)
+@extend_schema_view(list=extend_schema(responses={200: IssueListSerializer(many=True), **LIST_ERRORS}),
+                    retrieve=extend_schema(responses={200: IssueDetailSerializer, **READ_ERRORS}))
 class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Issues raised on submitted reports, for the manager and the force; the force records its response."""
+    """Issues raised on submitted reports: the manager follows the scheme's, custody staff those of
+    the sites they answer for. One issue's answer holds its history."""
 
-    serializer_class = IssueListSerializer
     queryset = VisitIssue.objects.none()
     read_roles = (Role.MANAGER, Role.CUSTODY)
-    write_roles = (Role.MANAGER, Role.CUSTODY)
+    write_roles = ()
     filterset_class = IssueFilter
 
+    def get_serializer_class(self):
+        return IssueDetailSerializer if self.action == "retrieve" else IssueListSerializer
+
     def visible(self, user):
-        return selectors.issues_visible(user)
+        issues = selectors.issues_visible(user)
+        return issues.prefetch_related("history") if self.action == "retrieve" else issues
 
-    @extend_schema(request=IssueResponseInputSerializer, responses={200: IssueListSerializer, **WRITE_ERRORS})
-    @action(detail=True, methods=["post"])
-    def response(self, request, pk=None):
-        issue = self.get_object()
-        serializer = IssueResponseInputSerializer(data=request.data)
+
+class IssueOperationView(APIView):
+    """One operation on one issue. The role decides first (403); then the issue must be one the
+    caller follows (404 for another scheme's, or a site a custody user does not answer for)."""
+
+    permission_classes = [RolePermission]
+    read_roles = ()
+
+    def issue(self, request, pk: int) -> VisitIssue:
+        if pk > 2**63 - 1:
+            raise NotFound()
+        return get_object_or_404(selectors.issues_visible(request.user), pk=pk)
+
+    def answer(self, request, issue: VisitIssue) -> Response:
+        issue = selectors.issues_visible(request.user).prefetch_related("history").get(pk=issue.pk)
+        return Response(IssueDetailSerializer(issue).data)
+
+
+class IssueResponseView(IssueOperationView):
+    write_roles = (Role.CUSTODY, Role.MANAGER)
+
+    @extend_schema_serializer(component_name="IssueResponseInput")
+    class InputSerializer(serializers.Serializer):
+        force_response = SafeTextField(allow_blank=False)
+        by_telephone = StrictBooleanField(required=False, default=False)
+
+    @extend_schema(request=InputSerializer, responses={200: IssueDetailSerializer, **WRITE_ERRORS},
+                   description="The force's response: custody staff of the issue's site, or the manager for "
+                               "a response the force gave by telephone (`by_telephone` true).")
+    def post(self, request, pk: int):
+        issue = self.issue(request, pk)
+        serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issue = services.issue_respond(issue=issue, by=request.user, response=serializer.validated_data["force_response"],
-                                       close=serializer.validated_data["close"])
-        return Response(IssueListSerializer(self.get_queryset().get(pk=issue.pk)).data)
+        issue = services.issue_respond(issue=issue, by=request.user,
+                                       response=serializer.validated_data["force_response"],
+                                       by_telephone=serializer.validated_data["by_telephone"])
+        return self.answer(request, issue)
 
+
+class IssueCloseView(IssueOperationView):
+    write_roles = (Role.MANAGER,)
+
+    @extend_schema_serializer(component_name="IssueCloseInput")
+    class InputSerializer(serializers.Serializer):
+        note = SafeTextField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={200: IssueDetailSerializer, **WRITE_ERRORS},
+                   description="The manager closes the issue, with an optional note.")
+    def post(self, request, pk: int):
+        issue = self.issue(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issue = services.issue_close(issue=issue, by=request.user, note=serializer.validated_data["note"])
+        return self.answer(request, issue)
+
+
+class IssueReopenView(IssueOperationView):
+    write_roles = (Role.MANAGER,)
+
+    @extend_schema_serializer(component_name="IssueReopenInput")
+    class InputSerializer(serializers.Serializer):
+        note = SafeTextField(allow_blank=False, help_text="What the force still needs to answer; sent to them.")
+
+    @extend_schema(request=InputSerializer, responses={200: IssueDetailSerializer, **WRITE_ERRORS},
+                   description="The response was not good enough: the issue goes back to the force (`referred`), "
+                               "due again within the scheme's `issue_response_days`, and its custody staff are told.")
+    def post(self, request, pk: int):
+        issue = self.issue(request, pk)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issue = services.issue_reopen(issue=issue, by=request.user, note=serializer.validated_data["note"])
+        return self.answer(request, issue)
+
+
+class IssueTrendsView(APIView):
+    """Themes and trends for the quarterly team meeting; custody staff see their sites' figures only."""
+
+    permission_classes = [RolePermission]
+    read_roles = (Role.MANAGER, Role.CUSTODY)
+    write_roles = ()
+
+    @extend_schema_serializer(component_name="IssueTrendsQuery")
+    class QuerySerializer(FromToMixin, serializers.Serializer):
+        date_from = serializers.DateField(required=False, help_text="First visit date (local); default 1 April of this financial year.")
+        date_to = serializers.DateField(required=False, help_text="Last visit date (local), inclusive; default today.")
+        site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+        def validate(self, attrs):
+            if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+                raise serializers.ValidationError({"to": ["The end of the window is before its start."]})
+            return attrs
+
+    @extend_schema_serializer(component_name="IssueTrends")
+    class OutputSerializer(FromToMixin, serializers.Serializer):
+        date_from = serializers.DateField()
+        date_to = serializers.DateField()
+        site = serializers.IntegerField(allow_null=True)
+        total = serializers.IntegerField()
+        by_category = serializers.DictField(child=serializers.IntegerField(), help_text="Issues per category slug.")
+        by_month = inline_serializer("IssueTrendsMonth", {
+            "month": serializers.CharField(help_text="YYYY-MM"), "total": serializers.IntegerField(),
+            "by_category": serializers.DictField(child=serializers.IntegerField()),
+        }, many=True)
+        by_site = inline_serializer("IssueTrendsSite", {
+            "site": serializers.IntegerField(), "name": serializers.CharField(), "total": serializers.IntegerField(),
+            "by_category": serializers.DictField(child=serializers.IntegerField()),
+            "open": serializers.IntegerField(), "overdue": serializers.IntegerField(),
+            "median_days_to_response": serializers.FloatField(allow_null=True),
+        }, many=True)
+        open = serializers.IntegerField(help_text="Not yet closed.")
+        overdue = serializers.IntegerField(help_text="Past the due date, still awaiting the force's response.")
+        median_days_to_response = serializers.FloatField(
+            allow_null=True, help_text="From the visit to the force's first response; null when none responded.")
+
+    @extend_schema(parameters=[QuerySerializer], responses={200: OutputSerializer, **LIST_ERRORS})
+    def get(self, request):
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        site = None
+        if "site" in query.validated_data:
+            site = get_object_or_404(selectors.sites_visible(request.user), pk=query.validated_data["site"])
+        scheme = site.scheme if site else request.user.scheme
+        if scheme is None and not {"from", "to"} <= set(query.validated_data):
+            raise ValidationError({"from": ["Give the window (from and to), or a site."]})
+        default_from, default_to = scheme.financial_year_to_date() if scheme else (None, None)
+        trends = selectors.issue_trends(user=request.user, site=site,
+                                        date_from=query.validated_data.get("from", default_from),
+                                        date_to=query.validated_data.get("to", default_to))
+        return Response(self.OutputSerializer(trends).data)
+
+
+class NotificationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=[("pending", "pending"), ("sent", "sent"), ("failed", "failed")],
+                                  method="by_status")
+
+    class Meta:
+        model = Notification
+        fields = ["status", "kind"]
+
+    def by_status(self, queryset, name, value):
+        if value == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset.filter(sent_at__isnull=True, failed_at__isnull=(value == "pending"))
+
+
+@documented(NotificationSerializer, writable=False)
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The scheme's outbox for its manager: `?status=failed` lists the e-mails given up on after every retry."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+    read_roles = (Role.MANAGER,)
+    write_roles = ()
+    filterset_class = NotificationFilter
+
+    def visible(self, user):
+        return selectors.notifications_visible(user).prefetch_related("issues")
 
 
 class ConcernHandledView(APIView):

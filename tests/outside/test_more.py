@@ -191,9 +191,9 @@ def test_force_responses_follow_the_text_rules(two):
     c = two.n.custody
     assert c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "Fixed\u202e"}, format="json").status_code == 400
     assert c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "x" * 5001}, format="json").status_code == 400
-    # Visitors do not follow the force's issue list, so an issue's route is not theirs to see.
+    # A visitor has no part in the force's response.
     assert two.n.visitors[0].post(f"/api/v1/issues/{iid}/response/", {"force_response": "x"},
-                                  format="json").status_code == 404
+                                  format="json").status_code == 403
     r = c.post(f"/api/v1/issues/{iid}/response/", {"force_response": "New food supplier"}, format="json")
     assert r.status_code == 200
     assert two.n.manager.get(f"/api/v1/issues/{iid}/").json()["force_response"] == "New food supplier"

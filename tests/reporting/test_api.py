@@ -171,8 +171,8 @@ def bulk_visits(*, site, visitors, n, first: datetime) -> None:
     through.objects.bulk_create(through(custodyvisit=v, user=u) for v in visits for u in visitors)
     SeenProfileCount.objects.bulk_create(SeenProfileCount(visit=v, dimension="gender", value="female", count=1)
                                          for v in visits)
-    VisitIssue.objects.bulk_create(VisitIssue(scheme=site.scheme, custody_visit=v, category=category,
-                                              description="Cold") for v in visits[::3])
+    VisitIssue.objects.bulk_create(VisitIssue(scheme=site.scheme, custody_visit=v, site=site, raised_on=v.local_date,
+                                              category=category, description="Cold") for v in visits[::3])
 
 
 def kpi_queries(api, user, django_assert_num_queries, expected) -> dict:

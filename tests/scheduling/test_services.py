@@ -175,7 +175,9 @@ def test_setup_schedules_makes_one_weekly_task_whatever_the_zones_and_can_run_tw
     assert (weekly.interval.every, weekly.interval.period) == (15, "minutes")
     flush = PeriodicTask.objects.get(task="visits.notifications_flush")
     assert (flush.interval.every, flush.interval.period) == (5, "minutes")
-    assert PeriodicTask.objects.count() == 2
+    overdue = PeriodicTask.objects.get(task="visits.issues_overdue_notify")
+    assert (overdue.crontab.hour, overdue.crontab.minute, str(overdue.crontab.timezone)) == ("7", "0", "Europe/London")
+    assert PeriodicTask.objects.count() == 3
 
 
 def test_setup_schedules_keeps_an_admin_edited_interval(scheme):

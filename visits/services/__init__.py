@@ -1,8 +1,14 @@
 """Writes: every rule about storing schemes, people, reports and issues lives here, once, split by
 concern. Callers use `from visits import services` and the names below."""
 
-from .issues import category_add, category_update, issue_respond
-from .notifications import notification_deliver, notifications_pending
+from .issues import category_add, category_update, issue_close, issue_reopen, issue_respond
+from .notifications import (
+    message_id,
+    notification_deliver,
+    notifications_health,
+    notifications_pending,
+    issues_overdue_notify,
+)
 from .people import user_add, user_create, user_update
 from .queue import QueueUnavailable
 from .reports import (
@@ -23,8 +29,9 @@ from .schemes import (
 
 __all__ = [
     "PROFILE_DIMENSIONS", "DuplicateConflict", "QueueUnavailable", "ReportLocked",
-    "category_add", "category_update", "concern_mark_handled", "issue_respond",
-    "notification_deliver", "notifications_pending", "report_submit", "report_update",
+    "category_add", "category_update", "concern_mark_handled", "issue_close", "issue_reopen", "issue_respond",
+    "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
+    "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
     "user_add", "user_create", "user_update",
 ]

@@ -1,13 +1,18 @@
-"""Writes about issues: the scheme's categories and the force's response."""
+"""Writes about issues: the scheme's categories, and each issue's way from the visit to the force
+and back, every step kept as an event row (who, when, from, to, note)."""
 
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import notifications
 from ..models import (
     IssueCategory,
+    IssueEvent,
     IssueStatus,
+    Role,
     User,
     VisitIssue,
 )
@@ -35,18 +40,105 @@ def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:
     return category
 
 
+def _move(issue: VisitIssue, *, to: str, by: User | None, note: str = "") -> None:
+    """Change the issue's status and keep the change; the caller saves the issue."""
+    IssueEvent.objects.create(issue=issue, by=by, from_status=issue.status, to_status=to, note=note)
+    issue.status = to
 
 
+def issue_raise(*, report, category: IssueCategory, description: str, resolved: bool) -> VisitIssue:
+    """An issue as a report records it: closed from the start when resolved during the visit,
+    otherwise open and due back from the force within the scheme's response days."""
+    status = IssueStatus.CLOSED if resolved else IssueStatus.OPEN
+    issue = VisitIssue.objects.create(
+        scheme=report.scheme, site=report.site, raised_on=report.local_date, category=category,
+        description=description, resolved_during_visit=resolved, status=status,
+        due_on=None if resolved else report.local_date + timedelta(days=report.scheme.issue_response_days),
+        **{report.link: report},
+    )
+    IssueEvent.objects.create(issue=issue, by=report.created_by, from_status="", to_status=status,
+                              note="Resolved during the visit." if resolved else "")
+    return issue
+
+
+def issue_resolution_correct(*, issue: VisitIssue, resolved: bool, by: User) -> bool:
+    """A correction says the issue was (or was not) resolved during the visit. Returns True when
+    the issue now waits on the force, so it is carried to them like a new one."""
+    if issue.resolved_during_visit == resolved:
+        return False
+    issue.resolved_during_visit = resolved
+    waits = False
+    if resolved and issue.status != IssueStatus.CLOSED:
+        _move(issue, to=IssueStatus.CLOSED, by=by, note="Corrected: resolved during the visit.")
+        issue.due_on = None
+    elif not resolved and issue.status == IssueStatus.CLOSED and not issue.force_response:
+        _move(issue, to=IssueStatus.OPEN, by=by, note="Corrected: not resolved during the visit.")
+        issue.due_on = issue.scheme.local_today() + timedelta(days=issue.scheme.issue_response_days)
+        waits = True
+    issue.save()
+    return waits
+
+
+def issues_referred(*, issues, to_email: str) -> None:
+    """The e-mail carrying these issues reached the force's mail server: each still open is referred."""
+    for issue in issues.select_for_update().filter(status=IssueStatus.OPEN):
+        _move(issue, to=IssueStatus.REFERRED, by=None, note=f"Sent to {to_email}.")
+        issue.save(update_fields=["status"])
+
+
+def _locked(issue: VisitIssue) -> VisitIssue:
+    return VisitIssue.objects.select_for_update().select_related("scheme", "site").get(pk=issue.pk)
+
+
+def _is_manager(user: User) -> bool:
+    return user.is_superuser or user.role == Role.MANAGER
 
 
 @transaction.atomic
-def issue_respond(*, issue: VisitIssue, by: User, response: str, close: bool = False) -> VisitIssue:
-    issue = VisitIssue.objects.select_for_update().get(pk=issue.pk)
+def issue_respond(*, issue: VisitIssue, by: User, response: str, by_telephone: bool = False) -> VisitIssue:
+    """The force's response: recorded by its custody staff, or by the manager when the force gave
+    it by telephone. A later response replaces the text; the history keeps every one."""
+    issue = _locked(issue)
     if not response.strip():
         raise ValidationError({"force_response": ["Write the force's response."]})
+    if _is_manager(by) and not by_telephone:
+        raise ValidationError({"by_telephone": [
+            "A manager records only a response the force gave by telephone: set by_telephone."
+        ]})
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError({"non_field_errors": ["This issue is closed; the manager reopens it if more is needed."]})
+    _move(issue, to=IssueStatus.RESPONDED, by=by, note=response)
     issue.force_response = response
+    issue.by_telephone = by_telephone
     issue.responded_by = by
     issue.responded_at = timezone.now()
-    issue.status = IssueStatus.CLOSED if close else IssueStatus.RESPONDED
     issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_close(*, issue: VisitIssue, by: User, note: str = "") -> VisitIssue:
+    """The manager closes an issue: usually on the force's response, or because nothing more can be done."""
+    issue = _locked(issue)
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError({"non_field_errors": ["This issue is already closed."]})
+    _move(issue, to=IssueStatus.CLOSED, by=by, note=note)
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_reopen(*, issue: VisitIssue, by: User, note: str) -> VisitIssue:
+    """The response was not good enough: the issue goes back to the force, with the manager's note,
+    and is due again within the scheme's response days from today."""
+    issue = _locked(issue)
+    if not note.strip():
+        raise ValidationError({"note": ["Say what the force still needs to answer."]})
+    if issue.status not in (IssueStatus.RESPONDED, IssueStatus.CLOSED):
+        raise ValidationError({"non_field_errors": ["Only an issue the force has answered, or a closed one, is reopened."]})
+    _move(issue, to=IssueStatus.REFERRED, by=by, note=note)
+    issue.due_on = issue.scheme.local_today() + timedelta(days=issue.scheme.issue_response_days)
+    issue.reminded_at = None
+    issue.save()
+    notifications.issue_reopened_notify(issue=issue, note=note)
     return issue

@@ -1,86 +1,223 @@
-"""The notification outbox: written in the report's transaction, delivered by a task."""
+"""The notification outbox. A row is written in the transaction of its cause; a task claims it
+with a lease, sends it and marks it sent, so a worker that dies mid-way leaves it to be sent again
+once the lease runs out. Failures are retried with back-off up to a ceiling, then kept as failed
+for the manager to see. The e-mails say what the issue is, where and on which day, and where to
+answer it: never who visited, how to reach them, or at what time."""
 
+import smtplib
+from collections import defaultdict
 from datetime import timedelta
+from email.utils import parseaddr
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import issues as issue_steps
 from ..models import (
+    AWAITING_FORCE,
     Notification,
+    NotificationKind,
     Role,
+    Scheme,
     User,
+    VisitIssue,
 )
+from ..selectors import custody_staff_for_site, issues_submitted
+
+# Minutes to wait after each failed attempt; one more failure after the last step and the row is
+# marked failed. With the sweep every 5 minutes this spans about 16 hours of a mail server's trouble.
+BACKOFF_MINUTES = (5, 15, 60, 180, 720)
+MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+REMINDER_INTERVAL = timedelta(days=7)
 
 
-def issues_raised_notify(report, *, issues=None) -> None:
-    """Tell the force's custody staff of new unresolved issues (by default all the report's), through the outbox."""
-    if issues is None:
-        issues = report.issues.select_related("category")
-    open_issues = [i for i in issues if not i.resolved_during_visit]
-    if not open_issues:
-        return
-    recipients = User.objects.filter(scheme=report.scheme, role=Role.CUSTODY, is_active=True).exclude(email="")
-    lines = "\n".join(f"- {i.category.name}: {i.description}" for i in open_issues)
-    notes = Notification.objects.bulk_create(
-        Notification(
-            to_email=user.email,
-            subject=f"{len(open_issues)} issue(s) raised at {report.site.name}",
-            body=(
-                f"Independent custody visitors raised these issues at {report.site.name} on {report.local_date}:\n\n"
-                f"{lines}\n\nPlease record the force's response in the custody visiting service."
-            ),
-        )
-        for user in recipients
-    )
+def issue_url(issue: VisitIssue) -> str:
+    return f"{settings.SITE_URL}/issues/{issue.pk}/"
+
+
+def message_id(note: Notification) -> str:
+    """The same for every attempt at one row, so a mail client folds a duplicate delivery."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<notification-{note.pk}.{note.token.hex}@{domain}>"
+
+
+def _render(name: str, **context) -> str:
+    return render_to_string(f"visits/email/{name}.txt", {"site_url": settings.SITE_URL, **context}).strip() + "\n"
+
+
+def _queue(notes) -> None:
     from ..tasks import notification_send
 
     for note in notes:
-        # robust: the report is committed; a broker that is down leaves the note for the sweeper.
+        # robust: the cause is committed; a broker that is down leaves the row for the sweep.
         transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send one notification once: the row is claimed with a conditional UPDATE before sending."""
-    from django.core.mail import send_mail
+def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str | None = None):
+    """One outbox row with its issues; with a key, None when a row with that key exists already."""
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(kind=kind, scheme=scheme, to_email=to.email, subject=subject,
+                                               body=body, dedupe_key=dedupe_key)
+    except IntegrityError:
+        return None
+    note.issues.set(issues)
+    return note
 
-    claimed = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).update(sent_at=timezone.now())
+
+def _items(issues) -> list[dict]:
+    return [{"issue": issue, "url": issue_url(issue)} for issue in issues]
+
+
+def issues_raised_notify(report, *, issues=None) -> None:
+    """Tell the custody staff of the report's site of its issues not resolved during the visit
+    (by default all the report's), through the outbox."""
+    if issues is None:
+        issues = report.issues.select_related("category")
+    waiting = [i for i in issues if i.status in AWAITING_FORCE]
+    if not waiting:
+        return
+    subject = f"{len(waiting)} issue{'s' if len(waiting) > 1 else ''} raised at {report.site.name}, " \
+              f"visit of {report.local_date:%-d %B %Y}"
+    body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
+    _queue([
+        _write(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, to=user, subject=subject, body=body,
+               issues=waiting)
+        for user in custody_staff_for_site(report.site)
+    ])
+
+
+def issue_reopened_notify(*, issue: VisitIssue, note: str) -> None:
+    subject = f"Issue reopened at {issue.site.name}: please respond by {issue.due_on:%-d %B %Y}"
+    body = _render("issue_reopened", issue=issue, url=issue_url(issue), note=note)
+    _queue([
+        _write(kind=NotificationKind.ISSUE_REOPENED, scheme=issue.scheme, to=user, subject=subject, body=body,
+               issues=[issue])
+        for user in custody_staff_for_site(issue.site)
+    ])
+
+
+def issues_overdue_notify() -> int:
+    """The daily run: each scheme's managers get one digest of its overdue issues; the custody staff
+    of each site a reminder of that site's, at most once a week for any one issue. Safe to run
+    again the same day: the digest is keyed by day, and a reminded issue waits a week."""
+    now = timezone.now()
+    made = []
+    for scheme in Scheme.objects.all():
+        today = scheme.local_today()
+        overdue = list(
+            issues_submitted().filter(scheme=scheme, status__in=AWAITING_FORCE, due_on__lt=today)
+            .select_related("site", "category", "scheme").order_by("site__name", "due_on", "id")
+        )
+        if not overdue:
+            continue
+        with transaction.atomic():
+            made += _digests(scheme, overdue, today)
+            made += _reminders(scheme, overdue, today, now)
+    _queue(made)
+    return len(made)
+
+
+def _digests(scheme, overdue, today) -> list[Notification]:
+    failed = Notification.objects.filter(scheme=scheme, failed_at__isnull=False).count()
+    items = [{**item, "days_late": (today - item["issue"].due_on).days} for item in _items(overdue)]
+    subject = f"{len(overdue)} overdue issue{'s' if len(overdue) > 1 else ''} awaiting the force's response"
+    body = _render("overdue_digest", scheme=scheme, today=today, items=items, failed=failed)
+    managers = User.objects.filter(scheme=scheme, role=Role.MANAGER, is_active=True).exclude(email="")
+    notes = [
+        _write(kind=NotificationKind.OVERDUE_DIGEST, scheme=scheme, to=manager, subject=subject, body=body,
+               issues=overdue, dedupe_key=f"overdue-digest:{manager.pk}:{today}")
+        for manager in managers
+    ]
+    return [note for note in notes if note is not None]
+
+
+def _reminders(scheme, overdue, today, now) -> list[Notification]:
+    by_site = defaultdict(list)
+    for issue in overdue:
+        if issue.reminded_at is None or issue.reminded_at <= now - REMINDER_INTERVAL:
+            by_site[issue.site].append(issue)
+    notes = []
+    for site, issues in by_site.items():
+        subject = f"Reminder: {len(issues)} issue{'s' if len(issues) > 1 else ''} at {site.name} " \
+                  "past the date for the force's response"
+        items = [{**item, "days_late": (today - item["issue"].due_on).days} for item in _items(issues)]
+        body = _render("issue_reminder", site=site, items=items)
+        for user in custody_staff_for_site(site):
+            note = _write(kind=NotificationKind.ISSUE_REMINDER, scheme=scheme, to=user, subject=subject, body=body,
+                          issues=issues, dedupe_key=f"issue-reminder:{site.pk}:{user.pk}:{today}")
+            if note is not None:
+                notes.append(note)
+        VisitIssue.objects.filter(pk__in=[i.pk for i in issues]).update(reminded_at=now)
+    return notes
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification. The conditional UPDATE claims the row for a lease; only the claimant
+    sends, then marks it sent. True when this call sent it."""
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True, failed_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(claimed_until=now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
+                attempts=F("attempts") + 1)
+    )
     if not claimed:
         return False
     note = Notification.objects.get(pk=notification_id)
+    message = EmailMessage(note.subject, note.body, None, [note.to_email], headers={"Message-ID": message_id(note)})
     try:
-        send_mail(note.subject, note.body, None, [note.to_email])
-    except Exception as exc:
-        Notification.objects.filter(pk=note.pk).update(sent_at=None, attempts=note.attempts + 1, last_error=str(exc)[:2000])
-        raise
-    Notification.objects.filter(pk=note.pk).update(attempts=note.attempts + 1, last_error="")
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:  # refused, unreachable, timed out: all worth another try
+        _attempt_failed(note, exc)
+        return False
+    with transaction.atomic():
+        Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now(), claimed_until=None, last_error="")
+        if note.kind == NotificationKind.ISSUE_RAISED:
+            issue_steps.issues_referred(issues=note.issues.all(), to_email=note.to_email)
     return True
 
 
-def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    cutoff = timezone.now() - older_than
-    return list(Notification.objects.filter(sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=10)
-                .values_list("pk", flat=True)[:500])
+def _attempt_failed(note: Notification, exc: Exception) -> None:
+    now = timezone.now()
+    error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    if note.attempts >= MAX_ATTEMPTS:
+        changes = {"failed_at": now}
+    else:
+        changes = {"next_attempt_at": now + timedelta(minutes=BACKOFF_MINUTES[note.attempts - 1])}
+    Notification.objects.filter(pk=note.pk).update(claimed_until=None, last_error=error, **changes)
 
+
+def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """What the sweep sends: unsent, not given up, not held by a live lease, due for its next try;
+    past a grace period, as a new row's own task is usually on its way."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(sent_at__isnull=True, failed_at__isnull=True, created_at__lte=now - older_than)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .values_list("pk", flat=True)[:500]
+    )
 
 def concern_raised_notify(report) -> None:
     """An allegation or sign of ill-treatment goes to the scheme's managers at once, never to the force's
     custody staff. The details stay behind sign-in; the e-mail says where to read them."""
-    recipients = User.objects.filter(scheme=report.scheme, role=Role.MANAGER, is_active=True).exclude(email="")
-    notes = Notification.objects.bulk_create(
-        Notification(
-            to_email=user.email,
-            subject=f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date}",
-            body=(
-                f"Independent custody visitors raised a concern about the treatment of a detainee at "
-                f"{report.site.name} on {report.local_date} (custody visit report {report.pk}).\n\n"
-                "Read it in the custody visiting service and act on it today; mark it handled with a note "
-                "once it is dealt with."
-            ),
-        )
-        for user in recipients
-    )
-    from ..tasks import notification_send
+    subject = f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date:%-d %B %Y}"
+    body = (f"Independent custody visitors raised a concern about the treatment of a detainee at "
+            f"{report.site.name} on {report.local_date:%-d %B %Y} (custody visit report {report.pk}).\n\n"
+            "Read it in the custody visiting service and act on it today; mark it handled with a note "
+            "once it is dealt with.")
+    managers = User.objects.filter(scheme=report.scheme, role=Role.MANAGER, is_active=True).exclude(email="")
+    _queue([_write(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=manager, subject=subject,
+                   body=body, issues=[]) for manager in managers])
 
-    for note in notes:
-        # Sent at once after the commit; a broker that is down leaves the note for the sweeper.
-        transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)
+
+def notifications_health() -> dict:
+    """For /health/: what waits to be sent and what was given up on."""
+    unsent = Notification.objects.filter(sent_at__isnull=True)
+    return {"pending": unsent.filter(failed_at__isnull=True).count(), "failed": unsent.filter(failed_at__isnull=False).count()}

@@ -10,9 +10,18 @@ from ..models import (
 )
 
 
+def _check_sites(user: User, sites) -> None:
+    if sites and user.role != Role.CUSTODY:
+        raise ValidationError({"sites": ["Only custody staff answer for sites."]})
+    foreign = sorted(site.pk for site in sites if site.scheme_id != user.scheme_id)
+    if foreign:
+        raise ValidationError({"sites": [f"Not sites of this person's scheme: {', '.join(map(str, foreign))}."]})
+
+
 @transaction.atomic
-def user_create(*, password: str, schemes=(), **fields) -> User:
+def user_create(*, password: str, schemes=(), sites=(), **fields) -> User:
     user = User(**fields)
+    _check_sites(user, sites)
     # Managers use the admin for their own scheme (it scopes them there).
     user.is_staff = user.is_staff or user.role == Role.MANAGER
     user.set_password(password)
@@ -20,6 +29,8 @@ def user_create(*, password: str, schemes=(), **fields) -> User:
     user.save()
     if schemes:
         user.schemes.set(schemes)
+    if sites:
+        user.sites.set(sites)
     return user
 
 
@@ -54,6 +65,7 @@ def user_update(*, user: User, by: User, fields: dict) -> User:
     fields = _granted(by=by, fields=fields)
     password = fields.pop("password", None)
     schemes = fields.pop("schemes", None)
+    sites = fields.pop("sites", None)
     role_before = user.role
     for name, value in fields.items():
         setattr(user, name, value)
@@ -61,7 +73,10 @@ def user_update(*, user: User, by: User, fields: dict) -> User:
         user.is_staff = user.is_superuser or user.role == Role.MANAGER
     if password:
         user.set_password(password)
+    _check_sites(user, user.sites.all() if sites is None else sites)
     user.save()
     if schemes is not None:
         user.schemes.set(schemes)
+    if sites is not None:
+        user.sites.set(sites)
     return user

@@ -31,6 +31,7 @@ from ..models import (
     VisitIssue,
     WelfareState,
 )
+from .issues import issue_raise, issue_resolution_correct
 from .notifications import concern_raised_notify, issues_raised_notify
 
 MAX_VISIT = timedelta(hours=24)
@@ -264,7 +265,7 @@ def _validate_detainees(data: dict, errors: dict) -> None:
 REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid", "concern", "welfare_needs"}
 
 
-def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
+def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssue]:
     """Set the columns, computed fields and child rows of a report from validated data; returns the new issues."""
     for name, value in data.items():
         if name not in REPORT_FIELDS_SKIPPED:
@@ -286,7 +287,7 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
         report.submitted_at = timezone.now()
     report.save()
     report.visitors.set(refs["visitors"])
-    new_issues = _replace_issues(report, data["issues"], refs["categories"]) if "issues" in data else []
+    new_issues = _replace_issues(report, data["issues"], refs["categories"], by) if "issues" in data else []
     if isinstance(report, CustodyVisit) and "seen_profile" in data:
         report.seen_profile.all().delete()
         SeenProfileCount.objects.bulk_create(
@@ -298,9 +299,10 @@ def _write_report(report, *, data: dict, refs: dict) -> list[VisitIssue]:
     return new_issues
 
 
-def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitIssue]:
+def _replace_issues(report, issues: list[dict], categories: dict, by: User) -> list[VisitIssue]:
     """Keep the issues already carried to the force (matched by category and text), add the rest;
-    returns the added ones. Two issues may read the same: each stored one is matched once."""
+    returns those now waiting on the force that it has not been told of. Two issues may read the
+    same: each stored one is matched once."""
     existing = defaultdict(list)
     for issue in report.issues.select_related("category"):
         existing[(issue.category.slug, issue.description)].append(issue)
@@ -309,13 +311,11 @@ def _replace_issues(report, issues: list[dict], categories: dict) -> list[VisitI
         same = existing[(item["category"], item["description"])]
         if same:
             found = same.pop(0)
-            found.resolved_during_visit = item.get("resolved_during_visit", False)
-            found.save(update_fields=["resolved_during_visit"])
+            if issue_resolution_correct(issue=found, resolved=item.get("resolved_during_visit", False), by=by):
+                added.append(found)
             continue
-        added.append(VisitIssue.objects.create(
-            scheme=report.scheme, category=categories[item["category"]], description=item["description"],
-            resolved_during_visit=item.get("resolved_during_visit", False), **{report.link: report},
-        ))
+        added.append(issue_raise(report=report, category=categories[item["category"]],
+                                 description=item["description"], resolved=item.get("resolved_during_visit", False)))
     VisitIssue.objects.filter(pk__in=[i.pk for left in existing.values() for i in left]).delete()
     return added
 
@@ -343,7 +343,7 @@ def report_submit(*, model, sender: User, data: dict):
     try:
         with transaction.atomic():
             report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
-            _write_report(report, data=data, refs=refs)
+            _write_report(report, data=data, refs=refs, by=sender)
             if report.status == ReportStatus.SUBMITTED:
                 issues_raised_notify(report)
                 if model is CustodyVisit and report.concern_raised:
@@ -417,7 +417,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if errors:
         raise ValidationError(dict(errors))
     was_submitted = report.status == ReportStatus.SUBMITTED
-    new_issues = _write_report(report, data=data, refs=refs)
+    new_issues = _write_report(report, data=data, refs=refs, by=editor)
     diff = {
         name: {"from": _canonical(before.get(name)), "to": _canonical(data.get(name))}
         for name in sorted(changes)

@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from scheduling.services import recommendations_refresh_week_turned
 from visits import services
+from visits.services.notifications import MAX_ATTEMPTS
 from visits.models import (
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
+    IssueStatus,
+    Notification,
     Role,
     Scheme,
     Site,
@@ -85,8 +88,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             scheme, people = self._people(rng)
             suites, dog_unit = self._sites(scheme)
+            self._custody_staff(scheme, people, suites)
             custody, animal = self._visits(rng, scheme, people, suites, dog_unit)
-            self._responses(rng, scheme, people["custody"])
+            self._mail_refused(scheme)
+        # The e-mails to the force went on commit; now its answers come back.
+        with transaction.atomic():
+            self._responses(rng, scheme, people)
         recommendations_refresh_week_turned()
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
@@ -95,7 +102,8 @@ class Command(BaseCommand):
         ))
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/admin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
-            "manager (volunteer manager), inspector (custody inspector), analyst (ICVA analyst), "
+            "manager (volunteer manager), inspector (custody inspector, all suites), sergeant.northgate "
+            "(custody sergeant, Northgate only), analyst (ICVA analyst), "
             f"{people['visitors'][0].username} (a visitor)."
         )
 
@@ -103,8 +111,8 @@ class Command(BaseCommand):
         scheme = services.scheme_create(name=SCHEME_NAME, hourly_rate="18.37", weekly_target=1)
         manager = services.user_create(username="manager", password=PASSWORD, role=Role.MANAGER, scheme=scheme,
                                        first_name="Morwenna", last_name="Price", email="manager@demoshire.example")
-        custody = services.user_create(username="inspector", password=PASSWORD, role=Role.CUSTODY, scheme=scheme,
-                                       first_name="Ian", last_name="Sergeant", email="custody@demoshire.example")
+        custody = [services.user_create(username="inspector", password=PASSWORD, role=Role.CUSTODY, scheme=scheme,
+                                        first_name="Ian", last_name="Sergeant", email="custody@demoshire.example")]
         services.user_create(username="analyst", password=PASSWORD, role=Role.ANALYST, schemes=[scheme],
                              first_name="Ana", last_name="Lyst", email="analyst@icva.example")
         visitors = []
@@ -123,6 +131,16 @@ class Command(BaseCommand):
                 animal_welfare_trained=index % 3 == 0, tact_trained=index % 4 == 1,
             ))
         return scheme, {"manager": manager, "custody": custody, "visitors": visitors}
+
+    @staticmethod
+    def _custody_staff(scheme, people, suites):
+        """The inspector answers for every suite; each suite also has its own custody sergeant."""
+        for (first, last), suite in zip((("Nadia", "Okafor"), ("Rob", "Hale"), ("Erin", "Moss")), suites):
+            people["custody"].append(services.user_create(
+                username=f"sergeant.{suite.name.lower()}", password=PASSWORD, role=Role.CUSTODY, scheme=scheme,
+                first_name=first, last_name=last, email=f"custody.{suite.name.lower()}@demoshire-police.example",
+                sites=[suite],
+            ))
 
     def _sites(self, scheme):
         suites = [Site.objects.create(scheme=scheme, name=name, cells=cells) for name, cells in SUITES]
@@ -251,9 +269,42 @@ class Command(BaseCommand):
         services.report_submit(model=CustodyVisit, sender=pair[0], data=data)
 
     @staticmethod
-    def _responses(rng, scheme, inspector):
-        for issue in VisitIssue.objects.filter(scheme=scheme, resolved_during_visit=False):
-            if rng.random() < 0.75:
-                services.issue_respond(issue=issue, by=inspector, response=rng.choice(RESPONSES),
-                                       close=rng.random() < 0.5)
+    def _mail_refused(scheme):
+        """The newest report's e-mails to the force came back refused after every retry, so its
+        issues are still open and the manager sees the failure (in the outbox and /health/)."""
+        last = VisitIssue.objects.filter(scheme=scheme, status=IssueStatus.OPEN).order_by("-raised_on", "-id").first()
+        if last is not None:
+            Notification.objects.filter(issues__in=last.visit.issues.all()).update(
+                failed_at=timezone.now(), attempts=MAX_ATTEMPTS,
+                last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
+            )
 
+    @staticmethod
+    def _responses(rng, scheme, people):
+        """The force answers most issues within days and the manager closes most answered ones; a
+        few are reopened, and some go unanswered past their due date. Each step goes through the
+        services, then is dated as it would have happened."""
+        manager, today = people["manager"], scheme.local_today()
+        zone = scheme.zone
+        waiting = VisitIssue.objects.filter(scheme=scheme, status__in=(IssueStatus.OPEN, IssueStatus.REFERRED))
+        for issue in waiting.select_related("site").order_by("raised_on", "id"):
+            age = (today - issue.raised_on).days
+            if age < 3 or rng.random() < 0.05:
+                continue  # still with the force: overdue once past its due date
+            staff = [u for u in people["custody"] if not u.sites.exists() or issue.site in u.sites.all()]
+            answered_on = issue.raised_on + timedelta(days=rng.randint(1, min(age - 1, 24)))
+            by_phone = rng.random() < 0.1
+            services.issue_respond(issue=issue, by=manager if by_phone else rng.choice(staff),
+                                   response=rng.choice(RESPONSES), by_telephone=by_phone)
+            when = datetime.combine(answered_on, time(rng.randint(8, 17), rng.randrange(60)), zone)
+            issue.history.filter(to_status=IssueStatus.RESPONDED).update(at=when)
+            VisitIssue.objects.filter(pk=issue.pk).update(responded_at=when)
+            if (today - answered_on).days < 4:
+                continue
+            if rng.random() < 0.08:
+                services.issue_reopen(issue=issue, by=manager,
+                                      note="The detainee's complaint was about the evening meal; please look again.")
+            elif rng.random() < 0.8:
+                services.issue_close(issue=issue, by=manager, note=rng.choice(["", "Checked on the next visit."]))
+                closed = datetime.combine(answered_on + timedelta(days=rng.randint(1, 3)), time(10), zone)
+                issue.history.filter(to_status=IssueStatus.CLOSED).update(at=min(closed, timezone.now()))
