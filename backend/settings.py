@@ -35,8 +35,9 @@ INSTALLED_APPS = [
     "visits",
     "scheduling",
     "reporting",
-    "backend",  # the site itself: its home page and the demo seed, which put the apps together
+    "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "web.middleware.SchemeTimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -57,7 +59,7 @@ WSGI_APPLICATION = "backend.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "backend" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -86,7 +88,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+# The product's own sign-in for every role; the admin keeps its own for staff.
+LOGIN_URL = "web:signin"
+LOGIN_REDIRECT_URL = "web:start"
+LOGOUT_REDIRECT_URL = "web:signin"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # stored times are UTC; each scheme's own zone is used for days and bands

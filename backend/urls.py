@@ -4,7 +4,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from backend.auth import TokenRefreshingView, TokenView
-from backend.pages import home
 from backend.views import HealthView
 from visits import views
 
@@ -40,5 +39,5 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("app/", include("phone.urls")),
     path("", include("reporting.page_urls")),
-    path("", home, name="home"),
+    path("", include("web.urls")),
 ]

@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from scheduling.heatmap import render_heatmap_svg
+from scheduling.selectors import local_today
 
 from . import selectors
 from .charts import bar_chart_svg
-from .periods import fy_period
+from .periods import fy_period, to_date
 
 
 @login_required
@@ -20,7 +21,13 @@ def annual_report(request, scheme_id: int, fy: int):
     scheme = selectors.kpi_schemes(request.user).filter(pk=scheme_id).first()
     if scheme is None:
         raise Http404("No such scheme among those you may read.")
-    report = selectors.annual_report(scheme=scheme, period=fy_period(fy))
+    # A year still running is reported to date, with the targets of its days so far (the API's
+    # figures for the same dates); a year not begun has no report.
+    clipped = to_date(fy_period(fy), today=local_today(scheme))
+    if clipped is None:
+        raise Http404("That financial year has not begun.")
+    period, running = clipped
+    report = selectors.annual_report(scheme=scheme, period=period)
     for row in (*report["suites"], *report["animal_units"]):
         # Our own SVG: every label in it is escaped by render_heatmap_svg.
         row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=f"{row['name']}: visits per timeslot"))
@@ -29,5 +36,6 @@ def annual_report(request, scheme_id: int, fy: int):
         bars=[(row["name"], row["raised"]) for row in report["issues"]],
     )
     return render(request, "reporting/annual_report.html", {
-        "scheme": scheme, "fy": fy, "fy_label": f"{fy}/{str(fy + 1)[-2:]}", "issues_chart": chart, **report,
+        "scheme": scheme, "fy": fy, "fy_label": f"{fy}/{str(fy + 1)[-2:]}", "issues_chart": chart, "running": running,
+        **report,
     })

@@ -35,3 +35,23 @@ def complete_months(period: Period) -> list[tuple[date, date]]:
 
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def to_date(period: Period, *, today: date) -> tuple[Period, bool] | None:
+    """The part of the period up to today, and whether it is still running (then its figures are
+    "to date", its targets those of the days so far). None when the period has not begun."""
+    if period.date_from > today:
+        return None
+    if period.date_to > today:
+        return Period(period.date_from, today), True
+    return period, False
+
+
+def quarters_begun(fy: int, *, today: date) -> list[tuple[int, Period, bool]]:
+    """The quarters of the financial year that have begun: (quarter, period to date, still running)."""
+    begun = []
+    for quarter in (1, 2, 3, 4):
+        clipped = to_date(fy_period(fy, quarter), today=today)
+        if clipped is not None:
+            begun.append((quarter, *clipped))
+    return begun

@@ -5,6 +5,7 @@ arrival date (`local_date`, set at write time in the scheme's zone, summer time 
 """
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -31,7 +32,7 @@ from visits.models import (
     User,
     VisitIssue,
 )
-from visits.selectors import readable_schemes
+from visits.selectors import awaiting_force_q, readable_schemes
 
 from .periods import Period, complete_months
 
@@ -336,7 +337,7 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
             raised=Count("id"),
             resolved=Count("id", filter=Q(resolved_during_visit=True)),
             answered=Count("id", filter=answered),
-            awaiting=Count("id", filter=~answered & Q(resolved_during_visit=False)),
+            awaiting=Count("id", filter=awaiting_force_q()),
         ).order_by()
     }
     zero = {"raised": 0, "resolved": 0, "answered": 0, "awaiting": 0}
@@ -344,6 +345,28 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
         {"slug": c.slug, "name": c.name, **{k: counts.get(c.pk, zero)[k] for k in zero}}
         for c in IssueCategory.objects.filter(scheme=scheme).order_by("id")
     ]
+
+
+def closures(*, site: Site, changes: list, period: Period) -> list[Period]:
+    """The spans of the period in which the site was closed, from its activity history."""
+    spans, closed_from = [], None
+    state = (not changes[0].active) if changes else site.active
+    if not state:
+        closed_from = period.date_from
+    for change in changes:
+        if change.effective_on > period.date_to:
+            break
+        if not change.active and state:
+            closed_from = max(change.effective_on, period.date_from)
+        elif change.active and not state and change.effective_on > period.date_from:
+            spans.append(Period(closed_from, change.effective_on - timedelta(days=1)))
+            closed_from = None
+        elif change.active:
+            closed_from = None
+        state = change.active
+    if not state and closed_from is not None:
+        spans.append(Period(closed_from, period.date_to))
+    return spans
 
 
 def timeslot_table(coverage: Coverage) -> dict:
@@ -361,11 +384,14 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
     """Everything the yearly report shows: the API's KPIs, each site's coverage and timeslot table,
     and the force's responses. Counts only: no volunteer is named."""
     kpis = scheme_kpis(scheme=scheme, period=period)
-    sites = {site.pk: site for site in Site.objects.filter(scheme=scheme).select_related("scheme")}
+    sites = {site.pk: site for site in
+             Site.objects.filter(scheme=scheme).select_related("scheme").prefetch_related("activity_changes")}
     suites, units = [], []
     for row in kpis["sites"]:
         coverage = coverage_for_site(site=sites[row["site"]], date_from=period.date_from, date_to=period.date_to)
-        row = {**row, "grid": timeslot_table(coverage), "coverage": coverage}
+        site = sites[row["site"]]
+        row = {**row, "grid": timeslot_table(coverage), "coverage": coverage,
+               "closures": closures(site=site, changes=list(site.activity_changes.all()), period=period)}
         if row["kind"] == SiteKind.CUSTODY_SUITE:
             row["access_bands"] = [(AccessBand(band).label, row["access"][band]) for band in ACCESS_BANDS]
             suites.append(row)

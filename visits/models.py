@@ -99,6 +99,10 @@ class Scheme(models.Model):
         help_text="Days the force has to respond to an issue, from the visit (or from its reopening); after that "
                   "it is overdue, in the manager's daily digest and the force's weekly reminder.",
     )
+    certificate_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="A long-service certificate marks each block of this many years of service.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,10 +4,13 @@ import statistics
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from .models import (
+    AWAITING_FORCE,
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
@@ -223,3 +226,107 @@ def tact_report(*, visit: CustodyVisit) -> dict:
         ],
         "issues": list(visit.issues.select_related("category").order_by("id")),
     }
+
+
+# --- issues that still need the force ------------------------------------------------------------
+
+
+def awaiting_force_q() -> Q:
+    """The one definition of "awaiting the force's response": no response yet, and not resolved
+    while the visitors were there (those never go to the force)."""
+    return Q(status__in=AWAITING_FORCE, resolved_during_visit=False)
+
+
+def issues_for_force(user: User) -> QuerySet[VisitIssue]:
+    """The issues the force is asked about: those not resolved during the visit, oldest visit first."""
+    return issues_visible(user).filter(resolved_during_visit=False).annotate(
+        visit_date=Coalesce("custody_visit__local_date", "animal_visit__local_date"),
+    ).order_by("visit_date", "created_at", "id")
+
+
+def issues_awaiting_force(user: User) -> QuerySet[VisitIssue]:
+    return issues_for_force(user).filter(awaiting_force_q())
+
+
+# --- the desk's report search -------------------------------------------------------------------
+
+
+def reports_search(qs: QuerySet, *, text=None, site=None, date_from=None, date_to=None, visitor=None, status=None,
+                   has_issues=None, access_band=None) -> QuerySet:
+    """Narrow a visible reports queryset by what the manager's search form asks (None: any)."""
+    link = "custody_visit" if qs.model is CustodyVisit else "animal_visit"
+    if text:
+        mentioned = VisitIssue.objects.filter(**{link: OuterRef("pk")}, description__icontains=text)
+        qs = qs.filter(Q(comments__icontains=text) | Exists(mentioned))
+    if site is not None:
+        qs = qs.filter(site=site)
+    if date_from is not None:
+        qs = qs.filter(local_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(local_date__lte=date_to)
+    if visitor is not None:
+        qs = qs.filter(pk__in=qs.model.visitors.through.objects.filter(user=visitor).values(
+            "custodyvisit_id" if qs.model is CustodyVisit else "animalvisit_id"))
+    if status:
+        qs = qs.filter(status=status)
+    if has_issues is not None:
+        with_issues = VisitIssue.objects.filter(**{link: OuterRef("pk")})
+        qs = qs.filter(Exists(with_issues)) if has_issues else qs.exclude(Exists(with_issues))
+    if access_band and qs.model is CustodyVisit:
+        qs = qs.filter(access_band=access_band)
+    return qs
+
+
+# --- volunteers ---------------------------------------------------------------------------------
+
+
+def _visit_seconds(model, scheme: Scheme, date_from: date, date_to: date) -> dict[int, float]:
+    link = "custodyvisit" if model is CustodyVisit else "animalvisit"
+    rows = model.visitors.through.objects.filter(**{
+        f"{link}__scheme": scheme, f"{link}__status": ReportStatus.SUBMITTED,
+        f"{link}__local_date__range": (date_from, date_to),
+    }).values("user_id").annotate(spent=Sum(ExpressionWrapper(
+        F(f"{link}__left_at") - F(f"{link}__arrived_at"), output_field=DurationField()))).order_by()
+    return {row["user_id"]: row["spent"].total_seconds() if row["spent"] else 0.0 for row in rows}
+
+
+def service_anniversary(*, joined_on: date | None, years: int, on: date) -> date | None:
+    """The latest anniversary of `years`, 2×`years` … of service on or before `on` (None before the first)."""
+    if joined_on is None or years <= 0:
+        return None
+    served = on.year - joined_on.year - ((on.month, on.day) < (joined_on.month, joined_on.day))
+    blocks = served // years
+    if blocks < 1:
+        return None
+    try:
+        return joined_on.replace(year=joined_on.year + blocks * years)
+    except ValueError:  # joined on 29 February
+        return joined_on.replace(year=joined_on.year + blocks * years, day=28)
+
+
+def volunteers_overview(*, scheme: Scheme, date_from: date, date_to: date) -> list[dict]:
+    """Each visitor who was a member at some time in the period: whether active on its last day,
+    on probation (and until when), the long-service certificate falling due in the period (the
+    scheme's `certificate_years` blocks), hours on visits in the period, and joining or leaving in it."""
+    people = list(User.objects.filter(scheme=scheme, role=Role.VISITOR).filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=date_to)).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=date_from)).order_by("last_name", "first_name", "id"))
+    seconds = defaultdict(float)
+    for model in (CustodyVisit, AnimalVisit):
+        for user_id, spent in _visit_seconds(model, scheme, date_from, date_to).items():
+            seconds[user_id] += spent
+    rows = []
+    for person in people:
+        anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=date_to)
+        rows.append({
+            "person": person,
+            "active": person.is_active and person.is_member_on(date_to),
+            "probation_until": person.probation_ends_on if person.probation_ends_on and person.probation_ends_on >= date_to
+            else None,
+            "certificate_due": anniversary if anniversary and anniversary >= date_from else None,
+            "certificate_years": ((anniversary.year - person.joined_on.year) if anniversary else None),
+            "hours": round(seconds[person.pk] / 3600, 1),
+            "joined": person.joined_on is not None and date_from <= person.joined_on <= date_to,
+            "left": person.left_on is not None and date_from <= person.left_on <= date_to,
+        })
+    return rows

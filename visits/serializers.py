@@ -66,7 +66,7 @@ class SchemeSerializer(serializers.ModelSerializer):
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate",
             "plan_horizon_months", "plan_gap_strength",
-            "long_service_years", "issue_response_days", "created_at",
+            "long_service_years", "issue_response_days", "certificate_years", "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 

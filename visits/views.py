@@ -350,10 +350,15 @@ class IssueFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=IssueStatus.choices)
     category = filters.CharFilter(field_name="category__slug")
     site = filters.NumberFilter(field_name="site_id", min_value=1, max_value=2**63 - 1)
+    awaiting_force = filters.BooleanFilter(method="filter_awaiting_force",
+                                           label="Only issues still awaiting the force's response")
 
     class Meta:
         model = VisitIssue
-        fields = ["status", "category", "site"]
+        fields = ["status", "category", "site", "awaiting_force"]
+
+    def filter_awaiting_force(self, queryset, name, value):
+        return queryset.filter(selectors.awaiting_force_q()) if value else queryset.exclude(selectors.awaiting_force_q())
 
 
 @extend_schema_view(list=extend_schema(responses={200: IssueListSerializer(many=True), **LIST_ERRORS}),

@@ -55,4 +55,4 @@ def test_an_unknown_year_is_404(alice, scheme):
 def test_it_sends_an_anonymous_visitor_to_sign_in(scheme):
     response = page(None, scheme.pk)
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next=/reports/annual/{scheme.pk}/2023/"
+    assert response["Location"] == f"/signin/?next=/reports/annual/{scheme.pk}/2023/"

@@ -1,0 +1,45 @@
+"""The ICVA analyst: the KPIs of the schemes they are granted, side by side, and the returns to download.
+Scheme-level figures only: no report contents, no names."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from reporting.selectors import kpi_schemes, scheme_kpis
+from scheduling.selectors import financial_year_to_date
+from visits.models import Role
+
+from .access import desk_for
+from .manager import downloads
+from .periods import chosen_period
+
+ROWS = [
+    ("Custody visits", "visits", None), ("Target", "target", None), ("% of target", "target_pct", "pct"),
+    ("Immediate access", "access.immediate_pct", "pct"), ("Detainees present", "detainees.present", None),
+    ("Offered a visit", "detainees.offered_pct", "pct"), ("Seen, of offered", "detainees.seen_pct_of_offered", "pct"),
+    ("Volunteer hours", "volunteer_hours", None), ("Visitors during the period", "volunteers.active", None),
+    ("Joined", "volunteers.joined", None), ("Left", "volunteers.left", None),
+    ("Animal welfare visits", "animal_visits", None), ("Animal welfare target", "animal_target", None),
+]
+
+
+def _dig(figures: dict, path: str):
+    for key in path.split("."):
+        figures = figures[key]
+    return figures
+
+
+@desk_for(Role.ANALYST)
+def returns(request):
+    schemes = list(kpi_schemes(request.user).order_by("name"))
+    # The analyst spans schemes, so the year and today are those of UTC.
+    today = timezone.now().date()
+    start, _ = financial_year_to_date(schemes[0], today) if schemes else (today, today)
+    chosen, form = chosen_period(request.GET, today=today, current_fy=start.year, custom=False)
+    figures = [scheme_kpis(scheme=scheme, period=chosen.period) for scheme in schemes]
+    return render(request, "web/returns.html", {
+        "title": "KPIs and returns", "section": "returns", "crumbs": [("KPIs and returns", None)],
+        "chosen": chosen, "form": form, "schemes": schemes,
+        "rows": [{"label": label, "format": fmt, "values": [_dig(f, path) for f in figures]} for label, path, fmt in ROWS],
+        "downloads": [(scheme, downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter)) for scheme in schemes],
+        "all_downloads": downloads(scheme_id=None, fy=chosen.fy, quarter=chosen.quarter),
+    })

@@ -1,0 +1,46 @@
+"""The force's custody inspector: the issues awaiting a response, and what they already answered.
+
+Nothing here tells when visits happened or are planned, beyond the date of the visit an issue came from."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from visits import selectors, services
+from visits.models import Role
+
+from .access import desk_for
+from .forms import ResponseForm
+
+force_only = desk_for(Role.CUSTODY)
+ANSWERED_SHOWN = 50
+
+
+def _page(request, *, failed=None, form=None, status=200):
+    awaiting = list(selectors.issues_awaiting_force(request.user))
+    answered = list(selectors.issues_for_force(request.user).exclude(selectors.awaiting_force_q())
+                    .order_by("-responded_at", "-id")[:ANSWERED_SHOWN])
+    return render(request, "web/force.html", {
+        "title": "Issues for the force", "section": "force", "crumbs": [("Issues for the force", None)],
+        "rows": [{"issue": issue, "form": form if issue.pk == failed else ResponseForm(prefix=f"i{issue.pk}")}
+                 for issue in awaiting],
+        "answered": answered, "answered_shown": ANSWERED_SHOWN,
+    }, status=status)
+
+
+@force_only
+def issues(request):
+    return _page(request)
+
+
+@force_only
+@require_POST
+def respond(request, pk: int):
+    issue = get_object_or_404(selectors.issues_awaiting_force(request.user), pk=pk)
+    form = ResponseForm(request.POST, prefix=f"i{issue.pk}")
+    if not form.is_valid():
+        return _page(request, failed=issue.pk, form=form, status=400)
+    services.issue_respond(issue=issue, by=request.user, response=form.cleaned_data["force_response"],
+                           close=form.cleaned_data["close"])
+    messages.success(request, f"Your response on “{issue.category.name}” at {issue.visit.site.name} is recorded.")
+    return redirect("web:force-issues")

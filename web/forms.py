@@ -1,0 +1,117 @@
+"""The desk's forms. They only shape input: the rules stay in the services they hand it to."""
+
+from datetime import datetime
+
+from django import forms
+
+from visits import selectors
+from visits.models import AccessBand, AnimalVisit, IssueStatus, ReportStatus, Role, SiteKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+YES_NO = [("", "Any"), ("yes", "With issues"), ("no", "Without issues")]
+
+
+class ReportSearchForm(forms.Form):
+    kind = forms.ChoiceField(label="Reports", required=False,
+                             choices=[("custody", "Custody visits"), ("animal", "Animal welfare visits")])
+    text = forms.CharField(label="Search comments and issues", required=False, max_length=200)
+    site = forms.ModelChoiceField(label="Site", queryset=None, required=False, empty_label="All sites")
+    date_from = forms.DateField(label="From", required=False, widget=DATE)
+    date_to = forms.DateField(label="To", required=False, widget=DATE)
+    visitor = forms.ModelChoiceField(label="Visitor", queryset=None, required=False, empty_label="Anyone")
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *ReportStatus.choices])
+    has_issues = forms.ChoiceField(label="Issues", required=False, choices=YES_NO)
+    access_band = forms.ChoiceField(label="Access", required=False, choices=[("", "Any"), *AccessBand.choices])
+
+    def __init__(self, data, *, user, kind):
+        super().__init__(data)
+        site_kind = SiteKind.ANIMAL_UNIT if kind == "animal" else SiteKind.CUSTODY_SUITE
+        self.fields["site"].queryset = selectors.sites_visible(user).filter(kind=site_kind).order_by("name")
+        self.fields["visitor"].queryset = selectors.users_visible(user).filter(role=Role.VISITOR).prefetch_related(None)
+        self.fields["visitor"].label_from_instance = lambda person: person.get_full_name() or person.username
+        if kind == "animal":
+            del self.fields["access_band"]
+
+    def search(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "text": data.get("text") or None, "site": data.get("site"), "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"), "visitor": data.get("visitor"), "status": data.get("status") or None,
+            "has_issues": {"yes": True, "no": False}.get(data.get("has_issues")),
+            "access_band": data.get("access_band") or None,
+        }
+
+
+CUSTODY_FIELDS = ("arrived_at", "admitted_at", "left_at", "delay_reason", "detainees_present", "detainees_offered",
+                  "detainees_seen", "detainees_refused", "detainees_not_offered", "detainees_unavailable",
+                  "detainees_observed", "travel_minutes", "comments")
+ANIMAL_FIELDS = ("arrived_at", "left_at", "animals_seen", "travel_minutes", "comments")
+LABELS = {"arrived_at": "Arrival", "admitted_at": "Admission to the suite", "left_at": "Departure",
+          "detainees_present": "Detainees present", "detainees_offered": "Offered a visit",
+          "detainees_seen": "Seen", "detainees_refused": "Refused",
+          "detainees_not_offered": "Not offered (sergeant's advice)", "detainees_unavailable": "Unavailable",
+          "detainees_observed": "Observed only", "travel_minutes": "Travel (minutes, all visitors)",
+          "delay_reason": "Reason for the access delay", "comments": "Comments", "animals_seen": "Animals seen"}
+
+
+class CorrectionForm(forms.Form):
+    """The report's correctable fields with their stored values, and the reason for the change."""
+
+    reason = forms.CharField(label="Reason for the correction", widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Kept in the report's history with your name and the time.")
+
+    def __init__(self, data, *, report):
+        super().__init__(data)
+        self.report = report
+        names = ANIMAL_FIELDS if isinstance(report, AnimalVisit) else CUSTODY_FIELDS
+        fields = {}
+        for name in names:
+            model_field = report._meta.get_field(name)
+            if name.endswith("_at"):
+                field = forms.DateTimeField(widget=WHEN, required=name == "arrived_at",
+                                            input_formats=["%Y-%m-%dT%H:%M"])
+            elif isinstance(model_field.formfield(), forms.IntegerField):
+                field = forms.IntegerField(min_value=0, max_value=1000 if name != "travel_minutes" else 24 * 60)
+            else:
+                field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            field.label = LABELS[name]
+            field.initial = getattr(report, name)
+            fields[name] = field
+        self.fields = {**fields, "reason": self.fields["reason"]}
+
+    def changes(self) -> dict:
+        """Only what the manager changed; the form shows times to the minute, so seconds stored are kept."""
+        changed = {}
+        for name, value in self.cleaned_data.items():
+            if name == "reason":
+                continue
+            stored = getattr(self.report, name)
+            if isinstance(stored, datetime) and value is not None:
+                stored = stored.replace(second=0, microsecond=0)
+            if value != stored:
+                changed[name] = value
+        return changed
+
+    def add_service_errors(self, exc) -> None:
+        for name, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            for error in errors:
+                self.add_error(name if name in self.fields else None,
+                               error if name in self.fields or name == "__all__" else f"{LABELS.get(name, name)}: {error}")
+
+
+class IssueFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[
+        ("awaiting", "Awaiting the force"), (IssueStatus.RESPONDED, "Force responded"),
+        (IssueStatus.CLOSED, "Closed"), ("all", "All that went to the force")])
+    site = forms.ModelChoiceField(label="Site", queryset=None, required=False, empty_label="All sites")
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["site"].queryset = selectors.sites_visible(user).order_by("-kind", "name")
+
+
+class ResponseForm(forms.Form):
+    force_response = forms.CharField(label="The force's response", widget=forms.Textarea(attrs={"rows": 3}),
+                                     max_length=5000)
+    close = forms.BooleanField(label="Nothing more to do: close the issue", required=False)

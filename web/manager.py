@@ -1,0 +1,244 @@
+"""The volunteer manager's desk: coverage, recommendations, reports, issues, KPIs, volunteers.
+
+Each view reads through the same selectors and writes through the same services as the API."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from reporting.exports import quarters_of
+from reporting.periods import fy_period
+from reporting.selectors import scheme_kpis
+from scheduling import selectors as scheduling
+from scheduling import services as scheduling_services
+from visits import selectors, services
+from visits.models import AccessBand, IssueStatus, Role, SiteKind
+
+from .access import desk_for
+from .forms import CorrectionForm, IssueFilterForm, ReportSearchForm
+from .heatmap import heatmap_rows, shared_scale
+from .periods import fy_text, scheme_period
+
+manager_only = desk_for(Role.MANAGER)
+GRIDS = {"custody": SiteKind.CUSTODY_SUITE, "animal": SiteKind.ANIMAL_UNIT}
+KINDS = {"custody": selectors.custody_visits_visible, "animal": selectors.animal_visits_visible}
+
+
+def _grid(request) -> str:
+    grid = request.GET.get("grid", "custody")
+    if grid not in GRIDS:
+        raise Http404("No such grid.")
+    return grid
+
+
+@manager_only
+def coverage(request):
+    """Every site of one grid over the period, side by side on one colour scale."""
+    scheme = request.user.scheme
+    chosen, form = scheme_period(request.GET, scheme)
+    grid = _grid(request)
+    sites = list(scheduling.sites_schedulable(request.user).filter(kind=GRIDS[grid]).order_by("-active", "name"))
+    coverages = [scheduling.coverage_for_site(site=site, date_from=chosen.period.date_from,
+                                              date_to=chosen.period.date_to) for site in sites]
+    scale = shared_scale(coverages)
+    query = request.GET.copy()
+    query.pop("grid", None)
+    return render(request, "web/coverage.html", {
+        "title": "Coverage", "section": "coverage", "crumbs": [("Coverage", None)],
+        "chosen": chosen, "form": form, "grid": grid, "scale": scale, "query": query.urlencode(),
+        "other_grid": "animal" if grid == "custody" else "custody",
+        "items": [{"site": c.site, "coverage": c, "rows": heatmap_rows(c, scale)} for c in coverages],
+    })
+
+
+@manager_only
+def site_coverage(request, site_id: int):
+    """One site's heatmap, its unvisited cells, and its latest recommendation with a refresh button."""
+    site = get_object_or_404(scheduling.sites_schedulable(request.user), pk=site_id)
+    return _site_page(request, site)
+
+
+def _site_page(request, site, *, queue_down: bool = False):
+    chosen, form = scheme_period(request.GET, site.scheme)
+    cov = scheduling.coverage_for_site(site=site, date_from=chosen.period.date_from, date_to=chosen.period.date_to)
+    scale = shared_scale([cov])
+    recommendation = scheduling.recommendation_latest(site=site)
+    waiting = request.GET.get("waiting")
+    return render(request, "web/site.html", {
+        "title": site.name, "section": "coverage",
+        "crumbs": [("Coverage", reverse("web:coverage") + ("?grid=animal" if site.kind == SiteKind.ANIMAL_UNIT else "")),
+                   (site.name, None)],
+        "site": site, "chosen": chosen, "form": form, "coverage": cov, "scale": scale,
+        "rows": heatmap_rows(cov, scale), "recommendation": recommendation, "queue_down": queue_down,
+        "waiting": waiting is not None, "waiting_after": recommendation.pk if recommendation else 0,
+        "status_url": reverse("web:recommendation-status", args=[site.pk]),
+        "back_url": reverse("web:site-coverage", args=[site.pk]),
+    }, status=503 if queue_down else 200)
+
+
+@manager_only
+@require_POST
+def recommendation_refresh(request, site_id: int):
+    """Queue the recommender over the page's window; the page then follows it until the new one is there."""
+    site = get_object_or_404(scheduling.sites_schedulable(request.user), pk=site_id)
+    chosen, _ = scheme_period(request.POST, site.scheme)
+    try:
+        scheduling_services.recommendation_request(site=site, date_from=chosen.period.date_from,
+                                                   date_to=chosen.period.date_to, requested_by=request.user)
+    except scheduling_services.QueueUnavailable:
+        return _site_page(request, site, queue_down=True)
+    query = {key: value for key, value in request.POST.items() if key in ("fy", "quarter", "date_from", "date_to")}
+    return redirect(f"{reverse('web:site-coverage', args=[site.pk])}?{urlencode({**query, 'waiting': 1})}#recommendation")
+
+
+@manager_only
+def recommendation_status(request, site_id: int):
+    """What the refresh page polls: the latest recommendation's id and when it was made."""
+    site = get_object_or_404(scheduling.sites_schedulable(request.user), pk=site_id)
+    latest = scheduling.recommendation_latest(site=site)
+    return JsonResponse({"id": latest.pk if latest else None,
+                         "generated_at": latest.generated_at.isoformat() if latest else None})
+
+
+@manager_only
+def recommendations(request):
+    """The coming plan of every active site, with when and over what window it was ranked."""
+    sites = scheduling.sites_schedulable(request.user).filter(active=True).order_by("-kind", "name")
+    return render(request, "web/recommendations.html", {
+        "title": "Recommendations", "section": "recommendations", "crumbs": [("Recommendations", None)],
+        "items": [{"site": site, "recommendation": scheduling.recommendation_latest(site=site)} for site in sites],
+    })
+
+
+def _kind(kind: str):
+    if kind not in KINDS:
+        raise Http404("No such kind of report.")
+    return KINDS[kind]
+
+
+@manager_only
+def reports(request):
+    kind = request.GET.get("kind", "custody")
+    visible = _kind(kind)(request.user)
+    form = ReportSearchForm(request.GET, user=request.user, kind=kind)
+    found = visible.none()
+    if form.is_valid():
+        found = selectors.reports_search(visible, **form.search()).prefetch_related(None).prefetch_related(
+            "visitors").select_related("site")
+    page = Paginator(found.order_by("-arrived_at", "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/reports.html", {
+        "title": "Reports", "section": "reports", "crumbs": [("Reports", None)], "form": form, "kind": kind,
+        "page": page, "query": query.urlencode(), "bands": dict(AccessBand.choices),
+    })
+
+
+def _report(request, kind, pk):
+    return get_object_or_404(_kind(kind)(request.user), pk=pk)
+
+
+@manager_only
+def report_detail(request, kind: str, pk: int):
+    report = _report(request, kind, pk)
+    return render(request, "web/report.html", {
+        "title": str(report), "section": "reports", "kind": kind, "report": report,
+        "crumbs": [("Reports", reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")), (str(report), None)],
+    })
+
+
+@manager_only
+def report_correct(request, kind: str, pk: int):
+    """The manager's correction: the changed fields and a reason, recorded with who and when."""
+    report = _report(request, kind, pk)
+    form = CorrectionForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_update(report=report, editor=request.user, changes=form.changes(),
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except services.ReportLocked as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The correction is saved and added to the report's history.")
+            return redirect("web:report", kind=kind, pk=report.pk)
+    return render(request, "web/correct.html", {
+        "title": f"Correct: {report}", "section": "reports", "kind": kind, "report": report, "form": form,
+        "crumbs": [("Reports", reverse("web:reports")), (str(report), reverse("web:report", args=[kind, report.pk])),
+                   ("Correct", None)],
+    })
+
+
+@manager_only
+def issues(request):
+    """The follow-up queue: issues that went to the force, oldest visit first."""
+    form = IssueFilterForm(request.GET, user=request.user)
+    found = selectors.issues_for_force(request.user)
+    if form.is_valid():
+        status, site = form.cleaned_data.get("status") or "awaiting", form.cleaned_data.get("site")
+        if status == "awaiting":
+            found = found.filter(selectors.awaiting_force_q())
+        elif status != "all":
+            found = found.filter(status=status)
+        if site is not None:
+            found = found.filter(**{"animal_visit__site" if site.kind == SiteKind.ANIMAL_UNIT else "custody_visit__site": site})
+    else:
+        found = found.none()
+    page = Paginator(found, 100).get_page(request.GET.get("page"))
+    today = scheduling.local_today(request.user.scheme)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/issues.html", {
+        "title": "Issues", "section": "issues", "crumbs": [("Issues", None)], "form": form, "page": page,
+        "rows": [{"issue": issue, "age": (today - issue.visit_date).days} for issue in page],
+        "statuses": dict(IssueStatus.choices), "query": query.urlencode(),
+    })
+
+
+def downloads(*, scheme_id: int | None, fy: int, quarter: int | None) -> list[tuple[str, str]]:
+    """The API's quarterly-return export, as links the browser downloads with the session."""
+    base = reverse("kpi-export")
+    params = {"fy": fy, **({"scheme": scheme_id} if scheme_id else {}), **({"quarter": quarter} if quarter else {})}
+    return [(label, f"{base}?{urlencode({**params, 'format': fmt})}")
+            for label, fmt in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("JSON", "json"))]
+
+
+@manager_only
+def kpis(request):
+    scheme = request.user.scheme
+    chosen, form = scheme_period(request.GET, scheme, custom=False)
+    figures = scheme_kpis(scheme=scheme, period=chosen.period)
+    current_fy = form.fields["fy"].choices[0][0]
+    return render(request, "web/kpis.html", {
+        "title": "KPIs and returns", "section": "kpis", "crumbs": [("KPIs and returns", None)],
+        "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
+        "quarters": len(quarters_of(fy=chosen.fy, quarter=chosen.quarter)),
+        "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
+        "years": [(fy, fy_text(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
+        "full_period": fy_period(chosen.fy, chosen.quarter),
+    })
+
+
+@manager_only
+def volunteers(request):
+    scheme = request.user.scheme
+    chosen, form = scheme_period(request.GET, scheme, custom=False)
+    form.fields.pop("quarter")
+    rows = selectors.volunteers_overview(scheme=scheme, date_from=chosen.period.date_from,
+                                         date_to=chosen.period.date_to)
+    return render(request, "web/volunteers.html", {
+        "title": "Volunteers", "section": "volunteers", "crumbs": [("Volunteers", None)],
+        "chosen": chosen, "form": form, "rows": rows, "scheme": scheme,
+        "counts": {
+            "active": sum(r["active"] for r in rows), "probation": sum(bool(r["probation_until"]) for r in rows),
+            "certificates": sum(bool(r["certificate_due"]) for r in rows),
+            "joined": sum(r["joined"] for r in rows), "left": sum(r["left"] for r in rows),
+            "hours": round(sum(r["hours"] for r in rows), 1),
+        },
+    })

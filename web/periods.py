@@ -1,0 +1,77 @@
+"""The period a page is about, from its query string: a financial year (to date when it is
+running), one of its quarters that has begun, or custom dates. Defaults: the year to date."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.http import Http404
+
+from reporting.periods import Period, fy_period, quarters_begun, to_date
+from scheduling.selectors import financial_year_to_date
+
+
+@dataclass(frozen=True)
+class Chosen:
+    period: Period
+    label: str
+    running: bool
+    fy: int
+    quarter: int | None
+    custom: bool
+
+
+def fy_text(fy: int) -> str:
+    return f"{fy}/{str(fy + 1)[-2:]}"
+
+
+class PeriodForm(forms.Form):
+    fy = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    quarter = forms.TypedChoiceField(label="Quarter", coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, today: date, current_fy: int, years: int = 4, custom: bool = True):
+        super().__init__(data)
+        self.fields["fy"].choices = [(fy, fy_text(fy)) for fy in range(current_fy, current_fy - years, -1)]
+        chosen_fy = self._fy(data, current_fy)
+        self.fields["quarter"].choices = [("", "Whole year")] + [
+            (q, f"Q{q}" + (" (partial)" if running else "")) for q, _, running in quarters_begun(chosen_fy, today=today)
+        ]
+        if not custom:
+            del self.fields["date_from"], self.fields["date_to"]
+
+    @staticmethod
+    def _fy(data, default):
+        try:
+            return int(data.get("fy") or default)
+        except (TypeError, ValueError):
+            return default
+
+
+def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -> tuple[Chosen, PeriodForm]:
+    """404 for a quarter or year not begun, a bad date or a window that ends before it starts."""
+    form = PeriodForm(query, today=today, current_fy=current_fy, custom=custom)
+    if not form.is_valid():
+        raise Http404("No such period.")
+    data = form.cleaned_data
+    if custom and (data.get("date_from") or data.get("date_to")):
+        start = data.get("date_from") or fy_period(current_fy).date_from
+        end = data.get("date_to") or today
+        if end < start:
+            raise Http404("The period ends before it starts.")
+        return Chosen(Period(start, end), f"{start:%-d %b %Y} to {end:%-d %b %Y}", end >= today,
+                      current_fy, None, True), form
+    fy = data.get("fy") or current_fy
+    quarter = data.get("quarter")
+    clipped = to_date(fy_period(fy, quarter), today=today)
+    if clipped is None:
+        raise Http404("That period has not begun.")
+    period, running = clipped
+    label = (f"Q{quarter} {fy_text(fy)}" if quarter else f"Financial year {fy_text(fy)}") + (" to date" if running else "")
+    return Chosen(period, label, running, fy, quarter, False), form
+
+
+def scheme_period(query, scheme, *, custom: bool = True) -> tuple[Chosen, PeriodForm]:
+    start, today = financial_year_to_date(scheme)
+    return chosen_period(query, today=today, current_fy=start.year, custom=custom)

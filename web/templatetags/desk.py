@@ -1,0 +1,50 @@
+"""One way to write dates and times on every page: "1 Dec 2026", "1 Dec 2026, 14:05" in the scheme's zone."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+DAY = "%-d %b %Y"
+
+
+@register.filter
+def day(value) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return value.strftime(DAY)
+
+
+@register.filter
+def when(value) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return timezone.localtime(value).strftime(f"{DAY}, %H:%M")
+
+
+@register.filter
+def clock(value) -> str:
+    return "–" if value is None else timezone.localtime(value).strftime("%H:%M")
+
+
+@register.filter
+def fy_label(fy: int) -> str:
+    return f"{fy}/{str(fy + 1)[-2:]}"
+
+
+@register.filter
+def pct(value) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def share(value) -> str:
+    return "–" if value is None else f"{value:.0%}"

@@ -1,0 +1,68 @@
+"""Signing in and each role's start page."""
+
+from django.contrib.auth import views as auth
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from visits.models import Role
+
+START = {Role.MANAGER: "coverage", Role.CUSTODY: "force-issues", Role.ANALYST: "returns"}
+
+
+@login_required
+def start(request):
+    """Each role lands on its own first page; visitors are sent to their phone app."""
+    user = request.user
+    if user.role in START:
+        return redirect(f"web:{START[user.role]}")
+    if user.role == Role.VISITOR:
+        return render(request, "web/visitor.html", {"title": "Use the phone app"})
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "web/message_page.html", {
+        "title": "No desk pages for this account",
+        "text": "Your account has no role in a scheme yet. Ask your volunteer manager to set it up.",
+    })
+
+
+class SignInView(auth.LoginView):
+    template_name = "web/signin.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": "Sign in"}
+
+
+class SignOutView(auth.LogoutView):
+    next_page = reverse_lazy("web:signin")
+
+
+def form_page(view_class, *, title, submit, intro="", **options):
+    return view_class.as_view(template_name="web/form_page.html",
+                              extra_context={"title": title, "submit": submit, "intro": intro}, **options)
+
+
+def message_page(view_class, *, title, text, link="", link_text=""):
+    return view_class.as_view(template_name="web/message_page.html",
+                              extra_context={"title": title, "text": text, "link": link, "link_text": link_text})
+
+
+password_change = form_page(auth.PasswordChangeView, title="Change your password", submit="Change password",
+                            success_url=reverse_lazy("web:password_change_done"))
+password_change_done = message_page(auth.PasswordChangeDoneView, title="Password changed",
+                                    text="Your password has been changed.", link="/", link_text="Back to your start page")
+password_reset = form_page(
+    auth.PasswordResetView, title="Reset your password", submit="Send the reset link",
+    intro="Give the e-mail address of your account; we send it a link to choose a new password.",
+    email_template_name="web/password_reset_email.txt", subject_template_name="web/password_reset_subject.txt",
+    success_url=reverse_lazy("web:password_reset_done"),
+)
+password_reset_done = message_page(
+    auth.PasswordResetDoneView, title="Check your e-mail",
+    text="If an account has that address, a link to choose a new password is on its way.",
+    link=reverse_lazy("web:signin"), link_text="Back to sign in",
+)
+password_reset_confirm = form_page(auth.PasswordResetConfirmView, title="Choose a new password", submit="Set password",
+                                   success_url=reverse_lazy("web:password_reset_complete"))
+password_reset_complete = message_page(auth.PasswordResetCompleteView, title="Password set",
+                                       text="Your new password is set.", link=reverse_lazy("web:signin"),
+                                       link_text="Sign in")
