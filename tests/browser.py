@@ -65,7 +65,8 @@ def assert_accessible(page) -> None:
                                                    "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}})
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}; "
+        f"{v['nodes'][0].get('failureSummary', '')}" for v in bad)
 
 
 def assert_no_horizontal_scroll(page) -> None:
