@@ -80,6 +80,17 @@ class CorrectionForm(forms.Form):
             fields[name] = field
         self.fields = {**fields, "reason": self.fields["reason"]}
 
+    def groups(self) -> list[tuple[str, list, str]]:
+        """The form in fieldsets: times, detainee counts (side by side), the rest, and the reason."""
+        names = list(self.fields)
+        times = [n for n in names if n.endswith("_at")]
+        counts = [n for n in names if n.startswith("detainees_") or n == "animals_seen"]
+        other = [n for n in names if n not in times and n not in counts and n != "reason"]
+        return [(legend, [self[n] for n in group], css) for legend, group, css in (
+            ("Times", times, "counts"), ("Detainees" if counts != ["animals_seen"] else "Animals", counts, "counts"),
+            ("Access, travel and comments", other, ""), ("Why", ["reason"], ""),
+        ) if group]
+
     def changes(self) -> dict:
         """Only what the manager changed; the form shows times to the minute, so seconds stored are kept."""
         changed = {}

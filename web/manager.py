@@ -68,16 +68,21 @@ def _site_page(request, site, *, queue_down: bool = False):
     cov = scheduling.coverage_for_site(site=site, date_from=chosen.period.date_from, date_to=chosen.period.date_to)
     scale = shared_scale([cov])
     recommendation = scheduling.recommendation_latest(site=site)
-    waiting = request.GET.get("waiting")
+    # `waiting` is the id of the recommendation shown when the refresh was asked for (0: none yet).
+    try:
+        waiting = int(request.GET["waiting"])
+    except (KeyError, ValueError):
+        waiting = None
+    latest = recommendation.pk if recommendation else 0
     return render(request, "web/site.html", {
         "title": site.name, "section": "coverage",
         "crumbs": [("Coverage", reverse("web:coverage") + ("?grid=animal" if site.kind == SiteKind.ANIMAL_UNIT else "")),
                    (site.name, None)],
         "site": site, "chosen": chosen, "form": form, "coverage": cov, "scale": scale,
         "rows": heatmap_rows(cov, scale), "recommendation": recommendation, "queue_down": queue_down,
-        "waiting": waiting is not None, "waiting_after": recommendation.pk if recommendation else 0,
+        "waiting": waiting is not None and waiting == latest, "refreshed": waiting is not None and waiting != latest,
+        "waiting_after": latest,
         "status_url": reverse("web:recommendation-status", args=[site.pk]),
-        "back_url": reverse("web:site-coverage", args=[site.pk]),
     }, status=503 if queue_down else 200)
 
 
@@ -87,13 +92,14 @@ def recommendation_refresh(request, site_id: int):
     """Queue the recommender over the page's window; the page then follows it until the new one is there."""
     site = get_object_or_404(scheduling.sites_schedulable(request.user), pk=site_id)
     chosen, _ = scheme_period(request.POST, site.scheme)
+    shown = scheduling.recommendation_latest(site=site)
     try:
         scheduling_services.recommendation_request(site=site, date_from=chosen.period.date_from,
                                                    date_to=chosen.period.date_to, requested_by=request.user)
     except scheduling_services.QueueUnavailable:
         return _site_page(request, site, queue_down=True)
     query = {key: value for key, value in request.POST.items() if key in ("fy", "quarter", "date_from", "date_to")}
-    return redirect(f"{reverse('web:site-coverage', args=[site.pk])}?{urlencode({**query, 'waiting': 1})}#recommendation")
+    return redirect(f"{reverse('web:site-coverage', args=[site.pk])}?{urlencode({**query, 'waiting': shown.pk if shown else 0})}#recommendation")
 
 
 @manager_only
@@ -139,6 +145,11 @@ def reports(request):
     })
 
 
+def report_title(report) -> str:
+    kind = "Animal welfare visit" if report.site.kind == SiteKind.ANIMAL_UNIT else "Custody visit"
+    return f"{kind} to {report.site.name}, {report.local_date:%-d %b %Y}"
+
+
 def _report(request, kind, pk):
     return get_object_or_404(_kind(kind)(request.user), pk=pk)
 
@@ -147,8 +158,9 @@ def _report(request, kind, pk):
 def report_detail(request, kind: str, pk: int):
     report = _report(request, kind, pk)
     return render(request, "web/report.html", {
-        "title": str(report), "section": "reports", "kind": kind, "report": report,
-        "crumbs": [("Reports", reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")), (str(report), None)],
+        "title": report_title(report), "section": "reports", "kind": kind, "report": report,
+        "crumbs": [("Reports", reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
+                   (report_title(report), None)],
     })
 
 
@@ -169,8 +181,8 @@ def report_correct(request, kind: str, pk: int):
             messages.success(request, "The correction is saved and added to the report's history.")
             return redirect("web:report", kind=kind, pk=report.pk)
     return render(request, "web/correct.html", {
-        "title": f"Correct: {report}", "section": "reports", "kind": kind, "report": report, "form": form,
-        "crumbs": [("Reports", reverse("web:reports")), (str(report), reverse("web:report", args=[kind, report.pk])),
+        "title": f"Correct: {report_title(report)}", "section": "reports", "kind": kind, "report": report, "form": form,
+        "crumbs": [("Reports", reverse("web:reports")), (report_title(report), reverse("web:report", args=[kind, report.pk])),
                    ("Correct", None)],
     })
 

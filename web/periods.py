@@ -60,7 +60,7 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
         end = data.get("date_to") or today
         if end < start:
             raise Http404("The period ends before it starts.")
-        return Chosen(Period(start, end), f"{start:%-d %b %Y} to {end:%-d %b %Y}", end >= today,
+        return Chosen(Period(start, end), f"{start:%-d %b %Y} to {end:%-d %b %Y}" + (" (to date)" if end >= today else ""), end >= today,
                       current_fy, None, True), form
     fy = data.get("fy") or current_fy
     quarter = data.get("quarter")

@@ -23,6 +23,8 @@ def look(page, name: str, *, phone: bool = False) -> None:
     assert_accessible(page)
     for width, height in VIEWPORTS + ([(390, 844)] if phone else []):
         page.set_viewport_size({"width": width, "height": height})
+        # Let the page lay itself out at the new size before judging and photographing it.
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         assert_no_horizontal_scroll(page)
         screenshot(page, f"web/{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 800})
@@ -42,7 +44,7 @@ def sign_in(page, live_server, user):
 
 
 def test_the_sign_in_and_password_pages_are_the_products_own(live_server, open_page, desk, alice):
-    page = open_page()
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     page.goto(f"{live_server.url}/coverage/")
     assert page.url == f"{live_server.url}/signin/?next=/coverage/"
     assert "Django" not in page.content()
@@ -56,8 +58,8 @@ def test_the_sign_in_and_password_pages_are_the_products_own(live_server, open_p
     assert page.url == f"{live_server.url}/signin/"
 
 
-def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(live_server, open_page, desk, alice, suite):
-    page = open_page()
+def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(live_server, open_page, desk, alice, suite, harbour):
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     sign_in(page, live_server, alice)
     assert page.url == f"{live_server.url}/coverage/"
     assert page.get_by_role("heading", name=re.compile("to date")).first.is_visible()
@@ -75,6 +77,11 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
     assert page.locator("ul.unvisited li").count() == 28
     assert "Monday 00:00-07:59" in page.locator("ul.unvisited").inner_text()
     look(page, "site-coverage", phone=True)
+
+    # The page a refresh leaves while the worker is busy (no worker here: it stays waiting).
+    page.goto(f"{live_server.url}/coverage/{harbour.pk}/?waiting=0")
+    assert "Refresh queued" in page.locator("#refresh-progress").inner_text()
+    look(page, "recommendation-refreshing")
 
     page.get_by_role("link", name="Recommendations").click()
     look(page, "recommendations")
@@ -112,21 +119,22 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
 
 def test_a_manager_refreshes_a_recommendation_and_sees_the_new_one(live_server, open_page, worker, desk, alice, suite):
     before = Recommendation.objects.filter(site=suite).count()
-    page = open_page()
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     sign_in(page, live_server, alice)
     page.goto(f"{live_server.url}/coverage/{suite.pk}/")
     page.get_by_role("button", name="Refresh the recommendation").click()
-    progress = page.locator("#refresh-progress")
-    assert "Refresh queued" in progress.inner_text()
-    look(page, "recommendation-refreshing")
-    progress.wait_for(state="detached", timeout=60_000)
+    try:
+        page.get_by_text("The new recommendation is ready.").wait_for(timeout=60_000)
+    except Exception:
+        raise AssertionError(f"no new recommendation shown; the worker said:\n{worker.log.read_text()}")
+    look(page, "recommendation-refreshed")
     assert Recommendation.objects.filter(site=suite).count() == before + 1, worker.log.read_text()
     latest = Recommendation.objects.filter(site=suite).latest("generated_at")
     assert page.get_by_text(f"Plan for {latest.plan_from:%-d %b %Y}").is_visible()
 
 
 def test_the_inspector_responds_and_sees_nothing_of_when_visits_happen(live_server, open_page, desk, carol):
-    page = open_page()
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     sign_in(page, live_server, carol)
     assert page.url == f"{live_server.url}/force/"
     text = page.locator("main").inner_text()
@@ -153,7 +161,7 @@ def test_the_inspector_responds_and_sees_nothing_of_when_visits_happen(live_serv
 
 
 def test_an_analyst_downloads_a_granted_return_and_not_another(live_server, open_page, desk, dave, other_scheme):
-    page = open_page()
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     sign_in(page, live_server, dave)
     assert page.url == f"{live_server.url}/returns/"
     assert "Northshire" in page.locator("table").inner_text()
@@ -169,7 +177,7 @@ def test_an_analyst_downloads_a_granted_return_and_not_another(live_server, open
 
 
 def test_a_visitor_is_pointed_to_the_phone_app(live_server, open_page, desk, bob):
-    page = open_page()
+    page = open_page(locale="en-GB", timezone_id="Europe/London")
     sign_in(page, live_server, bob)
     assert page.get_by_role("link", name="Open the phone app").get_attribute("href") == "/app/"
     look(page, "visitor")

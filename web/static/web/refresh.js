@@ -1,5 +1,5 @@
 // Follows a queued recommendation refresh: polls the site's latest recommendation until a newer
-// one than the page had appears, then reloads the page to show it.
+// one than the page had appears, then reloads the page, which then shows it as ready.
 (function () {
   var box = document.getElementById("refresh-progress");
   if (!box) { return; }
@@ -12,7 +12,7 @@
         if (latest && latest.id !== null && latest.id !== after) {
           box.classList.add("done");
           box.textContent = "The new recommendation is ready.";
-          window.location.replace(box.dataset.doneUrl);
+          window.location.reload();
           return;
         }
         elapsed.textContent = seconds + " s" + (seconds > 60 ? ": still waiting; is the task worker running?" : "");
