@@ -16,6 +16,7 @@ from .models import (
     IssueCategory,
     IssueStatus,
     Notification,
+    ReportCorrection,
     ReportStatus,
     Role,
     Scheme,
@@ -68,7 +69,8 @@ def partners_visible(user: User) -> QuerySet[User]:
 
 def _reports_visible(model, user: User) -> QuerySet:
     qs = model.objects.select_related("site__scheme", "created_by").prefetch_related(
-        "visitors", "issues__category", "corrections",
+        "visitors", "issues__category",
+        Prefetch("corrections", queryset=ReportCorrection.objects.select_related("corrected_by")),
         *(["seen_profile"] if model is CustodyVisit else []),
     )
     if user.is_superuser:

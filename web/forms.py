@@ -87,7 +87,7 @@ class CorrectionForm(forms.Form):
         counts = [n for n in names if n.startswith("detainees_") or n == "animals_seen"]
         other = [n for n in names if n not in times and n not in counts and n != "reason"]
         return [(legend, [self[n] for n in group], css) for legend, group, css in (
-            ("Times", times, "counts"), ("Detainees" if counts != ["animals_seen"] else "Animals", counts, "counts"),
+            ("Times", times, "counts times"), ("Detainees" if counts != ["animals_seen"] else "Animals", counts, "counts"),
             ("Access, travel and comments", other, ""), ("Why", ["reason"], ""),
         ) if group]
 

@@ -97,7 +97,7 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
     look(page, "report-correct")
     page.get_by_role("button", name="Save the correction").click()
     history = page.locator(".correction").first.inner_text()
-    assert "The visitors' travel was left out" in history and "travel_minutes: 0 → 45" in history
+    assert "The visitors' travel was left out" in history and "Travel (minutes, all visitors): 0 → 45" in history
 
     page.get_by_role("link", name="Issues").click()
     queue = page.locator("table tbody").inner_text()

@@ -5,6 +5,8 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from web.forms import LABELS
+
 register = template.Library()
 
 DAY = "%-d %b %Y"
@@ -33,6 +35,25 @@ def when(value) -> str:
 @register.filter
 def clock(value) -> str:
     return "–" if value is None else timezone.localtime(value).strftime("%H:%M")
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A report field as the forms name it: "travel_minutes" is "Travel (minutes, all visitors)"."""
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+@register.filter
+def stored(value) -> str:
+    """A value as a correction recorded it: stored times (ISO text, UTC) in the scheme's zone."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str) and len(value) >= 16 and value[10:11] == "T":
+        try:
+            return when(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 @register.filter
