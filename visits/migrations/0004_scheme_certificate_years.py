@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0002_field_bounds'),
+        ('visits', '0003_plan_draw_settings'),
     ]
 
     operations = [

@@ -68,4 +68,4 @@ def pct(value) -> str:
 
 @register.filter
 def share(value) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    return "–" if value in (None, "") else f"{value:.0%}"
