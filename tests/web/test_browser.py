@@ -168,7 +168,7 @@ def test_an_analyst_downloads_a_granted_return_and_not_another(live_server, open
     assert "No soap" not in page.content() and "bob" not in page.content()
     look(page, "returns")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Excel (XLSX)").first.click()
+        page.get_by_role("link", name="Download Excel (XLSX)").first.click()
     sheet = workbook(download.value)["Quarterly return"]
     assert sheet.max_row == 5
     fy = desk["start"].year
