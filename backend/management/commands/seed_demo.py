@@ -101,7 +101,7 @@ class Command(BaseCommand):
             "and a recommendation for each site."
         ))
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/admin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
+            f"Sign in at http://127.0.0.1:8000/signin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
             "manager (volunteer manager), inspector (custody inspector, all suites), sergeant.northgate "
             "(custody sergeant, Northgate only), analyst (ICVA analyst), "
             f"{people['visitors'][0].username} (a visitor)."
