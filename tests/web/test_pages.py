@@ -1,7 +1,9 @@
 """Every desk page answers its role, and only its role; custody staff see nothing of visits to come."""
 
 import pytest
+from django.test import Client
 
+from tests.factories import PASSWORD
 from tests.web.conftest import signed_in
 
 MANAGER_PAGES = ["/coverage/", "/coverage/?grid=animal", "/recommendations/", "/reports/", "/reports/?kind=animal",
@@ -22,8 +24,6 @@ def test_each_role_lands_on_its_own_start_page(desk, alice, carol, dave, bob):
 
 
 def test_anonymous_people_are_sent_to_the_products_sign_in(db):
-    from django.test import Client
-
     answer = Client().get("/coverage/")
     assert answer.status_code == 302 and answer["Location"] == "/signin/?next=/coverage/"
     page = Client().get("/signin/").content.decode()
@@ -33,3 +33,32 @@ def test_anonymous_people_are_sent_to_the_products_sign_in(db):
 @pytest.mark.parametrize("url", [*MANAGER_PAGES, "/returns/"])
 def test_custody_staff_get_404_for_every_page_but_their_own(desk, carol, url):
     assert signed_in(carol).get(url).status_code == 404
+
+
+def test_a_forgotten_password_is_reset_through_the_link_e_mailed(desk, carol, mailoutbox):
+    client = Client()
+    answer = client.post("/password/reset/", {"email": carol.email})
+    assert answer.status_code == 302 and answer["Location"] == "/password/reset/sent/"
+    (message,) = mailoutbox
+    assert message.subject == "Reset your independent custody visiting password"
+    link = next(line for line in message.body.splitlines() if "/password/reset/" in line).split("testserver", 1)[1]
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"})
+    assert done.status_code == 302 and done["Location"] == "/password/reset/done/"
+    assert Client().login(username=carol.username, password="a-new-long-passphrase")
+
+
+def test_a_signed_in_person_changes_their_password(desk, dave):
+    client = signed_in(dave)
+    answer = client.post("/password/", {"old_password": PASSWORD, "new_password1": "another-long-passphrase",
+                                        "new_password2": "another-long-passphrase"})
+    assert answer.status_code == 302 and answer["Location"] == "/password/changed/"
+    assert Client().login(username=dave.username, password="another-long-passphrase")
+
+
+def test_signing_out_takes_a_post_and_ends_the_session(desk, alice):
+    client = signed_in(alice)
+    assert client.get("/signout/").status_code == 405
+    assert client.post("/signout/")["Location"] == "/signin/"
+    assert client.get("/coverage/").status_code == 302
