@@ -116,6 +116,10 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
     assert header[:3] == ["scheme", "fy", "quarter"]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [suite.scheme_id] * 4
 
+    page.get_by_role("link", name=re.compile(r"\(to date\)")).click()
+    assert "to date" in page.get_by_role("heading", level=1).inner_text()
+    look(page, "annual-report")
+
 
 def test_a_manager_refreshes_a_recommendation_and_sees_the_new_one(live_server, open_page, worker, desk, alice, suite):
     before = Recommendation.objects.filter(site=suite).count()

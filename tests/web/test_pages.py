@@ -1,5 +1,7 @@
 """Every desk page answers its role, and only its role; custody staff see nothing of visits to come."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -62,3 +64,11 @@ def test_signing_out_takes_a_post_and_ends_the_session(desk, alice):
     assert client.get("/signout/").status_code == 405
     assert client.post("/signout/")["Location"] == "/signin/"
     assert client.get("/coverage/").status_code == 302
+
+
+@pytest.mark.parametrize("url", [*MANAGER_PAGES, "/coverage/{suite}/", "/reports/custody/{report}/",
+                                 "/reports/custody/{report}/correct/", "/password/"])
+def test_desk_pages_have_no_inline_script_or_style_for_a_content_security_policy(desk, alice, suite, url):
+    report = desk["visits"][0]
+    html = signed_in(alice).get(url.format(suite=suite.pk, report=report.pk)).content.decode()
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=|<script(?![^>]*\ssrc=)", html), url
