@@ -22,7 +22,13 @@ def harbour(scheme):
 
 
 @pytest.fixture
-def desk(scheme, suite, harbour, animal_unit, alice, bob, bella, carol, dave):
+def eastgate(scheme):
+    """A secondary suite, closed: no visits, no plan."""
+    return SiteFactory(scheme=scheme, name="Eastgate", cells=8, active=False)
+
+
+@pytest.fixture
+def desk(scheme, suite, harbour, eastgate, animal_unit, alice, bob, bella, carol, dave):
     """Visits on the first days of the financial year: Central mostly in the mornings, Harbour once."""
     start, today = financial_year_to_date(scheme)
     bob.joined_on, bob.probation_ends_on = date(start.year - 3, start.month, 20), None
