@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from scheduling.heatmap import render_heatmap_svg
-from scheduling.selectors import local_today
 
 from . import selectors
 from .charts import bar_chart_svg
@@ -23,7 +22,7 @@ def annual_report(request, scheme_id: int, fy: int):
         raise Http404("No such scheme among those you may read.")
     # A year still running is reported to date, with the targets of its days so far (the API's
     # figures for the same dates); a year not begun has no report.
-    clipped = to_date(fy_period(fy), today=local_today(scheme))
+    clipped = to_date(fy_period(fy), today=scheme.local_today())
     if clipped is None:
         raise Http404("That financial year has not begun.")
     period, running = clipped

@@ -20,7 +20,7 @@ from tests.openapi import CheckedClient
 from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from visits.models import Role, SiteKind
 
-pytest_plugins = ["tests.browser", "tests.worker"]
+pytest_plugins = ["tests.browser"]
 
 
 def _reachable(url: str, default_port: int) -> bool:

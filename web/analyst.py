@@ -2,11 +2,9 @@
 Scheme-level figures only: no report contents, no names."""
 
 from django.shortcuts import render
-from django.utils import timezone
 
 from reporting.selectors import kpi_schemes, scheme_kpis
-from scheduling.selectors import financial_year_to_date
-from visits.models import Role
+from visits.models import Role, Scheme
 
 from .access import desk_for
 from .manager import downloads
@@ -31,9 +29,8 @@ def _dig(figures: dict, path: str):
 @desk_for(Role.ANALYST)
 def returns(request):
     schemes = list(kpi_schemes(request.user).order_by("name"))
-    # The analyst spans schemes, so the year and today are those of UTC.
-    today = timezone.now().date()
-    start, _ = financial_year_to_date(schemes[0], today) if schemes else (today, today)
+    # The analyst spans schemes, so the year and today are those of UTC (a scheme set in UTC says which).
+    start, today = Scheme(timezone="UTC").financial_year_to_date()
     chosen, form = chosen_period(request.GET, today=today, current_fy=start.year, custom=False)
     figures = [scheme_kpis(scheme=scheme, period=chosen.period) for scheme in schemes]
     return render(request, "web/returns.html", {

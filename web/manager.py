@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from reporting.exports import quarters_of
 from reporting.periods import fy_period
 from reporting.selectors import scheme_kpis
 from scheduling import selectors as scheduling
@@ -203,7 +202,7 @@ def issues(request):
     else:
         found = found.none()
     page = Paginator(found, 100).get_page(request.GET.get("page"))
-    today = scheduling.local_today(request.user.scheme)
+    today = request.user.scheme.local_today()
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/issues.html", {
@@ -230,7 +229,6 @@ def kpis(request):
     return render(request, "web/kpis.html", {
         "title": "KPIs and returns", "section": "kpis", "crumbs": [("KPIs and returns", None)],
         "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
-        "quarters": len(quarters_of(fy=chosen.fy, quarter=chosen.quarter)),
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
         "years": [(fy, fy_text(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
         "full_period": fy_period(chosen.fy, chosen.quarter),

@@ -8,7 +8,6 @@ from django import forms
 from django.http import Http404
 
 from reporting.periods import Period, fy_period, quarters_begun, to_date
-from scheduling.selectors import financial_year_to_date
 
 
 @dataclass(frozen=True)
@@ -73,5 +72,5 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
 
 
 def scheme_period(query, scheme, *, custom: bool = True) -> tuple[Chosen, PeriodForm]:
-    start, today = financial_year_to_date(scheme)
+    start, today = scheme.financial_year_to_date()
     return chosen_period(query, today=today, current_fy=start.year, custom=custom)

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.test import Client
 
-from scheduling.selectors import financial_year_to_date
 from scheduling.services import recommendation_refresh
 from tests.factories import PASSWORD, SiteFactory, UserFactory, animal_visit, custody_visit
 from visits.models import SiteKind
@@ -30,7 +29,7 @@ def eastgate(scheme):
 @pytest.fixture
 def desk(scheme, suite, harbour, eastgate, animal_unit, alice, bob, bella, carol, dave):
     """Visits on the first days of the financial year: Central mostly in the mornings, Harbour once."""
-    start, today = financial_year_to_date(scheme)
+    start, today = scheme.financial_year_to_date()
     bob.joined_on, bob.probation_ends_on = date(start.year - 3, start.month, 20), None
     bob.save()
     bella.joined_on, bella.probation_ends_on = start - timedelta(days=30), None

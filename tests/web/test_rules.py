@@ -9,7 +9,8 @@ import pytest
 
 from reporting.periods import Period
 from reporting.selectors import closures
-from tests.test_resilience import ROOT, database_url
+from tests.helpers import test_database_url
+from tests.test_resilience import ROOT
 from tests.factories import SiteFactory, UserFactory
 from tests.web.conftest import signed_in
 from visits.models import Role, SiteActivityChange
@@ -101,7 +102,7 @@ print("answer", response.status_code, "task queue is down" in response.content.d
 def test_a_refresh_asked_for_on_the_desk_while_redis_is_down_says_so(scheme):
     suite = SiteFactory(scheme=scheme)
     UserFactory(username="alice", role=Role.MANAGER, scheme=scheme)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": database_url(),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_ALLOWED_HOSTS": "testserver"}
     fy = date.today().year if date.today().month >= 4 else date.today().year - 1
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", REFRESH.format(site=suite.pk, fy=fy)],
