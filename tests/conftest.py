@@ -146,6 +146,12 @@ class SMTPSink:
         return "250 OK"
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped (and its connections closed) before the test database is dropped."""
+    yield live_server
+
+
 @pytest.fixture
 def scheme(db):
     return SchemeFactory(name="Northshire", hourly_rate="18.37")
