@@ -3,6 +3,8 @@
 from scheduling.heatmap import BLUES, colour_bins
 from scheduling.selectors import Coverage
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 
 def shared_scale(coverages: list[Coverage]) -> list[dict]:
     """The legend: the bins of counts 1..the largest count on the page, each with its shade class."""
@@ -21,5 +23,7 @@ def heatmap_rows(coverage: Coverage, scale: list[dict]) -> list[dict]:
             cells.append({"count": count, "css": "gap" if not count else f"shade-{shade}",
                           "label": f"{day.capitalize()} {band}: {count} visit{'s' if count != 1 else ''}"
                                    + ("" if count else ", not visited")})
-        rows.append({"day": day.capitalize(), "cells": cells, "total": coverage.day_totals[d]})
+        # Weekdays shorten to three letters on small screens; a day group ("weekend") stays whole.
+        short = day[:3].capitalize() if day.lower() in WEEKDAYS else day.capitalize()
+        rows.append({"day": day.capitalize(), "short": short, "cells": cells, "total": coverage.day_totals[d]})
     return rows
