@@ -32,8 +32,11 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data, *, today: date, current_fy: int, years: int = 4, custom: bool = True):
         super().__init__(data)
-        self.fields["fy"].choices = [(fy, fy_text(fy)) for fy in range(current_fy, current_fy - years, -1)]
+        offered = range(current_fy, current_fy - years, -1)
+        self.fields["fy"].choices = [(fy, fy_text(fy)) for fy in offered]
+        # The quarters offered are those of the year asked for, if it is one offered (else the form refuses it).
         chosen_fy = self._fy(data, current_fy)
+        chosen_fy = chosen_fy if chosen_fy in offered else current_fy
         self.fields["quarter"].choices = [("", "Whole year")] + [
             (q, f"Q{q}" + (" (partial)" if running else "")) for q, _, running in quarters_begun(chosen_fy, today=today)
         ]

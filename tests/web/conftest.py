@@ -8,7 +8,6 @@ from django.test import Client
 
 from scheduling.services import recommendation_refresh
 from tests.factories import PASSWORD, SiteFactory, UserFactory, animal_visit, custody_visit
-from visits.models import SiteKind
 
 
 def at(day: date, hour: int, minute: int = 0, *, scheme) -> datetime:

@@ -72,3 +72,32 @@ def test_desk_pages_have_no_inline_script_or_style_for_a_content_security_policy
     report = desk["visits"][0]
     html = signed_in(alice).get(url.format(suite=suite.pk, report=report.pk)).content.decode()
     assert not re.search(r"<style|\sstyle=|\son[a-z]+=|<script(?![^>]*\ssrc=)", html), url
+
+
+def test_the_report_search_filters_by_issues_access_site_visitor_and_words(desk, alice, harbour, bella):
+    client = signed_in(alice)
+
+    def found(**query) -> int:
+        page = client.get("/reports/", query)
+        assert page.status_code == 200
+        return page.context["page"].paginator.count
+
+    assert found() == 8
+    assert found(has_issues="yes") == 2 and found(has_issues="no") == 6
+    assert found(access_band="6-15") == 3
+    assert found(site=harbour.pk) == 1
+    assert found(visitor=bella.pk) == 8
+    assert found(text="soap") == 1  # in an issue's description
+    assert found(date_from=desk["start"].isoformat(), date_to=desk["start"].isoformat()) == 1
+    assert found(kind="animal") == 1
+    assert client.get("/reports/", {"kind": "nonsense"}).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/coverage/?fy=abc", "/coverage/?quarter=9", "/coverage/?date_from=2026-13-40", "/coverage/?grid=moon",
+    "/coverage/?date_from=2026-05-01&date_to=2026-04-01", "/coverage/99999999/", "/reports/?site=abc&visitor=-1",
+    "/reports/?page=banana", "/reports/custody/99999999/", "/issues/?status=nope&site=0", "/kpis/?fy=1066",
+    "/volunteers/?fy=99999999999999999999", "/coverage/1/recommendation.json?waiting=x",
+])
+def test_odd_input_on_the_desk_answers_without_an_error(desk, alice, url):
+    assert signed_in(alice).get(url).status_code in (200, 404)
