@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD
+from visits.models import VisitIssue
+from web.forms import CUSTODY_FIELDS
 from tests.web.conftest import signed_in
 
 MANAGER_PAGES = ["/coverage/", "/coverage/?grid=animal", "/recommendations/", "/reports/", "/reports/?kind=animal",
@@ -101,3 +103,39 @@ def test_the_report_search_filters_by_issues_access_site_visitor_and_words(desk,
 ])
 def test_odd_input_on_the_desk_answers_without_an_error(desk, alice, url):
     assert signed_in(alice).get(url).status_code in (200, 404)
+
+
+def test_the_force_must_write_a_response_and_cannot_answer_another_forces_issue(desk, carol, charlie, other_suite):
+    client = signed_in(carol)
+    issue = VisitIssue.objects.get(description="No soap at the basin")
+    empty = client.post(f"/force/issues/{issue.pk}/respond/", {f"i{issue.pk}-force_response": ""})
+    assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+    other = client.post("/force/issues/99999999/respond/", {"i99999999-force_response": "Done"})
+    assert other.status_code == 404
+    answered = client.post(f"/force/issues/{issue.pk}/respond/", {f"i{issue.pk}-force_response": "Soap restocked",
+                                                                  f"i{issue.pk}-close": "on"})
+    assert answered.status_code == 302
+    issue.refresh_from_db()
+    assert (issue.status, issue.force_response) == ("closed", "Soap restocked")
+
+
+def test_a_post_without_the_csrf_token_is_refused(desk, carol):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(carol)
+    issue = VisitIssue.objects.get(description="No soap at the basin")
+    assert client.post(f"/force/issues/{issue.pk}/respond/", {f"i{issue.pk}-force_response": "x"}).status_code == 403
+
+
+def test_a_correction_that_breaks_the_detainee_arithmetic_is_refused_on_the_form(desk, alice, scheme):
+    report = desk["visits"][0]
+    local = "%Y-%m-%dT%H:%M"
+    data = {name: getattr(report, name) for name in CUSTODY_FIELDS}
+    for name in ("arrived_at", "admitted_at", "left_at"):
+        data[name] = data[name].astimezone(scheme.zone).strftime(local)
+    page = signed_in(alice).post(f"/reports/custody/{report.pk}/correct/",
+                                 {**data, "detainees_present": 9, "reason": "Recount"})
+    assert page.status_code == 200
+    assert "Detainees present (9) must equal offered + not offered + unavailable + observed (3)." in (
+        page.content.decode())
+    report.refresh_from_db()
+    assert report.detainees_present == 3 and not report.corrections.exists()
