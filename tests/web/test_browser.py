@@ -118,7 +118,7 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
 
     page.get_by_role("link", name=re.compile(r"\(to date\)")).click()
     assert "to date" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    page.get_by_role("button", name="Print or save as PDF").wait_for(state="visible")  # shown by its script
     look(page, "annual-report")
 
 
