@@ -122,6 +122,10 @@ class IssueFilterForm(forms.Form):
         self.fields["site"].queryset = selectors.sites_visible(user).order_by("-kind", "name")
 
 
+class ConcernHandledForm(forms.Form):
+    note = forms.CharField(label="How it was dealt with", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
 class ResponseForm(forms.Form):
     force_response = forms.CharField(label="The force's response", widget=forms.Textarea(attrs={"rows": 3}),
                                      max_length=5000)

@@ -19,7 +19,7 @@ from visits import selectors, services
 from visits.models import AccessBand, IssueStatus, Role, SiteKind
 
 from .access import desk_for
-from .forms import CorrectionForm, IssueFilterForm, ReportSearchForm
+from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
 from .heatmap import heatmap_rows, shared_scale
 from .periods import fy_text, scheme_period
 
@@ -52,6 +52,8 @@ def coverage(request):
         "chosen": chosen, "form": form, "grid": grid, "scale": scale, "query": query.urlencode(),
         "other_grid": "animal" if grid == "custody" else "custody",
         "items": [{"site": c.site, "coverage": c, "rows": heatmap_rows(c, scale)} for c in coverages],
+        # The manager's start page: concerns of ill-treatment come first, until handled.
+        "concerns": list(selectors.concerns_open(request.user).prefetch_related(None).select_related("site")[:100]),
     })
 
 
@@ -158,6 +160,7 @@ def report_detail(request, kind: str, pk: int):
     report = _report(request, kind, pk)
     return render(request, "web/report.html", {
         "title": report_title(report), "section": "reports", "kind": kind, "report": report,
+        "concern_form": ConcernHandledForm(),
         "crumbs": [("Reports", reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
                    (report_title(report), None)],
     })
@@ -184,6 +187,24 @@ def report_correct(request, kind: str, pk: int):
         "crumbs": [("Reports", reverse("web:reports")), (report_title(report), reverse("web:report", args=[kind, report.pk])),
                    ("Correct", None)],
     })
+
+
+@manager_only
+@require_POST
+def concern_handled(request, pk: int):
+    """A manager records how a concern of ill-treatment raised on a report was dealt with."""
+    report = _report(request, "custody", pk)
+    form = ConcernHandledForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_mark_handled(visit=report, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The concern is marked handled.")
+    else:
+        messages.error(request, "Say how the concern was dealt with.")
+    return redirect("web:report", kind="custody", pk=report.pk)
 
 
 @manager_only

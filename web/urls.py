@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", manager.reports, name="reports"),
     path("reports/<str:kind>/<int:pk>/", manager.report_detail, name="report"),
     path("reports/<str:kind>/<int:pk>/correct/", manager.report_correct, name="report-correct"),
+    path("reports/custody/<int:pk>/concern/", manager.concern_handled, name="concern-handled"),
     path("issues/", manager.issues, name="issues"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),

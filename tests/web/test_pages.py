@@ -1,11 +1,13 @@
 """Every desk page answers its role, and only its role; custody staff see nothing of visits to come."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, custody_visit
 from visits.models import VisitIssue
 from web.forms import CUSTODY_FIELDS
 from tests.web.conftest import signed_in
@@ -139,3 +141,16 @@ def test_a_correction_that_breaks_the_detainee_arithmetic_is_refused_on_the_form
         page.content.decode())
     report.refresh_from_db()
     assert report.detainees_present == 3 and not report.corrections.exists()
+
+
+def test_a_concern_shows_on_the_managers_start_page_until_handled_and_never_to_custody_staff(desk, suite, bob, bella,
+                                                                                           alice, carol):
+    visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=timezone.now() - timedelta(hours=5),
+                          concern={"raised": True, "details": "Detainee said he was kicked in the van."})
+    manager = signed_in(alice)
+    assert "kicked in the van" in manager.get("/coverage/").content.decode()
+    assert "kicked in the van" not in signed_in(carol).get("/force/").content.decode()
+    handled = manager.post(f"/reports/custody/{visit.pk}/concern/", {"note": "Referred to Professional Standards."})
+    assert handled.status_code == 302
+    assert "kicked in the van" not in manager.get("/coverage/").content.decode()
+    assert "Referred to Professional Standards." in manager.get(f"/reports/custody/{visit.pk}/").content.decode()

@@ -11,7 +11,7 @@ from visits import services
 from visits.models import AccessBand, CustodyVisit, IssueCategory, ReportStatus, VisitIssue
 
 PAGES = {
-    "/": 3, "/coverage/": 7, "/coverage/?grid=animal": 5, "/coverage/{suite}/": 6, "/recommendations/": 7,
+    "/": 3, "/coverage/": 8, "/coverage/?grid=animal": 6, "/coverage/{suite}/": 6, "/recommendations/": 7,
     "/reports/": 8, "/reports/?has_issues=yes&text=soap": 8, "/reports/custody/{report}/": 9,
     "/reports/custody/{report}/correct/": 9, "/issues/": 6, "/kpis/": 13, "/volunteers/": 6,
 }

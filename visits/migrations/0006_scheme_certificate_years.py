@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0004_plan_draw_settings'),
+        ('visits', '0005_visit_outcomes_custody_fields_concerns_welfare_needs'),
     ]
 
     operations = [
