@@ -3,6 +3,7 @@
 Nothing here tells when visits happened or are planned, beyond the date of the visit an issue came from."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -40,7 +41,10 @@ def respond(request, pk: int):
     form = ResponseForm(request.POST, prefix=f"i{issue.pk}")
     if not form.is_valid():
         return _page(request, failed=issue.pk, form=form, status=400)
-    services.issue_respond(issue=issue, by=request.user, response=form.cleaned_data["force_response"],
-                           close=form.cleaned_data["close"])
-    messages.success(request, f"Your response on “{issue.category.name}” at {issue.visit.site.name} is recorded.")
+    try:
+        services.issue_respond(issue=issue, by=request.user, response=form.cleaned_data["force_response"])
+    except ValidationError as exc:
+        form.add_error(None, " ".join(exc.messages))
+        return _page(request, failed=issue.pk, form=form, status=400)
+    messages.success(request, f"Your response on “{issue.category.name}” at {issue.site.name} is recorded.")
     return redirect("web:force-issues")

@@ -129,4 +129,3 @@ class ConcernHandledForm(forms.Form):
 class ResponseForm(forms.Form):
     force_response = forms.CharField(label="The force's response", widget=forms.Textarea(attrs={"rows": 3}),
                                      max_length=5000)
-    close = forms.BooleanField(label="Nothing more to do: close the issue", required=False, label_suffix="")

@@ -219,7 +219,7 @@ def issues(request):
         elif status != "all":
             found = found.filter(status=status)
         if site is not None:
-            found = found.filter(**{"animal_visit__site" if site.kind == SiteKind.ANIMAL_UNIT else "custody_visit__site": site})
+            found = found.filter(site=site)
     else:
         found = found.none()
     page = Paginator(found, 100).get_page(request.GET.get("page"))

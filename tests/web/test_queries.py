@@ -15,7 +15,7 @@ PAGES = {
     "/reports/": 8, "/reports/?has_issues=yes&text=soap": 8, "/reports/custody/{report}/": 9,
     "/reports/custody/{report}/correct/": 9, "/issues/": 6, "/kpis/": 13, "/volunteers/": 6,
 }
-FORCE_PAGES = {"/force/": 5}
+FORCE_PAGES = {"/force/": 7}
 ANALYST_PAGES = {"/returns/": 13}
 
 
@@ -37,7 +37,8 @@ def many_reports(*, site, visitors, n: int) -> CustodyVisit:
     through.objects.bulk_create([through(custodyvisit_id=r.pk, user_id=v.pk) for r in reports for v in visitors])
     category = IssueCategory.objects.get(scheme=site.scheme, slug="hygiene")
     VisitIssue.objects.bulk_create([
-        VisitIssue(scheme=site.scheme, custody_visit=r, category=category, description="No soap",
+        VisitIssue(scheme=site.scheme, site=site, raised_on=r.local_date, custody_visit=r, category=category,
+                   description="No soap",
                    resolved_during_visit=i % 20 == 0) for i, r in enumerate(reports) if i % 10 == 0
     ])
     assert AccessBand.IMMEDIATE in {r.access_band for r in reports}

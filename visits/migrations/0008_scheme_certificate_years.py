@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0005_visit_outcomes_custody_fields_concerns_welfare_needs'),
+        ('visits', '0007_notification_kind_concern_raised'),
     ]
 
     operations = [
