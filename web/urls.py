@@ -25,6 +25,7 @@ urlpatterns = [
     path("reports/<str:kind>/<int:pk>/correct/", manager.report_correct, name="report-correct"),
     path("reports/custody/<int:pk>/concern/", manager.concern_handled, name="concern-handled"),
     path("issues/", manager.issues, name="issues"),
+    path("issues/<int:pk>/", views.issue_link, name="issue"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
     # The force's custody inspector.

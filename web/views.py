@@ -2,9 +2,10 @@
 
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 
+from visits import selectors
 from visits.models import Role
 
 START = {Role.MANAGER: "coverage", Role.CUSTODY: "force-issues", Role.ANALYST: "returns"}
@@ -24,6 +25,20 @@ def start(request):
         "title": "No desk pages for this account",
         "text": "Your account has no role in a scheme yet. Ask your volunteer manager to set it up.",
     })
+
+
+@login_required
+def issue_link(request, pk: int):
+    """Where the e-mails' link to an issue lands: the force's response form for custody staff, the
+    report the issue came from for the manager. An issue the user may not see is a 404."""
+    issue = get_object_or_404(selectors.issues_visible(request.user), pk=pk)
+    if request.user.role == Role.CUSTODY:
+        return redirect(reverse("web:force-issues") + f"#issue-{issue.pk}")
+    if request.user.role == Role.MANAGER:
+        kind = "custody" if issue.custody_visit_id else "animal"
+        return redirect(reverse("web:report", args=[kind, issue.custody_visit_id or issue.animal_visit_id])
+                        + f"#issue-{issue.pk}")
+    return redirect("web:start")
 
 
 class SignInView(auth.LoginView):

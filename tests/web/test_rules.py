@@ -109,3 +109,19 @@ def test_a_refresh_asked_for_on_the_desk_while_redis_is_down_says_so(scheme):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "answer 503 True" in result.stdout
+
+
+def test_the_emails_link_to_an_issue_lands_each_role_where_it_acts_and_hides_it_from_another_scheme(
+        desk, alice, carol, charlie, settings):
+    from visits.services.notifications import issue_url
+
+    issue = issues_awaiting_force(alice)[0]
+    path = issue_url(issue).removeprefix(settings.SITE_URL)
+    assert path == f"/issues/{issue.pk}/"
+    to_force = signed_in(carol).get(path)
+    assert (to_force.status_code, to_force["Location"]) == (302, f"/force/#issue-{issue.pk}")
+    assert f'id="issue-{issue.pk}"' in signed_in(carol).get("/force/").content.decode()
+    to_report = signed_in(alice).get(path)
+    assert (to_report.status_code, to_report["Location"]) == (302, f"/reports/custody/{issue.custody_visit_id}/#issue-{issue.pk}")
+    assert f'id="issue-{issue.pk}"' in signed_in(alice).get(to_report["Location"]).content.decode()
+    assert signed_in(charlie).get(path).status_code == 404
