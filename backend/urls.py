@@ -43,3 +43,8 @@ urlpatterns = [
     path("", include("reporting.page_urls")),
     path("", home, name="home"),
 ]
+
+handler400 = "backend.http_errors.bad_request"
+handler403 = "backend.http_errors.permission_denied"
+handler404 = "backend.http_errors.page_not_found"
+handler500 = "backend.http_errors.server_error"

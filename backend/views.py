@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from visits import services
 
 from .celery import app as celery_app
+from .http_errors import RETRY_AFTER_SECONDS
 
 
 
@@ -46,4 +47,6 @@ class HealthView(APIView):
         if status["database"] == "ok":
             # Reported, not judged: an e-mail the force's server refused is no reason to take this instance out.
             status["notifications"] = services.notifications_health()
-        return Response(status, status=200 if healthy else 503)
+        if healthy:
+            return Response(status)
+        return Response(status, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
