@@ -232,7 +232,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The longest task (a year's export of every scheme, the weekly refresh) takes seconds; past this
 # limit it is stopped (a soft limit first, so it can retry). A message still unacknowledged after
 # two limits (one waiting out a retry's countdown, capped at one limit, one running) belongs to a
-# worker that died whole, and Redis hands it to another; kombu's default would wait an hour.
+# worker that died whole, and the next worker to start (or a running one, within 100 s) hands it
+# out again; kombu's default would wait an hour.
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 9 // 10
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -3,6 +3,7 @@ dave is a national analyst granted Northshire; charlie manages Southshire and ch
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -74,19 +75,22 @@ def tasks_in_process():
 
 @pytest.fixture
 def start_worker(transactional_db, tmp_path):
-    """start_worker(**env) starts a real Celery worker on the broker, reading and writing the test
+    """start_worker(pool="solo", **env) starts a real Celery worker on the broker, reading and writing the test
     database, with extra environment variables; each is stopped at the end of the test."""
     started = []
 
-    def start(**extra_env):
+    def start(pool="solo", **extra_env):
         log = tmp_path / f"worker{len(started)}.log"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, **extra_env}
         with log.open("w") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool=solo", "--concurrency=1",
+                [sys.executable, "-m", "celery", "-A", "backend", "worker", f"--pool={pool}", "--concurrency=1",
                  "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
                 cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+                # Its own process group, so that a test can kill a prefork worker's main process and
+                # its pool at once, as an OOM kill or a lost machine does.
+                start_new_session=True,
             )
         process.log = log
         started.append(process)
@@ -98,7 +102,7 @@ def start_worker(transactional_db, tmp_path):
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
