@@ -114,6 +114,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The sign-in throttle counts here. One process's memory by default; behind several web processes
+# set DJANGO_CACHE_URL to Redis so that they share one count.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("DJANGO_CACHE_URL")}
+    if env_str("DJANGO_CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 AUTH_USER_MODEL = "visits.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -183,6 +190,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
+    # Sign-in attempts (right or wrong) per hour: a phone signs in once a fortnight, a guesser often.
+    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour"},
+    # Proxies in front of the service that append to X-Forwarded-For: the client's address is read
+    # from that header instead of the proxy's, for the sign-in throttle.
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SIMPLE_JWT = {

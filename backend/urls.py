@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from backend.auth import TokenRefreshingView, TokenView
+from backend.auth import LogoutView, TokenRefreshingView, TokenView
 from backend.pages import home
 from backend.views import HealthView
 from visits import views
@@ -21,6 +21,7 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 api = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/token/refresh/", TokenRefreshingView.as_view(), name="token-refresh"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Its start-up script is served as a file, not inline, for the Content-Security-Policy.

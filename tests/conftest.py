@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.cache import cache
 
 from backend.celery import app as celery_app
 from tests.helpers import test_database_url
@@ -55,6 +56,12 @@ def _needs_services(request):
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but the services are missing: {reason}")
     pytest.skip(f"needs PostgreSQL and Redis: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_counts():
+    """Each test starts with no sign-in attempts counted against its accounts or its address."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from .notifications import (
     notifications_pending,
     issues_overdue_notify,
 )
-from .people import user_add, user_create, user_update
+from .people import user_add, user_create, user_tokens_revoke, user_update
 from .queue import QueueUnavailable
 from .reports import (
     PROFILE_DIMENSIONS,
@@ -33,5 +33,5 @@ __all__ = [
     "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
     "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
-    "user_add", "user_create", "user_update",
+    "user_add", "user_create", "user_tokens_revoke", "user_update",
 ]
