@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "backend.schema.document_outages"],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "visits.models.Role",
         "ReportStatusEnum": "visits.models.ReportStatus",

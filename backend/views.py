@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,7 +10,6 @@ from visits import services
 
 from .celery import app as celery_app
 from .http_errors import RETRY_AFTER_SECONDS
-
 
 
 class HealthNotificationsSerializer(serializers.Serializer):
@@ -27,8 +26,10 @@ class HealthView(APIView):
     @extend_schema(responses={
         200: inline_serializer("Health", {"database": serializers.CharField(), "broker": serializers.CharField(),
                                           "notifications": HealthNotificationsSerializer()}),
-        503: inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
-                                             "notifications": HealthNotificationsSerializer(required=False)}),
+        503: OpenApiResponse(
+            inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
+                                            "notifications": HealthNotificationsSerializer(required=False)}),
+            description="The database or the broker is down, as its field says."),
     })
     def get(self, request):
         status = {"database": "ok", "broker": "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
