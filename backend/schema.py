@@ -1,7 +1,7 @@
 """Answers every API operation may give that no view states: the database being down (503 with
-Retry-After, from backend.http_errors), added to the generated schema so the docs stay true."""
+Retry-After, from api.http_errors), added to the generated schema so the docs stay true."""
 
-from .http_errors import RETRY_AFTER_SECONDS
+from api.http_errors import RETRY_AFTER_SECONDS
 
 RETRY_AFTER = {
     "description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS} while the database is down).",

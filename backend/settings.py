@@ -55,7 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "backend.http_errors.DatabaseUnavailableMiddleware",
+    "api.http_errors.DatabaseUnavailableMiddleware",
     # Serves the admin's and Swagger's static files under gunicorn, without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -45,7 +45,7 @@ urlpatterns = [
     path("", home, name="home"),
 ]
 
-handler400 = "backend.http_errors.bad_request"
-handler403 = "backend.http_errors.permission_denied"
-handler404 = "backend.http_errors.page_not_found"
-handler500 = "backend.http_errors.server_error"
+handler400 = "api.http_errors.bad_request"
+handler403 = "api.http_errors.permission_denied"
+handler404 = "api.http_errors.page_not_found"
+handler500 = "api.http_errors.server_error"

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from visits import services
 
 from .celery import app as celery_app
-from .http_errors import RETRY_AFTER_SECONDS
+from api.http_errors import RETRY_AFTER_SECONDS
 
 
 class HealthNotificationsSerializer(serializers.Serializer):
