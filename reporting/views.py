@@ -38,11 +38,24 @@ def query_params(request) -> dict:
     return {key: value for key, value in request.query_params.items() if key != "format"}
 
 
-class KpiView(APIView):
-    """KPIs of one scheme and each of its sites over a period. Visitors and custody staff get 403:
-    the figures are not secret, the endpoint is simply not theirs; another scheme is 404."""
+class KpiPermission(RolePermission):
+    """A visitor or custody user asking for their own scheme's KPIs gets 403 (the figures are not
+    secret, the endpoint is simply not theirs); for a scheme they may not read, 404, as for anyone."""
 
-    permission_classes = [RolePermission]
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.is_authenticated or user.is_superuser or user.role in KPI_ROLES:
+            return super().has_permission(request, view)
+        asked = request.query_params.get("scheme")
+        if asked not in (None, "") and str(user.scheme_id) != asked:
+            raise NotFound("No such scheme among those you may read.")
+        return super().has_permission(request, view)
+
+
+class KpiView(APIView):
+    """KPIs of one scheme and each of its sites over a period."""
+
+    permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
 
     @extend_schema(parameters=PERIOD_PARAMS, responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
@@ -71,7 +84,7 @@ def _scheme_for(user, scheme_id):
 class KpiExportView(APIView):
     """The quarterly return, one row per scheme and quarter, as CSV, XLSX or JSON."""
 
-    permission_classes = [RolePermission]
+    permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
@@ -134,12 +147,13 @@ class KpiExportView(APIView):
 
 
 class ExportJobView(APIView):
-    """An export job's status and progress; only its owner sees it."""
+    """An export job's status and progress; only its owner sees it (anyone else: 404)."""
 
     permission_classes = [RolePermission]
     read_roles = KPI_ROLES
+    lookup_url_kwarg = "pk"  # an object's route: the owner decides, whatever the caller's role
 
-    @extend_schema(responses={200: ExportJobSerializer, **errors(401, 403, 404)})
+    @extend_schema(responses={200: ExportJobSerializer, **errors(401, 404)})
     def get(self, request, pk):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
         return Response(ExportJobSerializer(job, context={"request": request}).data)
@@ -150,12 +164,13 @@ class ExportDownloadView(APIView):
 
     permission_classes = [RolePermission]
     read_roles = KPI_ROLES
+    lookup_url_kwarg = "pk"  # an object's route: the owner decides, whatever the caller's role
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(responses={
         (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
         (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Not built yet: poll the job."),
-        **{(code, "application/json"): response for code, response in errors(401, 403, 404).items()},
+        **{(code, "application/json"): response for code, response in errors(401, 404).items()},
     })
     def get(self, request, pk):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)

@@ -245,7 +245,9 @@ class ReportInputSerializer(serializers.Serializer):
     arrived_at = AwareDateTimeField()
     left_at = AwareDateTimeField(required=False, allow_null=True)
     travel_minutes = CountField(required=False, max_value=24 * 60)
-    issues = IssueInputSerializer(many=True, required=False, allow_null=True, max_length=100)
+    # The list may be null (no issues), its items may not: many=True would pass allow_null to each item.
+    issues = serializers.ListSerializer(child=IssueInputSerializer(), required=False, allow_null=True,
+                                        max_length=100)
     comments = SafeTextField(required=False)
     status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False,

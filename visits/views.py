@@ -273,6 +273,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def _update(self, request, partial):
         report = self.get_object()
+        # A locked report is refused whatever the body says, before the body is judged.
+        if (locked := services.report_lock_reason(report=report, editor=request.user)) is not None:
+            raise PermissionDenied(locked)
         serializer = self.input_serializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
