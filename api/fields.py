@@ -3,6 +3,7 @@
 import re
 from datetime import timezone
 
+from django.db import models
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
@@ -99,3 +100,11 @@ class AwareDateTimeField(serializers.DateTimeField):
         except OverflowError:
             self.fail("invalid")
         return parsed
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A model serializer whose booleans take only true and false, as the schema says (DRF's own
+    would take 0, 1, "yes" and more)."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.BooleanField: StrictBooleanField}

@@ -21,18 +21,6 @@ from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
 KPI_ROLES = (Role.MANAGER, Role.ANALYST)
-SCHEME_PARAM = OpenApiParameter(
-    "scheme", int, description="Scheme id. Required for analysts and superusers; a manager's own scheme by default.",
-)
-PERIOD_PARAMS = [
-    SCHEME_PARAM,
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive, scheme's local date)."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive, scheme's local date)."),
-    OpenApiParameter("fy", int, description="UK financial year instead of from/to: fy=2023 is 2023-04-01..2024-03-31."),
-    OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="With fy: 1 April-June ... 4 January-March."),
-]
-
-
 def query_params(request) -> dict:
     """Query parameters without DRF's own `format` override."""
     return {key: value for key, value in request.query_params.items() if key != "format"}
@@ -58,7 +46,7 @@ class KpiView(APIView):
     permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
 
-    @extend_schema(parameters=PERIOD_PARAMS, responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
+    @extend_schema(parameters=[PeriodInputSerializer], responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
                    description="Only submitted reports count. Percentages have one decimal, null when "
                                "their denominator is 0. With no period given: the financial year to date.")
     def get(self, request):
@@ -90,10 +78,7 @@ class KpiExportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("scheme", int, description="Omit for every scheme you may read."),
-            OpenApiParameter("fy", int, required=True, description="UK financial year: its 4 quarters, or one."),
-            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4]),
-            OpenApiParameter("async", bool, description="Build the file in the background even when small."),
+            ExportInputSerializer,
             OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
                              description="Or send Accept: text/csv, application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet or application/json."),

@@ -21,6 +21,7 @@ from api.dates import FromToMixin
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
+from api.filters import IdFilter
 from api.permissions import RolePermission
 
 from . import selectors, services
@@ -111,6 +112,8 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 
 class SiteFilter(filters.FilterSet):
+    scheme = IdFilter(field_name="scheme")
+
     class Meta:
         model = Site
         fields = ["scheme", "kind", "active"]
@@ -141,6 +144,8 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class UserFilter(filters.FilterSet):
+    scheme = IdFilter(field_name="scheme")
+
     class Meta:
         model = User
         fields = ["role", "scheme", "is_active"]
@@ -206,9 +211,8 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 class ReportFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ReportStatus.choices)
-    # Bounded like the database's keys: a larger number is a 400, not an overflow in the driver.
-    site = filters.NumberFilter(field_name="site_id", min_value=1, max_value=2**63 - 1)
-    visitor = filters.NumberFilter(field_name="visitors", distinct=True, min_value=1, max_value=2**63 - 1)
+    site = IdFilter(field_name="site_id")
+    visitor = IdFilter(field_name="visitors", distinct=True)
 
     class Meta:
         fields = ["site", "status", "visitor"]
