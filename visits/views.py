@@ -21,7 +21,7 @@ from api.dates import FromToMixin
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
-from api.filters import IdFilter
+from api.filters import BooleanFilter, IdFilter
 from api.permissions import RolePermission
 
 from . import selectors, services
@@ -113,6 +113,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 class SiteFilter(filters.FilterSet):
     scheme = IdFilter(field_name="scheme")
+    active = BooleanFilter()
 
     class Meta:
         model = Site
@@ -145,6 +146,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 class UserFilter(filters.FilterSet):
     scheme = IdFilter(field_name="scheme")
+    is_active = BooleanFilter()
 
     class Meta:
         model = User
@@ -165,7 +167,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def visible(self, user):
         return selectors.users_visible(user)
 
-    @extend_schema(responses={200: UserBriefSerializer(many=True), **READ_ERRORS},
+    @extend_schema(responses={200: UserBriefSerializer(many=True), **LIST_ERRORS},
                    description="Fellow visitors of the scheme, by name only: whom a visitor can name on a report.")
     @action(detail=False, methods=["get"], read_roles=(Role.VISITOR, Role.MANAGER),
             serializer_class=UserBriefSerializer, filterset_class=None)
@@ -187,6 +189,14 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                                                    fields=dict(serializer.validated_data))
 
 
+class CategoryFilter(filters.FilterSet):
+    active = BooleanFilter()
+
+    class Meta:
+        model = IssueCategory
+        fields = ["active"]
+
+
 @documented(IssueCategorySerializer)
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, ScopedViewSet):
@@ -196,7 +206,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     queryset = IssueCategory.objects.none()
     read_roles = ALL_ROLES
     write_roles = (Role.MANAGER,)
-    filterset_fields = ["active"]
+    filterset_class = CategoryFilter
 
     def visible(self, user):
         return selectors.categories_visible(user)
