@@ -100,6 +100,13 @@ EXPECTED = {
     ("/api/v1/animal-visits/{id}/", "GET"): VISIT_READ,
     ("/api/v1/animal-visits/{id}/", "PUT"): VISIT_WRITE,
     ("/api/v1/animal-visits/{id}/", "PATCH"): VISIT_WRITE,
+    # The role decides before the report is looked up: only a manager of the report's scheme gets further.
+    ("/api/v1/visits/{id}/concern/handled/", "POST"): answers(
+        ok=["manager", "superuser"], hidden=["other_manager"],
+        forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody", "other_analyst"]),
+    ("/api/v1/visits/{id}/tact-report/", "GET"): answers(
+        ok=["manager", "superuser"], hidden=["other_manager"],
+        forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody", "other_analyst"]),
     ("/api/v1/issues/", "GET"): answers(
         ok=["manager", "custody", "superuser", "other_manager", "other_custody"],
         forbidden=["visitor", "partner", "analyst", "other_visitor", "other_analyst"]),
@@ -138,7 +145,7 @@ def world(db):
     dog_unit = SiteFactory(scheme=north, name="Dog unit", kind=SiteKind.ANIMAL_UNIT, cells=0)
     people = {
         "visitor": UserFactory(role=Role.VISITOR, scheme=north),
-        "partner": UserFactory(role=Role.VISITOR, scheme=north),
+        "partner": UserFactory(role=Role.VISITOR, scheme=north, tact_trained=True),
         "manager": UserFactory(role=Role.MANAGER, scheme=north),
         "custody": UserFactory(role=Role.CUSTODY, scheme=north),
         "analyst": UserFactory(role=Role.ANALYST, scheme=None, schemes=[north]),
@@ -150,7 +157,8 @@ def world(db):
     }
     pair = [people["visitor"], people["partner"]]
     arrived = datetime(2024, 7, 1, 21, 0, tzinfo=timezone.utc)
-    report = custody_visit(site=suite, sender=pair[0], visitors=pair, arrived_at=arrived, issues=[
+    # A TACT visit (its partner trained for it), so that its TACT report exists too.
+    report = custody_visit(site=suite, sender=pair[0], visitors=pair, arrived_at=arrived, tact=True, issues=[
         {"category": "food-and-drink", "description": "No hot drink offered.", "resolved_during_visit": False}])
     animal = animal_visit(site=dog_unit, sender=pair[0], visitors=pair, arrived_at=arrived)
     recommendation_refresh(site=suite, date_from=arrived.date(), date_to=arrived.date(), request_key="matrix")
