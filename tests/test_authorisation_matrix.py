@@ -16,7 +16,7 @@ from reporting.services import export_job_create, export_job_run
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
 from tests.openapi import CheckedClient
-from visits.models import IssueCategory, Role, SiteKind, VisitIssue
+from visits.models import IssueCategory, Notification, Role, SiteKind, VisitIssue
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "api_schema" / "openapi.yaml").read_text())
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -58,6 +58,12 @@ REPORTERS = answers(ok=["visitor", "partner", "manager", "custody", "superuser",
                         "other_custody"], forbidden=["analyst", "other_analyst"])
 SUBMITTERS = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
                      forbidden=["custody", "analyst", "other_custody", "other_analyst"])
+# The role decides first here: only a manager (or for a response, custody staff) of the issue's
+# scheme gets as far as the issue.
+ISSUE_MANAGER = answers(ok=["manager", "superuser"], hidden=["other_manager"],
+                        forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody",
+                                   "other_analyst"])
+NOTIFICATIONS = answers(ok=["manager", "superuser"], hidden=[r for r in ROLES[1:] if r not in ("manager", "superuser")])
 USER_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
 
 # What each operation of the schema answers; a method a path lacks answers 405 (401 signed out).
@@ -112,8 +118,18 @@ EXPECTED = {
         forbidden=["visitor", "partner", "analyst", "other_visitor", "other_analyst"]),
     ("/api/v1/issues/{id}/", "GET"): answers(ok=["manager", "custody", "superuser"],
                                              hidden=["visitor", "partner", "analyst", *OTHER]),
-    ("/api/v1/issues/{id}/response/", "POST"): answers(ok=["manager", "custody", "superuser"],
-                                                       hidden=["visitor", "partner", "analyst", *OTHER]),
+    ("/api/v1/issues/{id}/response/", "POST"): answers(
+        ok=["manager", "custody", "superuser"], hidden=["other_manager", "other_custody"],
+        forbidden=["visitor", "partner", "analyst", "other_visitor", "other_analyst"]),
+    ("/api/v1/notifications/", "GET"): answers(
+        ok=["manager", "superuser", "other_manager"],
+        forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody", "other_analyst"]),
+    ("/api/v1/notifications/{id}/", "GET"): NOTIFICATIONS,
+    ("/api/v1/issues/{id}/close/", "POST"): ISSUE_MANAGER,
+    ("/api/v1/issues/{id}/reopen/", "POST"): ISSUE_MANAGER,
+    ("/api/v1/issues/trends/", "GET"): answers(
+        ok=["manager", "custody", "superuser", "other_manager", "other_custody"],
+        forbidden=["visitor", "partner", "analyst", "other_visitor", "other_analyst"]),
     ("/api/v1/coverage/", "GET"): SCHEDULING,
     ("/api/v1/coverage/heatmap.svg", "GET"): SCHEDULING,
     ("/api/v1/recommendations/", "GET"): SCHEDULING,
@@ -168,7 +184,7 @@ def world(db):
         "/api/v1/schemes/": north.pk, "/api/v1/sites/": suite.pk, "/api/v1/users/": people["visitor"].pk,
         "/api/v1/issue-categories/": IssueCategory.objects.filter(scheme=north).first().pk, "/api/v1/visits/": report.pk,
         "/api/v1/animal-visits/": animal.pk, "/api/v1/issues/": VisitIssue.objects.get(custody_visit=report).pk,
-        "/api/v1/kpis/exports/": job.pk,
+        "/api/v1/kpis/exports/": job.pk, "/api/v1/notifications/": Notification.objects.get().pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},
