@@ -3,12 +3,16 @@
 import re
 from datetime import timezone
 
+from django.db import models
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 MAX_TEXT = 5000
 # Control characters other than tab and newline, bidirectional overrides and isolates, lone surrogates.
 FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The same rule for the schema, lone surrogates aside (JSON Schema's text is always valid Unicode).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069]*$"
 
 
 class SafeTextField(serializers.CharField):
@@ -99,3 +103,45 @@ class AwareDateTimeField(serializers.DateTimeField):
         except OverflowError:
             self.fail("invalid")
         return parsed
+
+
+class _TextOnly:
+    """Refuses a number or an object where the schema says text (DRF's own fields would turn 0 into "0")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(_TextOnly, serializers.CharField):
+    pass
+
+
+class StrictSlugField(_TextOnly, serializers.SlugField):
+    pass
+
+
+class StrictEmailField(_TextOnly, serializers.EmailField):
+    pass
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A model serializer that takes only what the schema says: booleans are true or false (DRF's
+    own would take 0, 1, "yes" and more), and text is text."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
+                                models.BooleanField: StrictBooleanField, models.CharField: StrictCharField,
+                                models.TextField: StrictCharField, models.SlugField: StrictSlugField,
+                                models.EmailField: StrictEmailField}
+
+
+class SafeTextFieldExtension(OpenApiSerializerFieldExtension):
+    """The schema states the free-text rule as a pattern, so a client knows what is refused."""
+
+    target_class = SafeTextField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["pattern"] = TEXT_PATTERN
+        return schema

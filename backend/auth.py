@@ -1,18 +1,73 @@
-"""JWT sign-in for phones (simplejwt), with its error answers described in the schema."""
+"""JWT sign-in for phones (simplejwt), with its error answers described in the schema, throttled
+by account and by address, and a logout that kills the refresh token."""
+
+import hashlib
+import logging
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from redis.exceptions import RedisError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_simplejwt.serializers import (
+    TokenBlacklistSerializer,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
 from api.errors import ErrorSerializer
 
+logger = logging.getLogger(__name__)
+
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="A field is missing or not text.")
+# The same words whether or not the account exists, so the answer tells a guesser nothing.
+TOO_MANY = "Too many sign-in attempts for this account or from this address."
+
+
+class _SignInThrottle(SimpleRateThrottle):
+    """Counts every sign-in attempt. A cache that is down lets the attempt through (and says so in
+    the log): signing in matters more than slowing a guesser during a Redis outage."""
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except RedisError:
+            logger.warning("sign-in throttle skipped: the cache is not answering", exc_info=True)
+            return True
+
+
+class SignInAddressThrottle(_SignInThrottle):
+    scope = "sign-in-address"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SignInAccountThrottle(_SignInThrottle):
+    """Keyed by the name typed, existing or not, in any case (so `Bob` and `bob` share one count)."""
+
+    scope = "sign-in-account"
+
+    def get_cache_key(self, request, view):
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if not isinstance(username, str) or not username.strip():
+            return None  # nothing to count against: the serializer refuses the request
+        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
 class TokenView(TokenObtainPairView):
+    throttle_classes = [SignInAddressThrottle, SignInAccountThrottle]
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=TOO_MANY)
+
     @extend_schema(responses={
         200: TokenObtainPairSerializer, 400: BAD_INPUT,
         401: OpenApiResponse(ErrorSerializer, description="Wrong username or password, or an inactive account."),
+        429: OpenApiResponse(ErrorSerializer, description=(
+            "Too many attempts for this account or from this address; `Retry-After` gives the seconds to wait.")),
     })
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -25,3 +80,16 @@ class TokenRefreshingView(TokenRefreshView):
     })
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class LogoutView(TokenBlacklistView):
+    """Sign a phone or browser out: its refresh token can never be used again. The access token
+    it holds runs out on its own within minutes. Needs no access token, since it may have expired."""
+
+    @extend_schema(request=TokenBlacklistSerializer, responses={
+        204: OpenApiResponse(description="Signed out: the refresh token is dead."), 400: BAD_INPUT,
+        401: OpenApiResponse(ErrorSerializer, description="The refresh token is invalid, expired or already dead."),
+    })
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return Response(status=status.HTTP_204_NO_CONTENT)

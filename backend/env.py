@@ -35,4 +35,16 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}")
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """A header and the value that marks a request as HTTPS, written `X-Forwarded-Proto: https`,
+    as Django's META key and value: ("HTTP_X_FORWARDED_PROTO", "https")."""
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    header, sep, value = raw.partition(":")
+    if not sep or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', not {raw!r}")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()

@@ -5,7 +5,9 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from csp.constants import NONE, SELF
+
+from .env import env_bool, env_header, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -18,6 +20,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (set DJANGO_DEBUG=1 for a laptop demo).")
     SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG=1"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+
+# HTTPS. Off by default so that the laptop demo runs on plain http; the production environment in the
+# README turns each on, and `manage.py check --deploy` is clean with it.
+SECURE_PROXY_SSL_HEADER = env_header("DJANGO_SECURE_PROXY_SSL_HEADER")  # only behind a proxy that sets it
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# A load balancer probes health over plain http inside its own network; a redirect would read as down.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
     "visits",
     "scheduling",
     "reporting",
@@ -42,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.http_errors.DatabaseUnavailableMiddleware",
     # Serves the admin's and Swagger's static files under gunicorn, without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -51,7 +66,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "web.middleware.SchemeTimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Scripts, styles, fonts and images from this site only, never inline: an injected `<script>` or
+# `style=` does nothing. Swagger UI's start-up script is a file too (SpectacularSwaggerSplitView);
+# data: images are the icons inside its style sheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -77,10 +107,21 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails the request in seconds (a 503 the phone retries)
+    # instead of holding it until the web server's own timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer rather than failing at once (demo server + in-process tasks).
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# The sign-in throttle counts here. One process's memory by default; behind several web processes
+# set DJANGO_CACHE_URL to Redis so that they share one count.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("DJANGO_CACHE_URL")}
+    if env_str("DJANGO_CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 AUTH_USER_MODEL = "visits.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,9 +192,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ExplicitFormatWins",
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
+    # Sign-in attempts (right or wrong) per hour: a phone signs in once a fortnight, a guesser often.
+    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour"},
+    # Proxies in front of the service that append to X-Forwarded-For: the client's address is read
+    # from that header instead of the proxy's, for the sign-in throttle.
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SIMPLE_JWT = {
@@ -178,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "backend.schema.document_outages"],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "visits.models.Role",
         "ReportStatusEnum": "visits.models.ReportStatus",
@@ -199,12 +247,18 @@ SPECTACULAR_SETTINGS = {
 CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# The longest task (a year's export of every scheme, the weekly refresh) takes seconds; past this
+# limit it is stopped (a soft limit first, so it can retry). A message still unacknowledged after
+# two limits (one waiting out a retry's countdown, capped at one limit, one running) belongs to a
+# worker that died whole, and the next worker to start (or a running one, within 100 s) hands it
+# out again; kombu's default would wait an hour.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 9 // 10
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hang a request: publishing fails fast and the outbox sweeper retries.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+                                   "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from backend.auth import TokenRefreshingView, TokenView
+from backend.auth import LogoutView, TokenRefreshingView, TokenView
 from backend.views import HealthView
 from visits import views
 
@@ -20,9 +20,11 @@ router.register("notifications", views.NotificationViewSet, basename="notificati
 api = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/token/refresh/", TokenRefreshingView.as_view(), name="token-refresh"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Its start-up script is served as a file, not inline, for the Content-Security-Policy.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"), name="docs"),
     path("visits/<int:pk>/concern/handled/", views.ConcernHandledView.as_view(), name="visit-concern-handled"),
     path("visits/<int:pk>/tact-report/", views.TactReportView.as_view(), name="visit-tact-report"),
     path("issues/trends/", views.IssueTrendsView.as_view(), name="issue-trends"),
@@ -41,3 +43,8 @@ urlpatterns = [
     path("", include("reporting.page_urls")),
     path("", include("web.urls")),
 ]
+
+handler400 = "api.http_errors.bad_request"
+handler403 = "api.http_errors.permission_denied"
+handler404 = "api.http_errors.page_not_found"
+handler500 = "api.http_errors.server_error"

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from visits import services
 
 from .celery import app as celery_app
-
+from api.http_errors import RETRY_AFTER_SECONDS
 
 
 class HealthNotificationsSerializer(serializers.Serializer):
@@ -26,8 +26,10 @@ class HealthView(APIView):
     @extend_schema(responses={
         200: inline_serializer("Health", {"database": serializers.CharField(), "broker": serializers.CharField(),
                                           "notifications": HealthNotificationsSerializer()}),
-        503: inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
-                                             "notifications": HealthNotificationsSerializer(required=False)}),
+        503: OpenApiResponse(
+            inline_serializer("Unhealthy", {"database": serializers.CharField(), "broker": serializers.CharField(),
+                                            "notifications": HealthNotificationsSerializer(required=False)}),
+            description="The database or the broker is down, as its field says."),
     })
     def get(self, request):
         status = {"database": "ok", "broker": "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"}
@@ -46,4 +48,6 @@ class HealthView(APIView):
         if status["database"] == "ok":
             # Reported, not judged: an e-mail the force's server refused is no reason to take this instance out.
             status["notifications"] = services.notifications_health()
-        return Response(status, status=200 if healthy else 503)
+        if healthy:
+            return Response(status)
+        return Response(status, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

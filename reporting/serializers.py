@@ -14,7 +14,8 @@ class PeriodInputSerializer(FromToMixin, serializers.Serializer):
     """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`; neither
     means the financial year to date."""
 
-    scheme = serializers.IntegerField(required=False, min_value=1)
+    scheme = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=(
+        "Scheme id. Required for analysts and superusers; a manager's own scheme by default."))
     fy = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
                                   help_text="UK financial year starting 1 April of this year.")
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
@@ -50,9 +51,10 @@ class PeriodInputSerializer(FromToMixin, serializers.Serializer):
 
 
 class ExportInputSerializer(serializers.Serializer):
-    scheme = serializers.IntegerField(required=False, min_value=1,
+    scheme = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
                                       help_text="Omit for every scheme you may read (an analyst's granted schemes).")
-    fy = serializers.IntegerField(min_value=2000, max_value=2100)
+    fy = serializers.IntegerField(min_value=2000, max_value=2100,
+                                  help_text="UK financial year starting 1 April of this year: its 4 quarters, or one.")
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
                                        help_text="Omit for the four quarters of the year.")
 

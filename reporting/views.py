@@ -21,31 +21,32 @@ from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
 KPI_ROLES = (Role.MANAGER, Role.ANALYST)
-SCHEME_PARAM = OpenApiParameter(
-    "scheme", int, description="Scheme id. Required for analysts and superusers; a manager's own scheme by default.",
-)
-PERIOD_PARAMS = [
-    SCHEME_PARAM,
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive, scheme's local date)."),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive, scheme's local date)."),
-    OpenApiParameter("fy", int, description="UK financial year instead of from/to: fy=2023 is 2023-04-01..2024-03-31."),
-    OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="With fy: 1 April-June ... 4 January-March."),
-]
-
-
 def query_params(request) -> dict:
     """Query parameters without DRF's own `format` override."""
     return {key: value for key, value in request.query_params.items() if key != "format"}
 
 
-class KpiView(APIView):
-    """KPIs of one scheme and each of its sites over a period. Visitors and custody staff get 403:
-    the figures are not secret, the endpoint is simply not theirs; another scheme is 404."""
+class KpiPermission(RolePermission):
+    """A visitor or custody user asking for their own scheme's KPIs gets 403 (the figures are not
+    secret, the endpoint is simply not theirs); for a scheme they may not read, 404, as for anyone."""
 
-    permission_classes = [RolePermission]
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.is_authenticated or user.is_superuser or user.role in KPI_ROLES:
+            return super().has_permission(request, view)
+        asked = request.query_params.get("scheme")
+        if asked not in (None, "") and str(user.scheme_id) != asked:
+            raise NotFound("No such scheme among those you may read.")
+        return super().has_permission(request, view)
+
+
+class KpiView(APIView):
+    """KPIs of one scheme and each of its sites over a period."""
+
+    permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
 
-    @extend_schema(parameters=PERIOD_PARAMS, responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
+    @extend_schema(parameters=[PeriodInputSerializer], responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
                    description="Only submitted reports count. Percentages have one decimal, null when "
                                "their denominator is 0. With no period given: the financial year to date.")
     def get(self, request):
@@ -71,16 +72,13 @@ def _scheme_for(user, scheme_id):
 class KpiExportView(APIView):
     """The quarterly return, one row per scheme and quarter, as CSV, XLSX or JSON."""
 
-    permission_classes = [RolePermission]
+    permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("scheme", int, description="Omit for every scheme you may read."),
-            OpenApiParameter("fy", int, required=True, description="UK financial year: its 4 quarters, or one."),
-            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4]),
-            OpenApiParameter("async", bool, description="Build the file in the background even when small."),
+            ExportInputSerializer,
             OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
                              description="Or send Accept: text/csv, application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet or application/json."),
@@ -134,12 +132,13 @@ class KpiExportView(APIView):
 
 
 class ExportJobView(APIView):
-    """An export job's status and progress; only its owner sees it."""
+    """An export job's status and progress; only its owner sees it (anyone else: 404)."""
 
     permission_classes = [RolePermission]
     read_roles = KPI_ROLES
+    lookup_url_kwarg = "pk"  # an object's route: the owner decides, whatever the caller's role
 
-    @extend_schema(responses={200: ExportJobSerializer, **errors(401, 403, 404)})
+    @extend_schema(responses={200: ExportJobSerializer, **errors(401, 404)})
     def get(self, request, pk):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
         return Response(ExportJobSerializer(job, context={"request": request}).data)
@@ -150,12 +149,13 @@ class ExportDownloadView(APIView):
 
     permission_classes = [RolePermission]
     read_roles = KPI_ROLES
+    lookup_url_kwarg = "pk"  # an object's route: the owner decides, whatever the caller's role
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(responses={
         (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
         (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Not built yet: poll the job."),
-        **{(code, "application/json"): response for code, response in errors(401, 403, 404).items()},
+        **{(code, "application/json"): response for code, response in errors(401, 404).items()},
     })
     def get(self, request, pk):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)

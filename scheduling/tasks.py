@@ -1,13 +1,16 @@
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 
 from visits.models import Site, User
 
 from . import services
 
-RETRY = {"acks_late": True, "autoretry_for": (Exception,), "retry_backoff": 10, "retry_backoff_max": 600,
-         "retry_jitter": True, "max_retries": 5}
+# Safe to repeat (one recommendation per request key), so a message whose worker died is run again.
+# A retry's countdown stays within one task time limit: the broker's visibility timeout counts it.
+RETRY = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (Exception,), "retry_backoff": 10,
+         "retry_backoff_max": settings.CELERY_TASK_TIME_LIMIT, "retry_jitter": True, "max_retries": 5}
 
 
 @shared_task(name="scheduling.refresh_site", **RETRY)

@@ -130,7 +130,8 @@ class HeatmapView(SchedulingView):
         return Response(render_heatmap_svg(coverage, title=title), content_type="image/svg+xml")
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if response.status_code >= 400:
+        # Anything but the picture (an error, or the description OPTIONS gives) goes out as JSON.
+        if not isinstance(getattr(response, "data", None), str):
             request.accepted_renderer, request.accepted_media_type = renderers.JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 

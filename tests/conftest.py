@@ -3,6 +3,7 @@ dave is a national analyst granted Northshire; charlie manages Southshire and ch
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.cache import cache
 
 from backend.celery import app as celery_app
 from tests.helpers import test_database_url
@@ -56,6 +58,12 @@ def _needs_services(request):
     pytest.skip(f"needs PostgreSQL and Redis: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_counts():
+    """Each test starts with no sign-in attempts counted against its accounts or its address."""
+    cache.clear()
+
+
 @pytest.fixture
 def tasks_in_process():
     """Queued tasks run at once in this process, even when a broker is configured. The Celery app's
@@ -74,19 +82,22 @@ def tasks_in_process():
 
 @pytest.fixture
 def start_worker(transactional_db, tmp_path):
-    """start_worker(**env) starts a real Celery worker on the broker, reading and writing the test
+    """start_worker(pool="solo", **env) starts a real Celery worker on the broker, reading and writing the test
     database, with extra environment variables; each is stopped at the end of the test."""
     started = []
 
-    def start(**extra_env):
+    def start(pool="solo", **extra_env):
         log = tmp_path / f"worker{len(started)}.log"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
                "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, **extra_env}
         with log.open("w") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "backend", "worker", "--pool=solo", "--concurrency=1",
+                [sys.executable, "-m", "celery", "-A", "backend", "worker", f"--pool={pool}", "--concurrency=1",
                  "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
                 cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+                # Its own process group, so that a test can kill a prefork worker's main process and
+                # its pool at once, as an OOM kill or a lost machine does.
+                start_new_session=True,
             )
         process.log = log
         started.append(process)
@@ -98,7 +109,7 @@ def start_worker(transactional_db, tmp_path):
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = "Schemes, people and visit reports"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the token revocation on a credentials change)

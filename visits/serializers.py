@@ -8,7 +8,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField, CountField, IdField, SafeTextField, StrictBooleanField
+from api.fields import (
+    AwareDateTimeField,
+    CountField,
+    IdField,
+    SafeTextField,
+    StrictBooleanField,
+    StrictModelSerializer,
+)
 
 from .grids import validate_bands, validate_windows
 from .models import (
@@ -56,7 +63,7 @@ class VisibleSitesField(serializers.PrimaryKeyRelatedField):
         return sites_visible(request.user) if request else Site.objects.none()
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class SchemeSerializer(StrictModelSerializer):
     name = SafeTextField(max_length=200, allow_blank=False)
 
     class Meta:
@@ -97,7 +104,7 @@ class CallersScheme:
         return field.context["request"].user.scheme
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(StrictModelSerializer):
     scheme = WritableSchemeField(default=CallersScheme())
     name = SafeTextField(max_length=200, allow_blank=False)
 
@@ -115,7 +122,7 @@ def email_or_blank(value: str) -> None:
             raise serializers.ValidationError(exc.messages)
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
     scheme = WritableSchemeField(required=False, allow_null=True)
     schemes = WritableSchemeField(many=True, required=False)
@@ -165,7 +172,7 @@ class UserBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "first_name", "last_name"]
 
 
-class IssueCategorySerializer(serializers.ModelSerializer):
+class IssueCategorySerializer(StrictModelSerializer):
     name = SafeTextField(max_length=200, allow_blank=False)
 
     class Meta:
@@ -245,7 +252,9 @@ class ReportInputSerializer(serializers.Serializer):
     arrived_at = AwareDateTimeField()
     left_at = AwareDateTimeField(required=False, allow_null=True)
     travel_minutes = CountField(required=False, max_value=24 * 60)
-    issues = IssueInputSerializer(many=True, required=False, allow_null=True, max_length=100)
+    # The list may be null (no issues), its items may not: many=True would pass allow_null to each item.
+    issues = serializers.ListSerializer(child=IssueInputSerializer(), required=False, allow_null=True,
+                                        max_length=100)
     comments = SafeTextField(required=False)
     status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False,

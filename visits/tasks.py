@@ -1,25 +1,29 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 from .models import Scheme
 
 
 # No Celery retries: a failed attempt is kept on the row with its next time, and the sweep sends
-# it then, so a retry survives a worker's or the broker's restart.
-@shared_task(name="visits.notification_send", acks_late=True)
+# it then, so a retry survives a worker's or the broker's restart. Safe to repeat: a run takes the
+# row's lease first, so a redelivered message sends nothing twice.
+@shared_task(name="visits.notification_send", acks_late=True, reject_on_worker_lost=True)
 def notification_send(notification_id: int) -> bool:
     return services.notification_deliver(notification_id=notification_id)
 
 
-@shared_task(name="visits.scheme_reports_rederive", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=10, retry_backoff_max=600, max_retries=5)
+# Safe to repeat: it recomputes each report's derived fields from the scheme's current settings.
+@shared_task(name="visits.scheme_reports_rederive", acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(Exception,), retry_backoff=10, retry_backoff_max=settings.CELERY_TASK_TIME_LIMIT,
+             max_retries=5)
 def scheme_reports_rederive(scheme_id: int) -> int | None:
     """After a settings change: the scheme's stored reports follow its new zone, bands and delays."""
     scheme = Scheme.objects.filter(pk=scheme_id).first()
     return None if scheme is None else services.scheme_reports_rederive(scheme=scheme)
 
 
-@shared_task(name="visits.notifications_flush", acks_late=True)
+@shared_task(name="visits.notifications_flush", acks_late=True, reject_on_worker_lost=True)
 def notifications_flush() -> int:
     """Send what the broker or a worker dropped: every note still unsent after a grace period."""
     pending = services.notifications_pending()

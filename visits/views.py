@@ -21,6 +21,7 @@ from api.dates import FromToMixin
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
+from api.filters import BooleanFilter, IdFilter
 from api.permissions import RolePermission
 
 from . import selectors, services
@@ -111,6 +112,9 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 
 class SiteFilter(filters.FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    active = BooleanFilter()
+
     class Meta:
         model = Site
         fields = ["scheme", "kind", "active"]
@@ -141,6 +145,9 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class UserFilter(filters.FilterSet):
+    scheme = IdFilter(field_name="scheme")
+    is_active = BooleanFilter()
+
     class Meta:
         model = User
         fields = ["role", "scheme", "is_active"]
@@ -160,7 +167,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def visible(self, user):
         return selectors.users_visible(user)
 
-    @extend_schema(responses={200: UserBriefSerializer(many=True), **READ_ERRORS},
+    @extend_schema(responses={200: UserBriefSerializer(many=True), **LIST_ERRORS},
                    description="Fellow visitors of the scheme, by name only: whom a visitor can name on a report.")
     @action(detail=False, methods=["get"], read_roles=(Role.VISITOR, Role.MANAGER),
             serializer_class=UserBriefSerializer, filterset_class=None)
@@ -182,6 +189,14 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                                                    fields=dict(serializer.validated_data))
 
 
+class CategoryFilter(filters.FilterSet):
+    active = BooleanFilter()
+
+    class Meta:
+        model = IssueCategory
+        fields = ["active"]
+
+
 @documented(IssueCategorySerializer)
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, ScopedViewSet):
@@ -191,7 +206,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     queryset = IssueCategory.objects.none()
     read_roles = ALL_ROLES
     write_roles = (Role.MANAGER,)
-    filterset_fields = ["active"]
+    filterset_class = CategoryFilter
 
     def visible(self, user):
         return selectors.categories_visible(user)
@@ -206,9 +221,8 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 class ReportFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ReportStatus.choices)
-    # Bounded like the database's keys: a larger number is a 400, not an overflow in the driver.
-    site = filters.NumberFilter(field_name="site_id", min_value=1, max_value=2**63 - 1)
-    visitor = filters.NumberFilter(field_name="visitors", distinct=True, min_value=1, max_value=2**63 - 1)
+    site = IdFilter(field_name="site_id")
+    visitor = IdFilter(field_name="visitors", distinct=True)
 
     class Meta:
         fields = ["site", "status", "visitor"]
@@ -273,6 +287,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def _update(self, request, partial):
         report = self.get_object()
+        # A locked report is refused whatever the body says, before the body is judged.
+        if (locked := services.report_lock_reason(report=report, editor=request.user)) is not None:
+            raise PermissionDenied(locked)
         serializer = self.input_serializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)

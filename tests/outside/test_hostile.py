@@ -447,14 +447,12 @@ INJECTIONS = ["1 OR 1=1", "1'; DROP TABLE visits_custodyvisit;--", "' OR '1'='1"
 
 
 def injection_answer(path: str, key: str, value: str) -> int:
-    """A page past the end is 404, a page size is clamped, an id too large for any row names no
-    scheme (404); every other odd value is a 400 naming the parameter."""
+    """A page past the end is 404, a page size too large is clamped; every other odd value,
+    an id beyond the database's keys too, is a 400 naming the parameter."""
     if key == "page":
         return 404
-    if key == "page_size":
+    if key == "page_size" and value.isdigit():
         return 200
-    if (path, key, value) == ("/api/v1/kpis/", "scheme", "99999999999999999999999999"):
-        return 404
     return 400
 
 

@@ -1,6 +1,9 @@
 """The printable annual report page: sections, figures from the data, who may see it."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 SECTIONS = ["Summary", "Custody suites", "Timeslot coverage", "Issues raised and the force's responses",
@@ -28,7 +31,10 @@ def test_it_renders_every_section_for_the_schemes_manager(alice, scheme, year, b
     # The heatmap of each site, the issues chart, and print rules.
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3 + 1
     assert "Issues raised per category" in html and "#0072B2" in html
-    assert "@media print" in html and "break-before: page" in html
+    # Its print rules are in its own style sheet: the Content-Security-Policy refuses inline styles.
+    assert 'href="/static/reporting/annual_report.css"' in html and "<style" not in html
+    print_rules = Path(finders.find("reporting/annual_report.css")).read_text()
+    assert "@media print" in print_rules and "break-before: page" in print_rules
     # Counts only: no volunteer is named.
     for person in (bob, bella):
         assert person.username not in html and person.last_name not in html

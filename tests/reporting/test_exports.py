@@ -68,6 +68,16 @@ def test_it_exports_a_years_four_quarters_as_csv(api, alice, scheme, year):
     assert q4["animal_visits"] == "1" and q4["volunteer_hours"] == "2.0"
 
 
+def test_an_explicit_format_wins_over_the_accept_header(api, alice, scheme, year):
+    response = api(alice).get(URL, {"fy": 2023, "format": "csv"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_an_unknown_format_is_still_not_found(api, alice, scheme, year):
+    assert api(alice).get(URL, {"fy": 2023, "format": "pdf"}, HTTP_ACCEPT="application/json").status_code == 404
+
+
 def test_it_exports_xlsx_with_header_frozen_pane_and_number_formats(api, alice, year):
     response = api(alice).get(URL, {"fy": 2023, "quarter": 1}, HTTP_ACCEPT=XLSX)
     assert response.status_code == 200 and response["Content-Type"] == XLSX

@@ -9,13 +9,14 @@ from .notifications import (
     notifications_pending,
     issues_overdue_notify,
 )
-from .people import user_add, user_create, user_update
+from .people import user_add, user_create, user_tokens_revoke, user_update
 from .queue import QueueUnavailable
 from .reports import (
     PROFILE_DIMENSIONS,
     DuplicateConflict,
     ReportLocked,
     concern_mark_handled,
+    report_lock_reason,
     report_submit,
     report_update,
 )
@@ -31,7 +32,7 @@ __all__ = [
     "PROFILE_DIMENSIONS", "DuplicateConflict", "QueueUnavailable", "ReportLocked",
     "category_add", "category_update", "concern_mark_handled", "issue_close", "issue_reopen", "issue_respond",
     "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
-    "report_submit", "report_update",
+    "report_lock_reason", "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
-    "user_add", "user_create", "user_update",
+    "user_add", "user_create", "user_tokens_revoke", "user_update",
 ]

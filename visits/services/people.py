@@ -3,6 +3,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import (
     Role,
@@ -80,3 +81,13 @@ def user_update(*, user: User, by: User, fields: dict) -> User:
     if sites is not None:
         user.sites.set(sites)
     return user
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Blacklist every refresh token the user still holds, so that no phone or browser signed in
+    before a password change, a reset or a deactivation can get a new access token with it."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    held = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
+    return len(BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in held],
+                                                    ignore_conflicts=True))

@@ -390,6 +390,17 @@ class ReportLocked(Exception):
     pass
 
 
+def report_lock_reason(*, report, editor: User) -> str | None:
+    """Why the editor may not change this report at all, or None when they may."""
+    if editor.role == Role.MANAGER or editor.is_superuser:
+        return None
+    if report.status == ReportStatus.SUBMITTED:
+        return "This report is submitted and locked; ask your volunteer manager to correct it."
+    if report.created_by_id != editor.pk:
+        return "Only the visitor who started a draft may edit it."
+    return None
+
+
 @transaction.atomic
 def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     """A visitor edits their own draft; a manager corrects any report, leaving a trace.
@@ -397,12 +408,8 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     Raises ReportLocked when a visitor touches a submitted report or someone else's draft.
     """
     report = type(report).objects.select_for_update().get(pk=report.pk)
-    is_manager = editor.role == Role.MANAGER or editor.is_superuser
-    if not is_manager and (report.status != ReportStatus.DRAFT or report.created_by_id != editor.pk):
-        raise ReportLocked(
-            "This report is submitted and locked; ask your volunteer manager to correct it."
-            if report.status == ReportStatus.SUBMITTED else "Only the visitor who started a draft may edit it."
-        )
+    if (locked := report_lock_reason(report=report, editor=editor)) is not None:
+        raise ReportLocked(locked)
     if report.status == ReportStatus.SUBMITTED and changes.get("status") == ReportStatus.DRAFT:
         raise ValidationError({"status": ["A submitted report cannot go back to draft."]})
 
