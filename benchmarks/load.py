@@ -26,7 +26,8 @@ ISSUE_COLUMNS = ("scheme_id", "custody_visit_id", "category_id", "description", 
 def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], count: int, days: int,
                 issue_every: int = 5, seed: int = 12) -> None:
     """COPY `count` submitted custody visits spread over the `days` before now, two visitors each,
-    and one issue on every `issue_every`-th visit; then set the sequences and ANALYZE."""
+    and one issue on every `issue_every`-th visit; then set the sequences and ANALYZE. They are
+    written oldest first, as reports arrive, so the table's order follows the dates as it would."""
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     categories = list(IssueCategory.objects.filter(scheme=scheme).values_list("id", flat=True))
@@ -37,7 +38,7 @@ def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], coun
         with raw.copy(f"COPY {CustodyVisit._meta.db_table} ({', '.join(VISIT_COLUMNS)}) FROM STDIN") as copy:
             for pk in range(1, count + 1):
                 site = sites[pk % len(sites)]
-                arrived = now - timedelta(hours=2, seconds=rng.randrange(days * 86400))
+                arrived = now - timedelta(hours=2, seconds=(count - pk) * days * 86400 // count + rng.randrange(3600))
                 local = arrived.astimezone(zone)
                 slot_day, slot_band = site.grid.cell_for(local)
                 delay = rng.choice((0, 1, 3, 5, 8, 20))
