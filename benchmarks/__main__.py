@@ -99,6 +99,8 @@ def create_own_database() -> str:
     if own_database_exists(name):
         sys.exit(f"A database named {name} already exists. The benchmark runs only in a database it creates "
                  "itself; drop that one if it is a leftover benchmark database.")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed (Debian: apt-get install wrk).")
     db["TEST"] = {**db.get("TEST", {}), "NAME": name}
     configured = db["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=False, serialize=False)
@@ -390,8 +392,6 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8781, help="the service's port; the bare one's is the next")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON written here (default {RESULTS})")
     args = parser.parse_args(argv)
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is needed (Debian: apt-get install wrk).")
 
     configured = create_own_database()
     try:
