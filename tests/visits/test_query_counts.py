@@ -9,17 +9,19 @@ import pytest
 from .conftest import VISITS, custody_body
 
 # A new full report today: the duplicate check, the site, the visitors, the categories; a savepoint
-# around the report, its visitors (read, then inserted), each issue on its own, the seen profile
-# (deleted, then inserted), the issues and the recipients read again for the notification; then
-# 6 to read the answer back.
-NEW_REPORT_QUERIES = 23
+# around the report, its visitors (read, then inserted), each issue and its first event on their
+# own, the seen profile (deleted, then inserted), the issues and the recipients read again for the
+# notification, the notification in its own savepoint and its issues (read, then inserted); then 6
+# to read the answer back.
+NEW_REPORT_QUERIES = 31
 # A retry today: the stored report found by its key, then the same 6 to read the answer back.
 RETRY_QUERIES = 7
 
 
 @pytest.fixture
-def full_report(suite, bob, bella):
-    """Two visitors, three issues and a seen profile: what a busy night's report holds."""
+def full_report(suite, bob, bella, carol):
+    """Two visitors, three issues and a seen profile: what a busy night's report holds; carol, the
+    custody inspector, is told of the open ones."""
     return custody_body(site=suite, visitors=[bob, bella], issues=[
         {"category": "food-and-drink", "description": "Cold meals in cell 4.", "resolved_during_visit": False},
         {"category": "hygiene", "description": "No towels.", "resolved_during_visit": True},
