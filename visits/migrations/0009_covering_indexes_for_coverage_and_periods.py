@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0007_notification_kind_concern_raised'),
+        ('visits', '0008_scheme_certificate_years'),
     ]
 
     operations = [
