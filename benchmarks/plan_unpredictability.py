@@ -36,9 +36,9 @@ import django  # noqa: E402
 django.setup()
 
 from scheduling import draw  # noqa: E402
-from scheduling.grids import DEFAULT_CUSTODY_BANDS, DEFAULT_HANDOVER_WINDOWS, overlaps  # noqa: E402
 from scheduling.ranking import CellStat, rank_cells  # noqa: E402
 from scheduling.selectors import unpredictability  # noqa: E402
+from visits.grids import DEFAULT_CUSTODY_BANDS, DEFAULT_HANDOVER_WINDOWS, overlaps  # noqa: E402
 from visits.models import Scheme  # noqa: E402
 
 WEEKS = 52

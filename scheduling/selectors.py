@@ -1,6 +1,7 @@
-"""Reads: coverage of a site's timeslot grid over a period, from one aggregate query."""
+"""Reads: coverage of sites' timeslot grids over a period, from one aggregate query per kind of report."""
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -75,14 +76,29 @@ def handover_bands(*, grid: Grid, windows: list[str]) -> list[bool]:
 
 
 def coverage_for_site(*, site: Site, date_from: date, date_to: date) -> Coverage:
+    return coverage_for_sites(sites=[site], date_from=date_from, date_to=date_to)[site.pk]
+
+
+def coverage_for_sites(*, sites: list[Site], date_from: date, date_to: date) -> dict[int, Coverage]:
+    """Coverage of each site, by its id: one aggregate query per kind of report, however many sites."""
+    rows = defaultdict(list)
+    by_model = defaultdict(list)
+    for site in sites:
+        by_model[site.report_model].append(site.pk)
+    for model, site_ids in by_model.items():
+        for row in (
+            model.objects.filter(site_id__in=site_ids, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
+                                 local_date__lte=date_to)
+            .values("site_id", "slot_day", "slot_band")
+            .annotate(visits=Count("id"), last=Max("arrived_at"))
+            .order_by()
+        ):
+            rows[row["site_id"]].append(row)
+    return {site.pk: _coverage(site=site, rows=rows[site.pk], date_from=date_from, date_to=date_to) for site in sites}
+
+
+def _coverage(*, site: Site, rows: list[dict], date_from: date, date_to: date) -> Coverage:
     grid = site.grid
-    rows = (
-        site.report_model.objects.filter(site=site, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
-                             local_date__lte=date_to)
-        .values("slot_day", "slot_band")
-        .annotate(visits=Count("id"), last=Max("arrived_at"))
-        .order_by()
-    )
     n_days, n_bands = len(grid.days), len(grid.bands)
     counts = [[0] * n_bands for _ in range(n_days)]
     last_visits: list[list[datetime | None]] = [[None] * n_bands for _ in range(n_days)]

@@ -3,22 +3,20 @@
 import calendar
 import secrets
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from visits.grids import Grid
 from visits.models import Scheme, Site, SiteKind, User
 from visits.services import QueueUnavailable
 
 from . import draw, selectors
 from .models import Recommendation
 from .ranking import CellStat, rank_cells
-
-
 
 WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
@@ -45,11 +43,11 @@ def _plan_date(*, site: Site, cell: CellStat, plan_from: date, plan_to: date) ->
     return secrets.choice([d for d in dates if min(d.weekday(), 5) == cell.day])
 
 
-def recommendation_compute(*, site: Site, date_from: date, date_to: date, today: date) -> dict:
+def _recommendation_compute(*, site: Site, coverage: selectors.Coverage, pending: dict[tuple[int, int], date],
+                            today: date) -> dict:
     """Rank every cell of the site's grid over the window, and draw the plan of the coming period
     from the probabilities of scheduling.draw (an inactive site gets no plan)."""
     scheme = site.scheme
-    coverage = selectors.coverage_for_site(site=site, date_from=date_from, date_to=date_to)
     grid = coverage.grid
     handover = selectors.handover_bands(grid=grid, windows=scheme.handover_windows)
     ranked = rank_cells([
@@ -68,7 +66,6 @@ def recommendation_compute(*, site: Site, date_from: date, date_to: date, today:
     plan, drawn_probability, largest_probability = [], None, None
     if site.active:
         wanted = 1 if site.kind == SiteKind.ANIMAL_UNIT else max(scheme.weekly_target, 1)
-        pending = _pending_plan(site=site, grid=grid, today=today)
         zone = scheme.zone
         cell_keys = grid.cells()
         inputs = draw.draw_inputs(
@@ -100,35 +97,55 @@ def recommendation_compute(*, site: Site, date_from: date, date_to: date, today:
             "drawn_probability": drawn_probability, "largest_probability": largest_probability}
 
 
-def _pending_plan(*, site: Site, grid: Grid, today: date) -> dict[tuple[int, int], date]:
+def _pending_plans(*, sites: list[Site], today: date) -> dict[int, dict[tuple[int, int], date]]:
     """The visits still to come of the plan in force today (the latest one whose period holds
-    today), by cell: plans are made a period ahead, so the next draw counts them as made."""
-    current = (Recommendation.objects.filter(site=site, plan_from__lte=today, plan_to__gte=today)
-               .order_by("-generated_at", "-id").only("plan").first())
+    today), by site and cell: plans are made a period ahead, so the next draw counts them as made."""
+    current = {}
+    for recommendation in (Recommendation.objects.filter(site__in=sites, plan_from__lte=today, plan_to__gte=today)
+                           .order_by("-generated_at", "-id").only("site_id", "plan")):
+        current.setdefault(recommendation.site_id, recommendation)
     pending = {}
-    for entry in current.plan if current else []:
-        planned = date.fromisoformat(entry["date"])
-        if planned >= today and entry["day"] in grid.days and entry["band"] in grid.bands:
-            pending[(grid.days.index(entry["day"]), grid.bands.index(entry["band"]))] = planned
+    for site in sites:
+        grid, cells = site.grid, {}
+        for entry in current[site.pk].plan if site.pk in current else []:
+            planned = date.fromisoformat(entry["date"])
+            if planned >= today and entry["day"] in grid.days and entry["band"] in grid.bands:
+                cells[(grid.days.index(entry["day"]), grid.bands.index(entry["band"]))] = planned
+        pending[site.pk] = cells
     return pending
+
+
+def recommendations_refresh(*, sites: list[Site], date_from: date, date_to: date, request_keys: dict[int, str],
+                            today: date, requested_by: User | None = None) -> dict[int, Recommendation]:
+    """Store one recommendation per request key for each site (by id), in a fixed number of queries
+    however many sites: the keys already stored, one coverage aggregate, the plans in force, one
+    insert, one read back. A batch run twice, or two at once, finds the first one's rows."""
+    keys = [request_keys[site.pk] for site in sites]
+    done = set(Recommendation.objects.filter(request_key__in=keys).values_list("request_key", flat=True))
+    due = [site for site in sites if request_keys[site.pk] not in done]
+    if due:
+        coverages = selectors.coverage_for_sites(sites=due, date_from=date_from, date_to=date_to)
+        pending = _pending_plans(sites=due, today=today)
+        now = timezone.now()
+        Recommendation.objects.bulk_create([
+            Recommendation(site=site, request_key=request_keys[site.pk], window_from=date_from, window_to=date_to,
+                           requested_by=requested_by, generated_at=now,
+                           **_recommendation_compute(site=site, coverage=coverages[site.pk], pending=pending[site.pk],
+                                                     today=today))
+            for site in due
+        ], ignore_conflicts=True)  # the unique request key: another run stored it first
+    by_key = {recommendation.request_key: recommendation
+              for recommendation in Recommendation.objects.filter(request_key__in=keys).select_related("site")}
+    return {site.pk: by_key[request_keys[site.pk]] for site in sites}
 
 
 def recommendation_refresh(*, site: Site, date_from: date, date_to: date, request_key: str,
                            requested_by: User | None = None, today: date | None = None) -> Recommendation:
     """Store one recommendation per request key: a task run twice finds the first one."""
-    existing = Recommendation.objects.filter(request_key=request_key).first()
-    if existing is not None:
-        return existing
-    today = today or site.scheme.local_today()
-    result = recommendation_compute(site=site, date_from=date_from, date_to=date_to, today=today)
-    try:
-        with transaction.atomic():
-            return Recommendation.objects.create(
-                site=site, request_key=request_key, window_from=date_from, window_to=date_to,
-                requested_by=requested_by, generated_at=timezone.now(), **result,
-            )
-    except IntegrityError:
-        return Recommendation.objects.get(request_key=request_key)
+    return recommendations_refresh(
+        sites=[site], date_from=date_from, date_to=date_to, request_keys={site.pk: request_key},
+        today=today or site.scheme.local_today(), requested_by=requested_by,
+    )[site.pk]
 
 
 def recommendation_request(*, site: Site, date_from: date | None, date_to: date | None,
@@ -157,22 +174,26 @@ def week_turned_at(*, scheme: Scheme, now: datetime) -> datetime:
 
 def recommendations_refresh_week_turned(*, now: datetime | None = None) -> int:
     """Queue a refresh of every active site whose local week has turned since its last weekly
-    recommendation. Each is keyed by the turn, so a site is refreshed once a week however often
-    this runs, and a refresh lost on the way is queued again on the next run; returns how many."""
-    from .tasks import refresh_site
+    recommendation, one batch per scheme. Each is keyed by the turn, so a site is refreshed once a
+    week however often this runs, and a refresh lost on the way is queued again on the next run;
+    returns how many sites."""
+    from .tasks import refresh_sites
 
     now = now or timezone.now()
     keys = {}
     for site in Site.objects.filter(active=True).select_related("scheme"):
         keys[f"weekly:{site.pk}:{week_turned_at(scheme=site.scheme, now=now).date()}"] = site
     done = set(Recommendation.objects.filter(request_key__in=keys).values_list("request_key", flat=True))
-    due = [(key, site) for key, site in keys.items() if key not in done]
-    for key, site in due:
-        date_to = now.astimezone(site.scheme.zone).date()
+    batches = defaultdict(list)
+    for key, site in keys.items():
+        if key not in done:
+            batches[site.scheme].append((site.pk, key))
+    for scheme, due in batches.items():
+        date_to = now.astimezone(scheme.zone).date()
         # Counted over the scheme's horizon to date, the period by whose end every cell should have a visit.
-        date_from, _ = draw.horizon_bounds(date_to, months=site.scheme.plan_horizon_months)
-        refresh_site.delay(site.pk, date_from.isoformat(), date_to.isoformat(), key)
-    return len(due)
+        date_from, _ = draw.horizon_bounds(date_to, months=scheme.plan_horizon_months)
+        refresh_sites.delay(scheme.pk, due, date_from.isoformat(), date_to.isoformat())
+    return sum(len(due) for due in batches.values())
 
 
 @transaction.atomic

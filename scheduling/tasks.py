@@ -20,14 +20,31 @@ def refresh_site(site_id: int, date_from: str, date_to: str, request_key: str,
     site = Site.objects.select_related("scheme").filter(pk=site_id).first()
     if site is None:
         return None
+    # The weekly refresh has no requester: no lookup of a user with no id.
+    requested_by = User.objects.filter(pk=requested_by_id).first() if requested_by_id is not None else None
     recommendation = services.recommendation_refresh(
         site=site, date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to),
-        request_key=request_key, requested_by=User.objects.filter(pk=requested_by_id).first(),
+        request_key=request_key, requested_by=requested_by,
     )
     return recommendation.pk
 
 
+@shared_task(name="scheduling.refresh_sites", **RETRY)
+def refresh_sites(scheme_id: int, due: list[tuple[int, str]], date_from: str, date_to: str) -> int:
+    """Refresh a batch of one scheme's sites, each once under its request key ([site id, key] pairs),
+    in a fixed number of queries; a site deleted since it was queued is skipped. Returns how many."""
+    keys = dict((site_id, key) for site_id, key in due)
+    sites = list(Site.objects.filter(scheme_id=scheme_id, pk__in=keys).select_related("scheme").order_by("pk"))
+    if not sites:
+        return 0
+    stored = services.recommendations_refresh(
+        sites=sites, date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to),
+        request_keys=keys, today=sites[0].scheme.local_today(),
+    )
+    return len(stored)
+
+
 @shared_task(name="scheduling.refresh_week_turned", **RETRY)
 def refresh_week_turned() -> int:
-    """Queue the weekly refresh of every active site whose local week has turned."""
+    """Queue the weekly refresh of every active site whose local week has turned, a batch per scheme."""
     return services.recommendations_refresh_week_turned()

@@ -22,7 +22,7 @@ def test_the_benchmark_refuses_a_database_it_did_not_create_and_leaves_the_named
         cursor.execute(f'CREATE DATABASE "{leftover}"')
     try:
         run = subprocess.run(
-            [sys.executable, "scripts/benchmark.py", "--visits", "1", "--repeat", "2"], cwd=settings.BASE_DIR,
+            [sys.executable, "-m", "benchmarks", "--visits", "1", "--repeat", "2"], cwd=settings.BASE_DIR,
             env={**os.environ, "DATABASE_URL": test_database_url()}, capture_output=True, text=True, timeout=120,
         )
     finally:

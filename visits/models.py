@@ -339,9 +339,18 @@ def report_constraints(prefix: str) -> list:
 
 
 def report_indexes(prefix: str) -> list:
+    """Partial indexes of the submitted reports, chosen from EXPLAIN (ANALYZE, BUFFERS) (the plans are
+    in benchmarks/results/speed_*.json). A site's rows lie one to a heap page among the other sites',
+    so coverage reads them all from its covering index and no heap page. A period's rows are read
+    by (scheme, local date); the columns visitor time and the joins need are in the index. The KPI
+    sums read some thirty columns of every report of the period: an index holding them all would be
+    as wide as the table. INCLUDE is PostgreSQL's; SQLite keeps the partial indexes without it."""
+    submitted = Q(status=ReportStatus.SUBMITTED)
     return [
-        models.Index(fields=["site", "local_date", "slot_day", "slot_band"], name=f"{prefix}_site_cell_idx"),
-        models.Index(fields=["scheme", "status", "local_date"], name=f"{prefix}_scheme_date_idx"),
+        models.Index(fields=["site", "local_date"], include=["slot_day", "slot_band", "arrived_at", "id"],
+                     condition=submitted, name=f"{prefix}_coverage_idx"),
+        models.Index(fields=["scheme", "local_date"], include=["site", "id", "arrived_at", "left_at"],
+                     condition=submitted, name=f"{prefix}_period_idx"),
     ]
 
 

@@ -8,7 +8,7 @@ from scheduling import services, tasks
 from scheduling.models import Recommendation
 from tests.factories import SiteFactory
 from visits import services as visit_services
-from visits.models import CustodyVisit
+from visits.models import CustodyVisit, Site
 
 from tests.helpers import utc
 
@@ -227,3 +227,31 @@ def test_the_plan_week_is_next_monday_to_sunday(suite, today, plan):
 ])
 def test_the_animal_plan_is_next_calendar_month(animal_unit, today, plan):
     assert services.plan_period(site=animal_unit, today=today) == plan
+
+
+@pytest.mark.parametrize("n_sites", [1, 5])
+def test_a_refresh_batch_costs_the_same_queries_for_one_site_as_for_five(scheme, visit, n_sites,
+                                                                          django_assert_num_queries):
+    sites = [SiteFactory(scheme=scheme, name=f"Suite {n}") for n in range(n_sites)]
+    for site in sites:
+        visit(site, utc(2024, 5, 6, 9, 0))
+    sites = list(Site.objects.filter(pk__in=[site.pk for site in sites]).select_related("scheme"))
+
+    # The keys already stored, one coverage aggregate, the plans in force, one insert, one read back.
+    with django_assert_num_queries(5):
+        stored = services.recommendations_refresh(sites=sites, request_keys={s.pk: f"batch:{s.pk}" for s in sites},
+                                                  today=TODAY, **FY)
+
+    assert [stored[site.pk].cells[-1]["visits_in_window"] for site in sites] == [1] * n_sites
+    assert Recommendation.objects.count() == n_sites
+
+
+def test_a_batch_run_twice_stores_each_site_once_and_skips_a_site_deleted_since(scheme, suite, other_suite):
+    gone = SiteFactory(scheme=scheme, name="Closed for good")
+    due = [[suite.pk, "weekly:a"], [gone.pk, "weekly:b"]]
+    gone.delete()
+
+    assert tasks.refresh_sites.delay(scheme.pk, due, "2024-04-01", "2024-06-05").get() == 1
+    assert tasks.refresh_sites.delay(scheme.pk, due, "2024-04-01", "2024-06-05").get() == 1
+
+    assert list(Recommendation.objects.values_list("site__name", "request_key")) == [("Central", "weekly:a")]
