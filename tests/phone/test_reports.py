@@ -39,6 +39,7 @@ def test_a_full_custody_report_reaches_the_server_with_every_field_as_entered(ph
     page.get_by_label("Arrived at").fill(local_input(arrived))
     assert "Over 15 minutes" in page.locator("#band").inner_text()
     page.get_by_label("Why was access delayed?").fill("Staff handover")
+    choose(page, "Who authorised the delay? (rank only)", "Chief inspector")
     choose(page, "Another co-visitor (if any)", full_name(bianca))
     tap(page, "Seen", 5)
     tap(page, "Refused", 1)
@@ -69,6 +70,8 @@ def test_a_full_custody_report_reaches_the_server_with_every_field_as_entered(ph
     assert visit["site"] == suite.pk and visit["visitors"] == sorted([bob.pk, bella.pk, bianca.pk])
     assert datetime.fromisoformat(visit["arrived_at"]) == arrived
     assert visit["access_band"] == "over-15" and visit["delay_reason"] == "Staff handover"
+    assert visit["delay_authorised_by_rank"] == "chief_inspector"
+    assert (visit["outcome"], visit["tact"], visit["concern"]["raised"]) == ("completed", False, False)
     assert {k: visit[f"detainees_{k}"] for k in ("present", "offered", "seen", "refused", "not_offered",
                                                   "unavailable", "observed")} == {
         "present": 13, "offered": 6, "seen": 5, "refused": 1, "not_offered": 2, "unavailable": 3, "observed": 2}

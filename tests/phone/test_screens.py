@@ -41,6 +41,7 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.get_by_label("Arrived at").fill(local_input(datetime.now(LONDON) - timedelta(minutes=9)))
     page.get_by_role("button", name="We are in").click()
     page.get_by_label("Why was access delayed?").fill("Suite busy with a handover")
+    choose(page, "Who authorised the delay? (rank only)", "Sergeant")
     for label, n in (("Seen", 3), ("Refused", 1), ("Observed", 2)):
         tap(page, label, n)
     page.get_by_text("Profile of those seen (optional)").click()

@@ -3,7 +3,9 @@ import * as api from "./api.js";
 import * as db from "./db.js";
 import * as sync from "./sync.js";
 import {
-  ANIMAL_CHECKS, CHECKS, PROFILE, TALLY, accessBand, accessDelay, derived, newReport, problems,
+  ANIMAL_CHECKS, ANIMAL_OUTCOMES, CHECKS, LIMITED, OUTCOMES, PROFILE, RANKS, REASON_LABELS, TALLY, WELFARE_NEEDS,
+  WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, limitOf, newReport, problems,
+  withAdditions,
 } from "./report.js";
 import { clock, day, fromLocalInput, h, messages, nowStamp, toLocalInput } from "./ui.js";
 
@@ -274,8 +276,9 @@ async function reportScreen(uuid) {
   const row = await db.report(uuid);
   if (!row) { location.hash = "#/"; return; }
   shown = { uuid, state: row.state };
-  const f = row.fields;
   const editable = row.state === "draft" || row.state === "fix";
+  // A report on its way is shown as it will be sent; one being edited gets the fields of version 1.1.
+  const f = editable ? withAdditions(row.kind, row.fields) : row.fields;
   const custody = row.kind === "custody";
   let pending = 0;
   const save = async () => {
@@ -312,8 +315,15 @@ async function reportScreen(uuid) {
   const delayReason = h("textarea", { id: "delay_reason", rows: "2", maxlength: "5000",
     oninput: (e) => { f.delay_reason = e.target.value; save(); } });
   delayReason.value = f.delay_reason || "";
-  const delayField = custody ? field(row, "delay_reason", "Why was access delayed?", delayReason,
-    { hint: "Suite busy, staff shortage, staff handover, or other: say which." }) : null;
+  const rank = h("select", { id: "delay_authorised_by_rank",
+    onchange: (e) => { f.delay_authorised_by_rank = e.target.value; save(); } },
+  h("option", { value: "" }, "Choose the rank"),
+  RANKS.map(([value, words]) => h("option", { value, selected: f.delay_authorised_by_rank === value }, words)));
+  const delayField = custody ? h("div", { class: "delay" },
+    field(row, "delay_reason", "Why was access delayed?", delayReason,
+      { hint: "Suite busy, staff shortage, staff handover, or other: say which." }),
+    field(row, "delay_authorised_by_rank", "Who authorised the delay? (rank only)", rank,
+      { hint: "Only an inspector or above may delay your access. If nobody said, choose “Not given”." })) : null;
   const showBand = () => {
     if (!custody) return;
     const minutes = accessDelay(f);
@@ -335,47 +345,111 @@ async function reportScreen(uuid) {
     return h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
   };
 
-  const counter = (id, label, get, put, onchange) => {
+  // limit() -> [the most it may be, in words] for a count bounded by the tally, as the server checks it.
+  const counter = (id, label, get, put, onchange, limit = null) => {
     const input = h("input", { id, type: "number", inputmode: "numeric", min: "0", max: "1000", value: String(get()) });
-    const set = (n) => { put(Math.max(0, Math.min(1000, n))); input.value = String(get()); onchange(); save(); };
+    const most = () => (limit ? limit()[0] : 1000);
+    const said = limit ? h("span", { class: "limit", id: `${id}-limit` }) : null;
+    const more = h("button", { type: "button", class: "button step", "aria-label": `${label}: one more`, onclick: () => set(get() + 1) }, "+");
+    const show = () => {
+      input.value = String(get());
+      if (!limit) return;
+      input.max = String(most());
+      said.textContent = `At most ${limit()[1]}`;
+      more.disabled = get() >= most();
+    };
+    const set = (n) => { put(Math.max(0, Math.min(most(), n))); show(); onchange(); save(); };
     input.addEventListener("change", () => set(Number.parseInt(input.value, 10) || 0));
-    return h("div", { class: "counter" },
-      h("label", { for: id }, label),
+    if (said) input.setAttribute("aria-describedby", said.id);
+    const box = h("div", { class: "counter", "data-field": id },
+      h("div", { class: "counter-label" }, h("label", { for: id }, label), said),
       h("div", { class: "counter-controls" },
         h("button", { type: "button", class: "button step", "aria-label": `${label}: one fewer`, onclick: () => set(get() - 1) }, "−"),
-        input,
-        h("button", { type: "button", class: "button step", "aria-label": `${label}: one more`, onclick: () => set(get() + 1) }, "+")));
+        input, more));
+    show();
+    box.refresh = show;
+    return box;
   };
+
+  // Radio buttons in the style of the suite checks: a legend and a row of big choices.
+  const choice = (name, legend, options, get, put, onchange = () => {}) => h("fieldset", { class: "choice", "data-field": name },
+    h("legend", {}, legend),
+    groupErrors(row, name),
+    h("div", { class: "options" }, options.map(([value, words]) => h("span", { class: "option" },
+      h("input", { type: "radio", name, id: `${name}-${value}`, value, checked: get() === value,
+        onchange: () => { put(value); onchange(); save(); } }),
+      h("label", { for: `${name}-${value}` }, words)))));
+
+  const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at");
+  const admittedRow = custody ? stamp("admitted_at", "We are in", "Let into the suite at") : null;
+  const leftRow = stamp("left_at", "We are leaving", "Left at");
+
+  // users/partners/ does not tell a visitor the partners' training, so the box shows for everyone: the
+  // service refuses a TACT visit with no trained visitor, and its message appears beside the box.
+  function tactField() {
+    const box = h("input", { type: "checkbox", id: "tact", checked: f.tact,
+      onchange: (e) => { f.tact = e.target.checked; save(); } });
+    const said = errorsFor(row, "tact");
+    if (said.length) { box.setAttribute("aria-describedby", "error-tact"); box.setAttribute("aria-invalid", "true"); }
+    return h("div", { "data-field": "tact", class: said.length ? "has-error" : "" },
+      said.length ? h("p", { class: "error", id: "error-tact" }, said.join(" ")) : null,
+      h("div", { class: "check" }, box, h("label", { for: "tact" }, "TACT visit: detainees held under the Terrorism Act")),
+      h("p", { class: "hint" }, lists.me.tact_trained ? "You are trained for TACT visits."
+        : "A TACT visit needs a visitor trained for it: the service checks your co-visitors' training."));
+  }
 
   const sections = [];
   sections.push(h("section", { "aria-labelledby": "where-title" },
     h("h3", { id: "where-title" }, custody ? "Where and who" : "Where and who"),
     field(row, "site", custody ? "Suite" : "Animal unit", site),
     h("div", { "data-field": "visitors", class: visitorErrors ? "has-error" : "" },
-      visitorErrors, partnerSelect(0, "Co-visitor"), partnerSelect(1, "Another co-visitor (if any)"))));
+      visitorErrors, partnerSelect(0, "Co-visitor"), partnerSelect(1, "Another co-visitor (if any)")),
+    custody ? tactField() : null));
+
+  // The outcome first: it decides which of the parts below apply.
+  const reason = h("textarea", { id: "outcome_reason", rows: "2", maxlength: "5000",
+    oninput: (e) => { f.outcome_reason = e.target.value; save(); } });
+  reason.value = f.outcome_reason || "";
+  const reasonField = field(row, "outcome_reason", REASON_LABELS[f.outcome] || "Why?", reason,
+    { hint: "A few words, e.g. the suite was closed, an incident in the suite." });
+  sections.push(h("section", { "aria-labelledby": "outcome-title" },
+    h("h3", { id: "outcome-title" }, "How the visit went"),
+    choice("outcome", custody ? "Outcome" : "Outcome of the visit", custody ? OUTCOMES : ANIMAL_OUTCOMES,
+      () => f.outcome, (value) => { f.outcome = value; }, () => adapt()),
+    reasonField));
 
   sections.push(h("section", { "aria-labelledby": "times-title" },
     h("h3", { id: "times-title" }, "Times"),
-    stamp("arrived_at", "We have arrived", "Arrived at"),
-    custody ? stamp("admitted_at", "We are in", "Let into the suite at") : null,
-    custody ? band : null, delayField,
-    stamp("left_at", "We are leaving", "Left at")));
+    arrivedRow, admittedRow, custody ? band : null, delayField, leftRow));
 
   if (custody) {
     const totals = h("p", { class: "totals", id: "totals", "aria-live": "polite" });
+    const limited = [];
     const showTotals = () => {
       const { offered, present } = derived(f);
       totals.replaceChildren(h("span", {}, `Offered: ${offered}`), h("span", {}, `Present: ${present}`));
+      // Fewer present or seen than a count below allows: the count comes down with them.
+      const before = LIMITED.map(([name]) => f[name]);
+      clampLimited(f);
+      limited.forEach((box) => box.refresh());
+      if (LIMITED.some(([name], i) => f[name] !== before[i])) save();
     };
-    showTotals();
+    const OF = { present: "the detainees present", seen: "the detainees seen" };
+    limited.push(...LIMITED.map(([name, label, of]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, () => {},
+      () => [limitOf(f, of), `${limitOf(f, of)}: ${OF[of]}`])));
+    const limitedErrors = messages(LIMITED.map(([n]) => (row.errors || {})[n]));
     const tallyErrors = messages(["detainees_present", "detainees_offered", ...TALLY.map(([n]) => `detainees_${n}`)]
       .map((n) => (row.errors || {})[n]));
-    sections.push(h("section", { "aria-labelledby": "tally-title", "data-field": "tally" },
+    sections.push(h("section", { "aria-labelledby": "tally-title", "data-field": "tally", id: "tally" },
       h("h3", { id: "tally-title" }, "Detainees"),
-      h("p", { class: "hint" }, "Count each detainee once. Offered and present add up by themselves."),
+      h("p", { class: "hint", id: "tally-hint" }),
       tallyErrors.length ? h("p", { class: "error" }, tallyErrors.join(" ")) : null,
       TALLY.map(([name, label]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, showTotals)),
       totals,
+      h("div", { class: `limited${limitedErrors.length ? " has-error" : ""}` },
+        h("p", { class: "hint" }, "Children and vulnerable detainees (as custody flags them: mental health, learning disability, other) are seen first. Records examined only with the detainee's consent."),
+        limitedErrors.length ? h("p", { class: "error" }, limitedErrors.join(" ")) : null,
+        limited),
       h("details", { class: "profile", "data-field": "seen_profile", open: errorsFor(row, "seen_profile").length > 0 },
         h("summary", {}, "Profile of those seen (optional)"),
         groupErrors(row, "seen_profile"),
@@ -385,14 +459,28 @@ async function reportScreen(uuid) {
             () => (f.seen_profile[dimension] || {})[value] || 0,
             (n) => { f.seen_profile[dimension] = { ...(f.seen_profile[dimension] || {}), [value]: n }; },
             () => {})))))));
+    showTotals();
   } else {
-    sections.push(h("section", { "aria-labelledby": "animals-title" },
+    sections.push(h("section", { "aria-labelledby": "animals-title", id: "animals" },
       h("h3", { id: "animals-title" }, "Animals"),
       counter("animals_seen", "Animals seen", () => f.animals_seen, (n) => { f.animals_seen = n; }, () => {}),
       ANIMAL_CHECKS.map(([name, label]) => h("div", { class: "check", "data-field": name },
         h("input", { type: "checkbox", id: name, checked: f[name],
           onchange: (e) => { f[name] = e.target.checked; save(); } }),
         h("label", { for: name }, label)))));
+    const welfareErrors = groupErrors(row, "welfare_needs");
+    sections.push(h("section", { "aria-labelledby": "welfare-title", id: "welfare", "data-field": "welfare_needs",
+      class: welfareErrors ? "has-error" : "" },
+    h("h3", { id: "welfare-title" }, "Welfare needs"),
+    h("p", { class: "hint" }, "The five needs of the Animal Welfare Act. For a concern, add an issue below saying what it is."),
+    welfareErrors,
+    WELFARE_NEEDS.map(([need, label, hint]) => h("fieldset", { class: "choice", "data-field": `welfare-${need}` },
+      h("legend", {}, label, h("span", { class: "legend-hint" }, hint)),
+      h("div", { class: "options" }, WELFARE_STATES.map(([value, words]) => h("span", { class: "option" },
+        h("input", { type: "radio", name: `welfare-${need}`, id: `welfare-${need}-${value}`,
+          checked: f.welfare_needs[need] === value,
+          onchange: () => { f.welfare_needs = { ...f.welfare_needs, [need]: value }; save(); } }),
+        h("label", { for: `welfare-${need}-${value}` }, words))))))));
   }
 
   const issueList = h("div", { class: "issues" });
@@ -438,7 +526,28 @@ async function reportScreen(uuid) {
     } }, "Add an issue")));
 
   if (custody) {
-    sections.push(h("section", { "aria-labelledby": "checks-title" },
+    const details = h("textarea", { id: "concern_details", rows: "4", maxlength: "5000",
+      oninput: (e) => { f.concern_details = e.target.value; save(); } });
+    details.value = f.concern_details;
+    const detailsField = field(row, "concern", "What was seen or alleged? (cell numbers, no names)", details,
+      { hint: "Who said it or what you saw, when, and what the staff said or did." });
+    detailsField.hidden = !f.concern_raised;
+    sections.push(h("section", { "aria-labelledby": "concern-title", class: "concern", id: "concern-section" },
+      h("h3", { id: "concern-title" }, "Concern about ill-treatment"),
+      h("p", {}, "An allegation of ill-treatment, or signs of it, is not an ordinary issue: it goes to your volunteer manager at once when the report is sent, never to the custody staff."),
+      h("div", { class: "check" },
+        h("input", { type: "checkbox", id: "concern_raised", checked: f.concern_raised, onchange: (e) => {
+          f.concern_raised = e.target.checked;
+          detailsField.hidden = !f.concern_raised;
+          save();
+          if (f.concern_raised) details.focus();
+        } }),
+        h("label", { for: "concern_raised" }, "I have a concern about ill-treatment")),
+      detailsField));
+  }
+
+  if (custody) {
+    sections.push(h("section", { "aria-labelledby": "checks-title", id: "checks" },
       h("h3", { id: "checks-title" }, "Suite checks"),
       CHECKS.map(([name, label]) => h("fieldset", { class: "choice", "data-field": name },
         h("legend", {}, label),
@@ -460,7 +569,9 @@ async function reportScreen(uuid) {
 
   const known = new Set(["site", "visitors", "arrived_at", "admitted_at", "left_at", "delay_reason", "comments",
     "issues", "seen_profile", "detainees_present", "detainees_offered", ...TALLY.map(([n]) => `detainees_${n}`),
-    ...CHECKS.map(([n]) => n), ...ANIMAL_CHECKS.map(([n]) => n), "animals_seen"]);
+    ...CHECKS.map(([n]) => n), ...ANIMAL_CHECKS.map(([n]) => n), "animals_seen",
+    "outcome", "outcome_reason", "delay_authorised_by_rank", "tact", ...LIMITED.map(([n]) => n), "concern",
+    "welfare_needs"]);
   const other = Object.entries(row.errors || {}).filter(([name]) => !known.has(name)).flatMap(([, v]) => messages(v));
 
   const status = h("div", { class: `status state-${row.state}`, role: "status" },
@@ -492,13 +603,43 @@ async function reportScreen(uuid) {
       focusFirstError();
       return;
     }
+    // A rank chosen before the times were corrected to immediate access no longer goes with the report.
+    const delay = accessDelay(f);
+    if (custody && !(delay !== null && delay > lists.scheme.immediate_access_minutes)) f.delay_authorised_by_rank = "";
     await db.updateReport(uuid, (r) => ({ ...r, fields: f }));
     await sync.submit(uuid);
   });
 
   screen(custody ? "Custody visit" : "Animal welfare visit",
     h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form);
-  showBand();
+  // Shows the parts of the form that apply to the outcome chosen, keeping what was typed in the others.
+  function adapt() {
+    const inside = admitted(f);
+    const remote = f.outcome === "remote";
+    reasonField.hidden = f.outcome === "completed";
+    reasonField.querySelector("label").textContent = REASON_LABELS[f.outcome] || "Why?";
+    const [arrivedButton, arrivedLabel] = [arrivedRow.querySelector(".stamp"), arrivedRow.querySelector("label")];
+    const [leftButton, leftLabel] = [leftRow.querySelector(".stamp"), leftRow.querySelector("label")];
+    arrivedButton.textContent = remote ? "The call has started" : "We have arrived";
+    arrivedLabel.textContent = remote ? "Call started at" : "Arrived at";
+    leftButton.textContent = remote ? "The call has ended" : "We are leaving";
+    leftLabel.textContent = remote ? "Call ended at" : "Left at";
+    if (custody) {
+      admittedRow.hidden = !inside;
+      band.hidden = !inside;
+      document.getElementById("tally").hidden = f.outcome === "access_refused";
+      document.getElementById("checks").hidden = !inside;
+      document.getElementById("tally-hint").textContent = remote
+        ? "Count the detainees you spoke to. Offered and present add up by themselves."
+        : "Count each detainee once. Offered and present add up by themselves.";
+      showBand();
+    } else {
+      document.getElementById("animals").hidden = f.outcome === "access_refused";
+      document.getElementById("welfare").hidden = f.outcome === "access_refused";
+    }
+  }
+
+  adapt();
   if (row.state === "fix" || Object.keys(row.errors || {}).length) focusFirstError();
 }
 
