@@ -279,6 +279,7 @@ async function reportScreen(uuid) {
   const editable = row.state === "draft" || row.state === "fix";
   // A report on its way is shown as it will be sent; one being edited gets the fields of version 1.1.
   const f = editable ? withAdditions(row.kind, row.fields) : row.fields;
+  row.fields = f;  // what the checks before sending read
   const custody = row.kind === "custody";
   let pending = 0;
   const save = async () => {
