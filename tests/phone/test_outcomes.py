@@ -81,14 +81,14 @@ def test_a_concern_about_ill_treatment_is_sent_with_the_rank_the_limited_counts_
     tap(page, "Children (under 18) present", 5)
     more_children = page.get_by_role("button", name="Children (under 18) present: one more", exact=True)
     assert more_children.is_disabled()  # never more children than detainees present
-    assert page.locator("#juveniles_present-limit").inner_text() == "At most 5: the detainees present"
+    assert page.locator("#juveniles_present-limit").inner_text() == "At most 5 (present)"
     tap(page, "Vulnerable detainees present", 2)
     tap(page, "Custody records examined", 3)
     # One fewer seen: the records examined come down with it, and so do the children with those present.
     page.get_by_role("button", name="Seen: one fewer", exact=True).click()
     assert page.locator("#custody_records_examined").input_value() == "2"
     assert page.locator("#juveniles_present").input_value() == "4"
-    assert page.locator("#custody_records_examined-limit").inner_text() == "At most 2: the detainees seen"
+    assert page.locator("#custody_records_examined-limit").inner_text() == "At most 2 (seen)"
 
     page.get_by_label("I have a concern about ill-treatment").check()
     page.get_by_role("button", name="We are leaving").click()

@@ -115,3 +115,55 @@ def test_the_form_fits_a_360_pixel_phone(phone, suite, bob, bella):
     page.get_by_role("button", name="Start a custody visit").click()
     page.get_by_role("button", name="Add an issue").click()
     assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_parts_of_version_1_1_are_legible_and_accessible(phone, suite, animal_unit, trained_bob, bella, dark):
+    page = phone(dark=dark)
+    sign_in(page, trained_bob)
+    page.get_by_role("button", name="Start a custody visit").click()
+    page.get_by_role("heading", name="Custody visit", exact=True).wait_for()
+    choose(page, "Suite", "Central")
+    choose(page, "Co-visitor", full_name(bella))
+    page.get_by_role("button", name="We have arrived").click()
+    page.get_by_label("Not let in", exact=True).check()
+    page.get_by_label("Why were you not let in?").fill("Suite closed to visitors: a fire alarm")
+    page.get_by_label("TACT visit: detainees held under the Terrorism Act").check()
+    page.get_by_role("button", name="We are leaving").click()
+    page.get_by_role("button", name="Submit report").click()
+    page.locator(".status-state", has_text="Needs fixing").wait_for()  # nobody on it is trained for TACT
+    looked_at(page, "14-custody-not-let-in-tact-refused", dark)
+
+    page.get_by_role("link", name="‹ My visits").click()
+    page.get_by_role("button", name="Start a custody visit").click()
+    page.get_by_role("heading", name="Custody visit", exact=True).wait_for()
+    page.get_by_label("By telephone or video", exact=True).check()
+    looked_at(page, "15-custody-remote", dark)
+
+    page.get_by_label("Had to stop", exact=True).check()
+    page.get_by_label("Why did you have to stop?").fill("An incident in the suite")
+    page.get_by_role("button", name="We have arrived").click()
+    page.get_by_label("Arrived at").fill(local_input(datetime.now(LONDON) - timedelta(minutes=20)))
+    page.get_by_role("button", name="We are in").click()
+    page.get_by_label("Why was access delayed?").fill("Staff handover")
+    choose(page, "Who authorised the delay? (rank only)", "Inspector")
+    for label, n in (("Seen", 3), ("Refused", 1), ("Children (under 18) present", 4),
+                     ("Vulnerable detainees present", 1), ("Custody records examined", 3)):
+        tap(page, label, n)
+    page.get_by_label("I have a concern about ill-treatment").check()
+    page.get_by_label("What was seen or alleged? (cell numbers, no names)").fill(
+        "Cell 7: says he was pushed against the wall at arrest; bruise on the left arm")
+    looked_at(page, "16-custody-delay-counts-concern", dark)
+
+    page.get_by_role("link", name="‹ My visits").click()
+    page.get_by_role("button", name="Start an animal welfare visit").click()
+    page.get_by_role("heading", name="Animal welfare visit", exact=True).wait_for()
+    choose(page, "Animal unit", "Dog unit")
+    choose(page, "Co-visitor", full_name(bella))
+    page.get_by_role("button", name="We have arrived").click()
+    page.get_by_role("button", name="We are leaving").click()
+    page.locator("#welfare-environment-met").check()
+    page.locator("#welfare-diet-concern").check()
+    page.get_by_role("button", name="Submit report").click()
+    page.get_by_text("Some answers are missing").wait_for()
+    looked_at(page, "17-animal-welfare-concern-without-issue", dark)

@@ -376,7 +376,7 @@ async function reportScreen(uuid) {
   const choice = (name, legend, options, get, put, onchange = () => {}) => h("fieldset", { class: "choice", "data-field": name },
     h("legend", {}, legend),
     groupErrors(row, name),
-    h("div", { class: "options" }, options.map(([value, words]) => h("span", { class: "option" },
+    h("div", { class: "options stacked" }, options.map(([value, words]) => h("span", { class: "option" },
       h("input", { type: "radio", name, id: `${name}-${value}`, value, checked: get() === value,
         onchange: () => { put(value); onchange(); save(); } }),
       h("label", { for: `${name}-${value}` }, words)))));
@@ -435,9 +435,8 @@ async function reportScreen(uuid) {
       limited.forEach((box) => box.refresh());
       if (LIMITED.some(([name], i) => f[name] !== before[i])) save();
     };
-    const OF = { present: "the detainees present", seen: "the detainees seen" };
     limited.push(...LIMITED.map(([name, label, of]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, () => {},
-      () => [limitOf(f, of), `${limitOf(f, of)}: ${OF[of]}`])));
+      () => [limitOf(f, of), `${limitOf(f, of)} (${of})`])));
     const limitedErrors = messages(LIMITED.map(([n]) => (row.errors || {})[n]));
     const tallyErrors = messages(["detainees_present", "detainees_offered", ...TALLY.map(([n]) => `detainees_${n}`)]
       .map((n) => (row.errors || {})[n]));
@@ -448,7 +447,8 @@ async function reportScreen(uuid) {
       TALLY.map(([name, label]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, showTotals)),
       totals,
       h("div", { class: `limited${limitedErrors.length ? " has-error" : ""}` },
-        h("p", { class: "hint" }, "Children and vulnerable detainees (as custody flags them: mental health, learning disability, other) are seen first. Records examined only with the detainee's consent."),
+        h("h4", {}, "Children, vulnerable detainees and records"),
+        h("p", { class: "hint" }, "Vulnerable: as custody flags them (mental health, learning disability, other). Records examined only with the detainee's consent."),
         limitedErrors.length ? h("p", { class: "error" }, limitedErrors.join(" ")) : null,
         limited),
       h("details", { class: "profile", "data-field": "seen_profile", open: errorsFor(row, "seen_profile").length > 0 },
@@ -475,8 +475,10 @@ async function reportScreen(uuid) {
     h("h3", { id: "welfare-title" }, "Welfare needs"),
     h("p", { class: "hint" }, "The five needs of the Animal Welfare Act. For a concern, add an issue below saying what it is."),
     welfareErrors,
-    WELFARE_NEEDS.map(([need, label, hint]) => h("fieldset", { class: "choice", "data-field": `welfare-${need}` },
-      h("legend", {}, label, h("span", { class: "legend-hint" }, hint)),
+    WELFARE_NEEDS.map(([need, label, hint]) => h("fieldset", { class: "choice", "data-field": `welfare-${need}`,
+      "aria-describedby": `welfare-${need}-hint` },
+      h("legend", {}, label),
+      h("p", { class: "hint", id: `welfare-${need}-hint` }, hint),
       h("div", { class: "options" }, WELFARE_STATES.map(([value, words]) => h("span", { class: "option" },
         h("input", { type: "radio", name: `welfare-${need}`, id: `welfare-${need}-${value}`,
           checked: f.welfare_needs[need] === value,
@@ -531,7 +533,7 @@ async function reportScreen(uuid) {
       oninput: (e) => { f.concern_details = e.target.value; save(); } });
     details.value = f.concern_details;
     const detailsField = field(row, "concern", "What was seen or alleged? (cell numbers, no names)", details,
-      { hint: "Who said it or what you saw, when, and what the staff said or did." });
+      { hint: "What was said or seen, when, and what the staff said or did." });
     detailsField.hidden = !f.concern_raised;
     sections.push(h("section", { "aria-labelledby": "concern-title", class: "concern", id: "concern-section" },
       h("h3", { id: "concern-title" }, "Concern about ill-treatment"),
