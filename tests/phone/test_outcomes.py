@@ -27,6 +27,7 @@ def test_a_visit_refused_entry_is_sent_without_admission_or_counts_and_a_tact_re
     sign_in(page, bob)
     start_custody_visit(page, bella)
     tap(page, "Seen", 2)  # tapped at the door before the sergeant said no
+    page.locator("#cells_clean-yes").check()
     page.get_by_label("Not let in", exact=True).check()
     assert page.locator("#stamp-admitted_at").is_hidden() and page.locator("#band").is_hidden()
     assert page.locator("#tally").is_hidden() and page.locator("#checks").is_hidden()
@@ -55,6 +56,7 @@ def test_a_visit_refused_entry_is_sent_without_admission_or_counts_and_a_tact_re
     assert (visit["juveniles_present"], visit["vulnerable_present"], visit["custody_records_examined"]) == (0, 0, 0)
     assert visit["tact"] is True and visit["delay_authorised_by_rank"] == ""
     assert visit["concern"]["raised"] is False and visit["seen_profile"] == {}
+    assert visit["cells_clean"] is None and visit["delay_reason"] == ""
 
 
 def test_a_concern_about_ill_treatment_is_sent_with_the_rank_the_limited_counts_and_the_outcome(

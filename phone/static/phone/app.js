@@ -283,6 +283,7 @@ async function reportScreen(uuid) {
   const custody = row.kind === "custody";
   let pending = 0;
   const save = async () => {
+    if (!editable) return;
     const saved = document.getElementById("saved");
     pending += 1;
     saved.dataset.pending = String(pending);
@@ -433,7 +434,8 @@ async function reportScreen(uuid) {
       const before = LIMITED.map(([name]) => f[name]);
       clampLimited(f);
       limited.forEach((box) => box.refresh());
-      if (LIMITED.some(([name], i) => f[name] !== before[i])) save();
+      // Not while the form is being drawn: there is nothing on screen yet to say "Saved" in.
+      if (LIMITED.some(([name], i) => f[name] !== before[i]) && document.getElementById("saved")) save();
     };
     limited.push(...LIMITED.map(([name, label, of]) => counter(name, label, () => f[name], (n) => { f[name] = n; }, () => {},
       () => [limitOf(f, of), `${limitOf(f, of)} (${of})`])));

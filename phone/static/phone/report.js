@@ -139,10 +139,12 @@ export function payload(row) {
   // Not let in: nobody was seen, whatever the counters were left at before the outcome was chosen.
   const refused = f.outcome === "access_refused";
   const count = (n) => (refused ? 0 : n);
+  // What the form hid for the outcome chosen is not sent, whatever was filled in before choosing it.
+  const inside = !v11 || admitted(f);
   if (row.kind === "custody") {
     const { offered, present } = derived(f);
     Object.assign(body, {
-      admitted_at: v11 && !admitted(f) ? null : f.admitted_at, delay_reason: f.delay_reason,
+      admitted_at: inside ? f.admitted_at : null, delay_reason: inside ? f.delay_reason : "",
       detainees_present: count(present), detainees_offered: count(offered), detainees_seen: count(f.seen),
       detainees_refused: count(f.refused), detainees_not_offered: count(f.not_offered),
       detainees_unavailable: count(f.unavailable), detainees_observed: count(f.observed),
@@ -153,7 +155,7 @@ export function payload(row) {
       if (Object.keys(kept).length) profile[dimension] = kept;
     }
     body.seen_profile = profile;
-    for (const [name] of CHECKS) body[name] = f[name];
+    for (const [name] of CHECKS) body[name] = inside ? f[name] : null;
     if (v11) {
       Object.assign(body, {
         delay_authorised_by_rank: f.delay_authorised_by_rank, tact: f.tact,
@@ -163,7 +165,7 @@ export function payload(row) {
     }
   } else {
     body.animals_seen = count(f.animals_seen);
-    for (const [name] of ANIMAL_CHECKS) body[name] = f[name];
+    for (const [name] of ANIMAL_CHECKS) body[name] = refused ? false : f[name];
     if (v11) {
       body.welfare_needs = refused ? Object.fromEntries(WELFARE_NEEDS.map(([need]) => [need, "not_checked"]))
         : { ...f.welfare_needs };
