@@ -1,5 +1,6 @@
-"""The quarterly return as a file: one row per scheme and quarter, one column per scheme-level KPI,
-nested names joined by "_" (`access_immediate`, `detainees_present`, `issues_by_category_other`)."""
+"""The quarterly return as a file: one row per scheme and quarter (or per scheme for a period of the
+caller's own), one column per scheme-level KPI, nested names joined by "_" (`access_immediate`,
+`detainees_present`, `issues_by_category_other`)."""
 
 import csv
 import io
@@ -12,7 +13,7 @@ from openpyxl.styles import Font
 from visits.models import Scheme
 
 from . import selectors
-from .periods import fy_period
+from .periods import Period, fy_of, fy_period, quarters_begun
 
 IDENTITY = ("scheme", "fy", "quarter", "from", "to")
 GROUPED = ("seen_profile_", "issues_by_category_")
@@ -33,18 +34,48 @@ def quarters_of(quarter: int | None) -> list[int]:
     return [quarter] if quarter else [1, 2, 3, 4]
 
 
-def quarterly_return(*, schemes: list[Scheme], fy: int, quarter: int | None, on_row=None) -> list[dict]:
+def return_periods(*, scheme: Scheme, fy: int | None, quarter: int | None,
+                   period: Period | None) -> list[tuple[int, int | None, Period]]:
+    """The (fy, quarter, dates) of the scheme's rows. `fy` (with an optional quarter): its quarters.
+    A period of the caller's own: one row of exactly it, in the financial year it starts in, no
+    quarter. Neither: the quarters of the scheme's current financial year that have begun, the
+    last one to date."""
+    if fy is not None:
+        return [(fy, q, fy_period(fy, q)) for q in quarters_of(quarter)]
+    if period is not None:
+        return [(fy_of(period.date_from), None, period)]
+    today = scheme.local_today()
+    return [(fy_of(today), q, dates) for q, dates, _running in quarters_begun(fy_of(today), today=today)]
+
+
+def quarterly_return(*, schemes: list[Scheme], fy: int | None = None, quarter: int | None = None,
+                     period: Period | None = None, on_row=None) -> list[dict]:
     """The rows of the return, schemes in the order given; `on_row(done, total)` follows progress."""
-    quarters = quarters_of(quarter)
-    total, rows = len(schemes) * len(quarters), []
-    for scheme in schemes:
-        for q in quarters:
-            kpis = selectors.scheme_kpis(scheme=scheme, period=fy_period(fy, q))
-            kpis.pop("sites")
-            rows.append({"scheme": kpis.pop("scheme"), "fy": fy, "quarter": q, **flatten(kpis)})
-            if on_row is not None:
-                on_row(len(rows), total)
+    plan = [(scheme, *row) for scheme in schemes
+            for row in return_periods(scheme=scheme, fy=fy, quarter=quarter, period=period)]
+    rows = []
+    for scheme, row_fy, row_quarter, dates in plan:
+        kpis = selectors.scheme_kpis(scheme=scheme, period=dates)
+        kpis.pop("sites")
+        rows.append({"scheme": kpis.pop("scheme"), "fy": row_fy, "quarter": row_quarter, **flatten(kpis)})
+        if on_row is not None:
+            on_row(len(rows), len(plan))
     return rows
+
+
+def row_count(*, schemes: list[Scheme], fy: int | None, quarter: int | None, period: Period | None) -> int:
+    return sum(len(return_periods(scheme=scheme, fy=fy, quarter=quarter, period=period)) for scheme in schemes)
+
+
+def file_name(*, fy: int | None, quarter: int | None, period: Period | None, today: date, format: str) -> str:
+    """What the file is called: its year (and quarter), its dates, or its year to `today`."""
+    if fy is not None:
+        span = f"fy{fy}{f'-q{quarter}' if quarter else ''}"
+    elif period is not None:
+        span = f"{period.date_from.isoformat()}-to-{period.date_to.isoformat()}"
+    else:
+        span = f"fy{fy_of(today)}-to-{today.isoformat()}"
+    return f"icv-quarterly-return-{span}.{format}"
 
 
 def columns(rows: list[dict]) -> list[str]:

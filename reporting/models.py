@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from .periods import Period
+
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -25,8 +27,13 @@ class ExportJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
     format = models.CharField(max_length=8, choices=ExportFormat.choices)
     schemes = models.ManyToManyField("visits.Scheme", related_name="+")
-    fy = models.PositiveSmallIntegerField()
+    # The period as asked: fy (and quarter), or date_from and date_to, or none of them for the
+    # financial year to date when the file is built.
+    fy = models.PositiveSmallIntegerField(null=True, blank=True,
+                                          help_text="Empty for a period given by dates, or for the year to date.")
     quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: the four quarters of the year.")
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent of the rows built.")
     rows = models.PositiveIntegerField(default=0)
@@ -37,6 +44,27 @@ class ExportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="export_job_one_period_form",
+                condition=(models.Q(date_from__isnull=True, date_to__isnull=True)
+                           | models.Q(date_from__isnull=False, date_to__isnull=False, fy__isnull=True,
+                                      quarter__isnull=True, date_to__gte=models.F("date_from"))),
+            ),
+            models.CheckConstraint(name="export_job_quarter_has_its_year",
+                                   condition=models.Q(quarter__isnull=True) | models.Q(fy__isnull=False)),
+        ]
+
+    @property
+    def period(self) -> Period | None:
+        """The dates asked for, when the export was asked for by dates rather than a year."""
+        return Period(self.date_from, self.date_to) if self.date_from else None
 
     def __str__(self):
-        return f"Export {self.fy}{f' Q{self.quarter}' if self.quarter else ''} ({self.format}) by {self.owner}"
+        if self.fy is not None:
+            span = f"{self.fy}{f' Q{self.quarter}' if self.quarter else ''}"
+        elif self.date_from:
+            span = f"{self.date_from} to {self.date_to}"
+        else:
+            span = "year to date"
+        return f"Export {span} ({self.format}) by {self.owner}"

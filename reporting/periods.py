@@ -21,6 +21,11 @@ def fy_period(fy: int, quarter: int | None = None) -> Period:
     return Period(start, _next_month(_next_month(_next_month(start))) - timedelta(days=1))
 
 
+def fy_of(day: date) -> int:
+    """The financial year a day falls in: 31 March 2024 is in 2023/24, 1 April 2024 in 2024/25."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def complete_months(period: Period) -> list[tuple[date, date]]:
     """The calendar months lying wholly inside the period, as (first day, last day)."""
     months = []

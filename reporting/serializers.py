@@ -50,13 +50,18 @@ class PeriodInputSerializer(FromToMixin, serializers.Serializer):
         return attrs
 
 
-class ExportInputSerializer(serializers.Serializer):
+class ExportInputSerializer(PeriodInputSerializer):
+    """The KPIs' period forms, with the same default; `fy` alone gives the year's four quarters."""
+
     scheme = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
                                       help_text="Omit for every scheme you may read (an analyst's granted schemes).")
-    fy = serializers.IntegerField(min_value=2000, max_value=2100,
+    fy = serializers.IntegerField(required=False, min_value=2000, max_value=2100,
                                   help_text="UK financial year starting 1 April of this year: its 4 quarters, or one.")
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4,
-                                       help_text="Omit for the four quarters of the year.")
+                                       help_text="With fy; omit for the four quarters of the year.")
+    date_from = serializers.DateField(required=False, help_text="First day, YYYY-MM-DD, local: one row per scheme "
+                                                                "for exactly from-to.")
+    date_to = serializers.DateField(required=False, help_text="Last day, YYYY-MM-DD, local, inclusive.")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -183,14 +188,18 @@ class KpiSerializer(FromToMixin, serializers.Serializer):
     date_to = serializers.DateField()
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(FromToMixin, serializers.ModelSerializer):
+    # Named `from` and `to` by the mixin, so they say where the job's columns are.
+    date_from = serializers.DateField(source="date_from", allow_null=True, read_only=True,
+                                      help_text="With to: the period of the caller's own; fy and quarter are null.")
+    date_to = serializers.DateField(source="date_to", allow_null=True, read_only=True)
     url = serializers.SerializerMethodField(help_text="Where to download the file once status is done.")
     status_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ExportJob
-        fields = ["id", "status", "progress", "url", "status_url", "format", "fy", "quarter", "rows", "error",
-                  "created_at", "finished_at"]
+        fields = ["id", "status", "progress", "url", "status_url", "format", "fy", "quarter", "date_from", "date_to",
+                  "rows", "error", "created_at", "finished_at"]
         read_only_fields = fields
 
     def _absolute(self, path: str) -> str:

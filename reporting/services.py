@@ -10,6 +10,7 @@ from visits.services import QueueUnavailable
 
 from . import exports
 from .models import ExportJob, ExportStatus
+from .periods import Period
 
 QUEUE_DOWN = "The task queue was not answering, so the file was never built. Ask for the export again."
 
@@ -17,17 +18,21 @@ QUEUE_DOWN = "The task queue was not answering, so the file was never built. Ask
 EXPORT_SYNC_MAX_ROWS = 40
 
 
-def export_is_large(*, schemes: int, fy: int, quarter: int | None) -> bool:
-    return schemes * len(exports.quarters_of(quarter)) > EXPORT_SYNC_MAX_ROWS
+def export_is_large(*, schemes: list[Scheme], fy: int | None, quarter: int | None, period: Period | None) -> bool:
+    return exports.row_count(schemes=schemes, fy=fy, quarter=quarter, period=period) > EXPORT_SYNC_MAX_ROWS
 
 
 @transaction.atomic
-def export_job_create(*, owner: User, schemes: list[Scheme], fy: int, quarter: int | None, format: str) -> ExportJob:
-    """Store the job and queue its build once committed. Raises QueueUnavailable (the job marked
+def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, quarter: int | None = None,
+                      period: Period | None = None, format: str) -> ExportJob:
+    """Store the job, with the period as asked (fy and quarter, dates, or neither for the financial
+    year to date), and queue its build once committed. Raises QueueUnavailable (the job marked
     failed with the reason) when the broker does not take it."""
     from .tasks import export_job_build
 
-    job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format)
+    job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format,
+                                   date_from=period.date_from if period else None,
+                                   date_to=period.date_to if period else None)
     job.schemes.set(schemes)
 
     def queue():
@@ -54,7 +59,8 @@ def export_job_run(*, job_id) -> ExportJob | None:
 
     try:
         rows = exports.quarterly_return(
-            schemes=list(job.schemes.order_by("name")), fy=job.fy, quarter=job.quarter, on_row=on_row,
+            schemes=list(job.schemes.order_by("name")), fy=job.fy, quarter=job.quarter, period=job.period,
+            on_row=on_row,
         )
         job.file.save(f"{job.pk}.{job.format}", ContentFile(exports.WRITERS[job.format](rows)), save=False)
     except Exception as exc:

@@ -14,7 +14,7 @@ from api.permissions import RolePermission
 from visits.models import Role
 
 from . import selectors, services
-from .exports import quarterly_return
+from .exports import file_name, quarterly_return
 from .models import ExportJob, ExportStatus
 from .periods import Period
 from .renderers import CSVRenderer, XLSXRenderer
@@ -70,13 +70,17 @@ def _scheme_for(user, scheme_id):
 
 
 class KpiExportView(APIView):
-    """The quarterly return, one row per scheme and quarter, as CSV, XLSX or JSON."""
+    """The quarterly return, one row per scheme and quarter (or per scheme for from-to), as CSV, XLSX or JSON."""
 
     permission_classes = [KpiPermission]
     read_roles = KPI_ROLES
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(
+        description="The quarterly return as CSV, XLSX or JSON; the period as for the KPIs. fy: one row per "
+                    "scheme and quarter of the year (or of the quarter given). from and to: one row per scheme "
+                    "for exactly that period, its fy the financial year the period starts in, its quarter empty. "
+                    "No period: the quarters of the current financial year that have begun, the last one to date.",
         parameters=[
             ExportInputSerializer,
             OpenApiParameter("format", str, enum=["json", "csv", "xlsx"],
@@ -86,10 +90,11 @@ class KpiExportView(APIView):
         responses={
             (200, "application/json"): OpenApiResponse(
                 {"type": "array", "items": {"type": "object", "additionalProperties": True}},
-                description="A list of rows, one object per scheme and quarter; "
+                description="A list of rows, one object per scheme and quarter (per scheme for from-to); "
                                                  "columns are the KPI names, nested ones joined by '_'."),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Header row, then one row per "
-                                                                                "scheme and quarter."),
+                                                                                "scheme and quarter (per scheme for "
+                                                                                "from-to)."),
             (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="One sheet, "
                                                                                             "header row frozen."),
             (202, "application/json"): OpenApiResponse(
@@ -111,17 +116,19 @@ class KpiExportView(APIView):
         if not schemes:
             raise NotFound("No such scheme among those you may read.")
         fmt = request.accepted_renderer.format
-        if data["async"] or services.export_is_large(schemes=len(schemes), fy=data["fy"], quarter=data.get("quarter")):
+        # fy (and quarter) stand as they are; only dates of the caller's own are a period.
+        asked = {"fy": data.get("fy"), "quarter": data.get("quarter"),
+                 "period": None if data.get("fy") is not None else data["period"]}
+        if data["async"] or services.export_is_large(schemes=schemes, **asked):
             try:
-                job = services.export_job_create(owner=request.user, schemes=schemes, fy=data["fy"],
-                                                 quarter=data.get("quarter"), format=fmt)
+                job = services.export_job_create(owner=request.user, schemes=schemes, format=fmt, **asked)
             except services.QueueUnavailable:
                 raise QueueDown()
             job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
             return Response(ExportJobSerializer(job, context={"request": request}).data,
                             status=status.HTTP_202_ACCEPTED)
-        rows = quarterly_return(schemes=schemes, fy=data["fy"], quarter=data.get("quarter"))
-        name = f"icv-quarterly-return-fy{data['fy']}{'-q%d' % data['quarter'] if data.get('quarter') else ''}.{fmt}"
+        rows = quarterly_return(schemes=schemes, **asked)
+        name = file_name(**asked, today=schemes[0].local_today(), format=fmt)
         return Response(rows, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -161,7 +168,10 @@ class ExportDownloadView(APIView):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
         if job.status != ExportStatus.DONE or not job.file:
             raise Conflict(f"The export is {job.status}, not ready to download yet.")
-        name = f"icv-quarterly-return-fy{job.fy}{f'-q{job.quarter}' if job.quarter else ''}.{job.format}"
+        # A year to date is named for the day it was asked, in the first scheme's zone.
+        first = job.schemes.order_by("name").first()
+        asked_on = job.created_at.astimezone(first.zone).date() if first else job.created_at.date()
+        name = file_name(fy=job.fy, quarter=job.quarter, period=job.period, today=asked_on, format=job.format)
         return FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
 
     def finalize_response(self, request, response, *args, **kwargs):

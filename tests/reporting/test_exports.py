@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from reporting import services
 from reporting.models import ExportJob, ExportStatus
+from reporting.periods import fy_of, quarters_begun
 from reporting.tasks import export_job_build
 
 URL = "/api/v1/kpis/export/"
@@ -32,6 +33,22 @@ def parse_csv(content: bytes) -> list[dict]:
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def identities(response, fmt: str) -> list[tuple]:
+    """(fy, quarter, from, to) of each row, read back from the file as its reader would."""
+    if fmt == "json":
+        rows = response.json()
+    elif fmt == "csv":
+        rows = [{**r, "fy": int(r["fy"]), "quarter": int(r["quarter"]) if r["quarter"] else None}
+                for r in parse_csv(response.content)]
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header = [cell.value for cell in sheet[1]]
+        rows = [{**dict(zip(header, values)), "from": values[header.index("from")].date().isoformat(),
+                 "to": values[header.index("to")].date().isoformat()}
+                for values in sheet.iter_rows(min_row=2, values_only=True)]
+    return [(r["fy"], r["quarter"], r["from"], r["to"]) for r in rows]
 
 
 def test_it_exports_a_years_four_quarters_as_csv(api, alice, scheme, year):
@@ -122,10 +139,110 @@ def test_it_exports_only_schemes_the_caller_may_read(api, alice, charlie, dave, 
 
 
 def test_it_answers_errors_as_json_whatever_the_format(api, alice, scheme):
-    response = api(alice).get(URL, {"format": "csv"})
+    response = api(alice).get(URL, {"quarter": 2, "format": "csv"})
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     assert response.json()["fy"]
     assert api(alice).get(URL, {"fy": 2023, "quarter": 7, "format": "xlsx"}).json()["quarter"]
+
+
+# --- periods: every form the KPIs take -----------------------------------------------------------
+
+
+def test_it_exports_a_period_of_the_callers_own_as_one_row_per_scheme(api, alice, scheme, year):
+    response = api(alice).get(URL, {"from": "2023-04-01", "to": "2023-12-31", "format": "csv"})
+    assert response.status_code == 200
+    assert 'filename="icv-quarterly-return-2023-04-01-to-2023-12-31.csv"' in response["Content-Disposition"]
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert header[:len(LEADING)] == LEADING
+    rows = parse_csv(response.content)
+    # The financial year the period starts in; no quarter, as it is no quarter.
+    assert [(r["scheme"], r["fy"], r["quarter"], r["from"], r["to"]) for r in rows] == [
+        (str(scheme.pk), "2023", "", "2023-04-01", "2023-12-31")]
+    kpis = api(alice).get("/api/v1/kpis/", {"from": "2023-04-01", "to": "2023-12-31"}).json()
+    # Q1's two visits and Q3's one; the same figures as the KPIs of the same dates.
+    assert (rows[0]["visits"], rows[0]["target"], rows[0]["volunteer_hours"]) == (
+        "3", str(kpis["target"]), str(kpis["volunteer_hours"]))
+    assert kpis["visits"] == 3
+
+
+def test_a_period_spanning_two_financial_years_takes_the_year_it_starts_in(api, alice, year):
+    rows = api(alice).get(URL, {"from": "2023-03-01", "to": "2023-04-30", "format": "json"}).json()
+    assert [(r["fy"], r["quarter"], r["from"], r["to"]) for r in rows] == [(2022, None, "2023-03-01", "2023-04-30")]
+    assert rows[0]["visits"] == 2  # "before" (31 March, local) and v1 (1 April, local)
+
+
+def test_it_exports_a_period_of_the_callers_own_as_xlsx(api, alice, year):
+    response = api(alice).get(URL, {"from": "2023-10-01", "to": "2023-10-31"}, HTTP_ACCEPT=XLSX)
+    assert response.status_code == 200 and response["Content-Type"] == XLSX
+    assert 'filename="icv-quarterly-return-2023-10-01-to-2023-10-31.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cell = {name: sheet.cell(row=2, column=index + 1) for index, name in enumerate(header)}
+    assert sheet.max_row == 2
+    assert (cell["fy"].value, cell["quarter"].value) == (2023, None)
+    assert (cell["from"].value, cell["to"].value) == (datetime(2023, 10, 1), datetime(2023, 10, 31))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_with_no_period_it_exports_the_quarters_of_the_year_begun_the_last_to_date(api, alice, scheme, fmt):
+    today = scheme.local_today()
+    fy = fy_of(today)
+    response = api(alice).get(URL, {"format": fmt})
+    assert response.status_code == 200
+    assert f'filename="icv-quarterly-return-fy{fy}-to-{today.isoformat()}.{fmt}"' in response["Content-Disposition"]
+    begun = quarters_begun(fy, today=today)
+    expected = [(fy, q, dates.date_from.isoformat(), dates.date_to.isoformat()) for q, dates, _ in begun]
+    assert expected[-1][3] == today.isoformat()
+    assert identities(response, fmt) == expected
+
+
+def test_a_from_after_to_is_refused_with_a_field_message(api, alice, scheme):
+    response = api(alice).get(URL, {"from": "2023-06-30", "to": "2023-04-01", "format": "csv"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["to"] == ["The last day cannot be before the first."]
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"from": "2023-04-01"}, "to"),
+    ({"to": "2023-04-01"}, "from"),
+    ({"fy": 2023, "from": "2023-04-01", "to": "2023-04-30"}, "fy"),
+    ({"from": "2010-01-01", "to": "2023-12-31"}, "to"),
+])
+def test_it_refuses_a_half_or_mixed_period_as_the_kpis_do(api, alice, scheme, params, field):
+    response = api(alice).get(URL, {**params, "format": "json"})
+    assert response.status_code == 400
+    assert response.json()[field]
+
+
+def test_an_async_job_for_a_period_of_the_callers_own_downloads_the_same_rows(api, alice, year,
+                                                                             django_capture_on_commit_callbacks):
+    period = {"from": "2023-04-01", "to": "2023-06-30", "format": "csv"}
+    direct = parse_csv(api(alice).get(URL, period).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(alice).get(URL, {**period, "async": "1"})
+    assert response.status_code == 202
+    job = api(alice).get(response.json()["status_url"]).json()
+    assert (job["status"], job["rows"], job["fy"], job["quarter"], job["from"], job["to"]) == (
+        "done", 1, None, None, "2023-04-01", "2023-06-30")
+    download = api(alice).get(job["url"])
+    assert download.status_code == 200
+    assert 'filename="icv-quarterly-return-2023-04-01-to-2023-06-30.csv"' in download["Content-Disposition"]
+    assert parse_csv(body(download)) == direct
+
+
+def test_an_async_job_with_no_period_downloads_the_year_to_date(api, alice, scheme,
+                                                                django_capture_on_commit_callbacks):
+    direct = parse_csv(api(alice).get(URL, {"format": "csv"}).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(alice).get(URL, {"format": "csv", "async": "1"})
+    assert response.status_code == 202
+    job = api(alice).get(response.json()["status_url"]).json()
+    assert (job["fy"], job["quarter"], job["from"], job["to"]) == (None, None, None, None)
+    download = api(alice).get(job["url"])
+    today = scheme.local_today()
+    assert f'filename="icv-quarterly-return-fy{fy_of(today)}-to-{today.isoformat()}.csv"' in (
+        download["Content-Disposition"])
+    assert parse_csv(body(download)) == direct
 
 
 def test_a_large_export_runs_as_a_job_and_its_owner_downloads_it(api, alice, charlie, year, monkeypatch,
