@@ -8,6 +8,7 @@ COPY visits visits
 COPY scheduling scheduling
 COPY reporting reporting
 COPY phone phone
+COPY web web
 COPY api_schema api_schema
 COPY manage.py ./
 # var/ holds the static files (collected here, at build time) and var/media the export files. Both

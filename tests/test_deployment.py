@@ -48,3 +48,13 @@ def test_every_variable_the_settings_read_is_in_the_readme_table():
     first_cells = re.findall(r"^\| ([^|]+) \|", README, flags=re.MULTILINE)
     table = {name for cell in first_cells for name in re.findall(r"`([A-Z_]+)`", cell)}
     assert read - table == set()
+
+
+def test_the_image_copies_every_package_the_project_installs():
+    """Docker does not run here, so the Dockerfile is read: a package left out of the image is an
+    app the container cannot import at start-up."""
+    root = settings.BASE_DIR
+    pyproject = (root / "pyproject.toml").read_text()
+    packages = re.findall(r'"(\w+)\*"', re.search(r"^include = \[(.*)\]$", pyproject, re.M).group(1))
+    copied = set(re.findall(r"^COPY (\w+) \1$", (root / "Dockerfile").read_text(), re.M))
+    assert set(packages) - copied == set()
