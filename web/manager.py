@@ -42,8 +42,8 @@ def coverage(request):
     chosen, form = scheme_period(request.GET, scheme)
     grid = _grid(request)
     sites = list(scheduling.sites_schedulable(request.user).filter(kind=GRIDS[grid]).order_by("-active", "name"))
-    coverages = [scheduling.coverage_for_site(site=site, date_from=chosen.period.date_from,
-                                              date_to=chosen.period.date_to) for site in sites]
+    coverages = list(scheduling.coverage_for_sites(sites=sites, date_from=chosen.period.date_from,
+                                                   date_to=chosen.period.date_to).values())
     scale = shared_scale(coverages)
     query = request.GET.copy()
     query.pop("grid", None)
