@@ -9,7 +9,7 @@ from scheduling.heatmap import render_heatmap_svg
 
 from . import selectors
 from .charts import bar_chart_svg
-from .periods import fy_period, to_date
+from .periods import fy_label, fy_period, to_date
 
 
 @login_required
@@ -31,10 +31,10 @@ def annual_report(request, scheme_id: int, fy: int):
         # Our own SVG: every label in it is escaped by render_heatmap_svg.
         row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=f"{row['name']}: visits per timeslot"))
     chart = bar_chart_svg(
-        title=f"Issues raised per category, FY {fy}/{str(fy + 1)[-2:]}",
+        title=f"Issues raised per category, FY {fy_label(fy)}",
         bars=[(row["name"], row["raised"]) for row in report["issues"]],
     )
     return render(request, "reporting/annual_report.html", {
-        "scheme": scheme, "fy": fy, "fy_label": f"{fy}/{str(fy + 1)[-2:]}", "issues_chart": chart, "running": running,
+        "scheme": scheme, "fy": fy, "fy_label": fy_label(fy), "issues_chart": chart, "running": running,
         **report,
     })

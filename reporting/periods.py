@@ -26,6 +26,11 @@ def fy_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def fy_label(fy: int) -> str:
+    """How a financial year is written: 2023 is "2023/24"."""
+    return f"{fy}/{str(fy + 1)[-2:]}"
+
+
 def complete_months(period: Period) -> list[tuple[date, date]]:
     """The calendar months lying wholly inside the period, as (first day, last day)."""
     months = []

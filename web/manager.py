@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from reporting.periods import fy_period
+from reporting.periods import fy_label, fy_period
 from reporting.selectors import scheme_kpis
 from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
@@ -21,7 +21,7 @@ from visits.models import AccessBand, IssueStatus, Role, SiteKind
 from .access import desk_for
 from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
 from .heatmap import heatmap_rows, shared_scale
-from .periods import fy_text, scheme_period
+from .periods import scheme_period
 
 manager_only = desk_for(Role.MANAGER)
 GRIDS = {"custody": SiteKind.CUSTODY_SUITE, "animal": SiteKind.ANIMAL_UNIT}
@@ -251,7 +251,7 @@ def kpis(request):
         "title": "KPIs and returns", "section": "kpis", "crumbs": [("KPIs and returns", None)],
         "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
-        "years": [(fy, fy_text(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
+        "years": [(fy, fy_label(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
         "full_period": fy_period(chosen.fy, chosen.quarter),
     })
 

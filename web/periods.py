@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.http import Http404
 
-from reporting.periods import Period, fy_period, quarters_begun, to_date
+from reporting.periods import Period, fy_label, fy_period, quarters_begun, to_date
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,6 @@ class Chosen:
     custom: bool
 
 
-def fy_text(fy: int) -> str:
-    return f"{fy}/{str(fy + 1)[-2:]}"
-
-
 class PeriodForm(forms.Form):
     fy = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
     quarter = forms.TypedChoiceField(label="Quarter", coerce=int, required=False, empty_value=None)
@@ -33,7 +29,7 @@ class PeriodForm(forms.Form):
     def __init__(self, data, *, today: date, current_fy: int, years: int = 4, custom: bool = True):
         super().__init__(data)
         offered = range(current_fy, current_fy - years, -1)
-        self.fields["fy"].choices = [(fy, fy_text(fy)) for fy in offered]
+        self.fields["fy"].choices = [(fy, fy_label(fy)) for fy in offered]
         # The quarters offered are those of the year asked for, if it is one offered (else the form refuses it).
         chosen_fy = self._fy(data, current_fy)
         chosen_fy = chosen_fy if chosen_fy in offered else current_fy
@@ -70,7 +66,7 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
     if clipped is None:
         raise Http404("That period has not begun.")
     period, running = clipped
-    label = (f"Q{quarter} {fy_text(fy)}" if quarter else f"Financial year {fy_text(fy)}") + (" to date" if running else "")
+    label = (f"Q{quarter} {fy_label(fy)}" if quarter else f"Financial year {fy_label(fy)}") + (" to date" if running else "")
     return Chosen(period, label, running, fy, quarter, False), form
 
 

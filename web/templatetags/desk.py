@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from reporting.periods import fy_label
 from web.forms import LABELS
 
 register = template.Library()
@@ -56,9 +57,7 @@ def stored(value) -> str:
     return str(value)
 
 
-@register.filter
-def fy_label(fy: int) -> str:
-    return f"{fy}/{str(fy + 1)[-2:]}"
+register.filter("fy_label", fy_label)
 
 
 @register.filter
