@@ -1,7 +1,7 @@
 import math
 import uuid
 import zoneinfo
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -127,6 +127,10 @@ class Scheme(models.Model):
         today = today or self.local_today()
         start_year = today.year if (today.month, today.day) >= (4, 1) else today.year - 1
         return date(start_year, 4, 1), today
+
+    def issue_due_on(self, day: date) -> date:
+        """When the force's response to an issue sent on that day is due."""
+        return day + timedelta(days=self.issue_response_days)
 
     def access_band(self, delay_minutes: int) -> str:
         if delay_minutes <= self.immediate_access_minutes:

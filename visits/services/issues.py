@@ -1,8 +1,6 @@
 """Writes about issues: the scheme's categories, and each issue's way from the visit to the force
 and back, every step kept as an event row (who, when, from, to, note)."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,7 +51,7 @@ def issue_raise(*, report, category: IssueCategory, description: str, resolved: 
     issue = VisitIssue.objects.create(
         scheme=report.scheme, site=report.site, raised_on=report.local_date, category=category,
         description=description, resolved_during_visit=resolved, status=status,
-        due_on=None if resolved else report.local_date + timedelta(days=report.scheme.issue_response_days),
+        due_on=None if resolved else report.scheme.issue_due_on(report.local_date),
         **{report.link: report},
     )
     IssueEvent.objects.create(issue=issue, by=report.created_by, from_status="", to_status=status,
@@ -73,7 +71,7 @@ def issue_resolution_correct(*, issue: VisitIssue, resolved: bool, by: User) -> 
         issue.due_on = None
     elif not resolved and issue.status == IssueStatus.CLOSED and not issue.force_response:
         _move(issue, to=IssueStatus.OPEN, by=by, note="Corrected: not resolved during the visit.")
-        issue.due_on = issue.scheme.local_today() + timedelta(days=issue.scheme.issue_response_days)
+        issue.due_on = issue.scheme.issue_due_on(issue.scheme.local_today())
         waits = True
     issue.save()
     return waits
@@ -137,7 +135,7 @@ def issue_reopen(*, issue: VisitIssue, by: User, note: str) -> VisitIssue:
     if issue.status not in (IssueStatus.RESPONDED, IssueStatus.CLOSED):
         raise ValidationError({"non_field_errors": ["Only an issue the force has answered, or a closed one, is reopened."]})
     _move(issue, to=IssueStatus.REFERRED, by=by, note=note)
-    issue.due_on = issue.scheme.local_today() + timedelta(days=issue.scheme.issue_response_days)
+    issue.due_on = issue.scheme.issue_due_on(issue.scheme.local_today())
     issue.reminded_at = None
     issue.save()
     notifications.issue_reopened_notify(issue=issue, note=note)
