@@ -11,9 +11,9 @@ from .conftest import VISITS, custody_body
 # A new full report today: the duplicate check, the site, the visitors, the categories; a savepoint
 # around the report, its visitors (read, then inserted), each issue and its first event on their
 # own, the seen profile (deleted, then inserted), the issues and the recipients read again for the
-# notification, the notification in its own savepoint and its issues (read, then inserted); then 6
+# notification, the notification and its issues (read, then inserted); then 6
 # to read the answer back.
-NEW_REPORT_QUERIES = 31
+NEW_REPORT_QUERIES = 29
 # A retry today: the stored report found by its key, then the same 6 to read the answer back.
 RETRY_QUERIES = 7
 

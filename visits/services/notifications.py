@@ -59,12 +59,17 @@ def _queue(notes) -> None:
 
 def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str | None = None):
     """One outbox row with its issues; with a key, None when a row with that key exists already."""
-    try:
-        with transaction.atomic():
-            note = Notification.objects.create(kind=kind, scheme=scheme, to_email=to.email, subject=subject,
-                                               body=body, dedupe_key=dedupe_key)
-    except IntegrityError:
-        return None
+    fields = {"kind": kind, "scheme": scheme, "to_email": to.email, "subject": subject, "body": body,
+              "dedupe_key": dedupe_key}
+    if dedupe_key is None:
+        # Nothing to collide with, so no savepoint on the report's write path.
+        note = Notification.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(**fields)
+        except IntegrityError:
+            return None
     note.issues.set(issues)
     return note
 
