@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from django.db import connection
 
 from visits.models import CustodyVisit, IssueCategory, ReportStatus, Scheme, Site, User, VisitIssue
+from visits.rollup import ROLLUP_TABLES, rollup_rebuild
 
 # Written per row; every other column gets its field's default, so a field added later loads too.
 VISIT_COLUMNS = (
@@ -19,7 +20,7 @@ VISIT_COLUMNS = (
     "travel_minutes", "local_date", "slot_day", "slot_band", "submitted_at", "created_at", "updated_at",
     "admitted_at", "access_delay_minutes", "access_band", "delay_authorised_by_rank", "detainees_present",
     "detainees_offered", "detainees_seen", "detainees_refused", "detainees_not_offered", "detainees_unavailable",
-    "detainees_observed",
+    "detainees_observed", "visitor_count",
 )
 ISSUE_COLUMNS = ("scheme_id", "custody_visit_id", "site_id", "raised_on", "category_id", "description",
                  "resolved_during_visit", "created_at")
@@ -34,8 +35,9 @@ def _defaults(model, written: tuple[str, ...]) -> tuple[list[str], list]:
 def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], count: int, days: int,
                 issue_every: int = 5, seed: int = 12) -> None:
     """COPY `count` submitted custody visits spread over the `days` before now, two visitors each,
-    and one issue on every `issue_every`-th visit; then set the sequences and ANALYZE. They are
-    written oldest first, as reports arrive, so the table's order follows the dates as it would."""
+    and one issue on every `issue_every`-th visit; then set the sequences, build the roll-up and
+    ANALYZE. They are written oldest first, as reports arrive, so the table's order follows the
+    dates as it would."""
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     categories = list(IssueCategory.objects.filter(scheme=scheme).values_list("id", flat=True))
@@ -66,7 +68,7 @@ def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], coun
                     rng.randrange(0, 90), local.date(), slot_day, slot_band, arrived, arrived, arrived,
                     arrived + timedelta(minutes=delay), delay, band, "inspector" if delay > 5 else "",
                     offered + not_offered + unavailable + observed, offered, seen, offered - seen, not_offered,
-                    unavailable, observed, *visit_defaults,
+                    unavailable, observed, 2, *visit_defaults,
                 ))
         with raw.copy(f"COPY {through} (custodyvisit_id, user_id) FROM STDIN") as copy:
             for pk in range(1, count + 1):
@@ -81,4 +83,9 @@ def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], coun
         for table in (CustodyVisit._meta.db_table, through, VisitIssue._meta.db_table):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
             cursor.execute(f"VACUUM ANALYZE {table}")
+    # As after any bulk load: the KPIs read the roll-up, built here from the rows just copied.
+    rollup_rebuild(scheme=scheme)
+    with connection.cursor() as cursor:
+        for table in ROLLUP_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table._meta.db_table}")
 

@@ -8,30 +8,28 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 
 from scheduling.selectors import Coverage, coverage_for_site
 from visits.models import (
     DETAINEE_SPLIT,
     DETAINEES,
-    VISIT_MADE_OUTCOMES,
     AccessBand,
-    AnimalVisit,
-    AuthorisingRank,
-    CustodyVisit,
     IssueCategory,
     IssueStatus,
     Outcome,
     ReportStatus,
     Role,
     Scheme,
-    SeenProfileCount,
     Site,
+    SiteIssueTotals,
     SiteKind,
+    SiteProfileTotals,
+    SiteTotals,
     User,
     VisitIssue,
 )
+from visits.rollup import rows_within
 from visits.selectors import awaiting_force_q, readable_schemes
 
 from .periods import Period, complete_months
@@ -111,25 +109,24 @@ def animal_unit_target(*, site: Site, changes: list, period: Period) -> int:
 # --- the KPIs -----------------------------------------------------------------------------------
 
 
-def _reports(model, scheme: Scheme, period: Period) -> QuerySet:
-    return model.objects.filter(
-        scheme=scheme, status=ReportStatus.SUBMITTED, local_date__range=(period.date_from, period.date_to)
-    )
-
-
-def _visitor_seconds(model, scheme: Scheme, period: Period) -> dict[int, float]:
-    """Arrival to departure of each report, once for each visitor on it, summed per site."""
-    link = "custodyvisit" if model is CustodyVisit else "animalvisit"
-    rows = (
-        model.visitors.through.objects.filter(**{
-            f"{link}__scheme": scheme, f"{link}__status": ReportStatus.SUBMITTED,
-            f"{link}__local_date__range": (period.date_from, period.date_to),
-        })
-        .values(site_id=F(f"{link}__site_id"))
-        .annotate(spent=Sum(ExpressionWrapper(F(f"{link}__left_at") - F(f"{link}__arrived_at"),
-                                              output_field=DurationField())))
-    )
-    return {row["site_id"]: row["spent"].total_seconds() if row["spent"] else 0.0 for row in rows}
+def _site_sums(scheme: Scheme, period: Period) -> dict[int, dict]:
+    """Each site's sums of its submitted reports over the period, read from the roll-up, under the
+    names the figures below use: access bands by their values, detainees by their short names."""
+    names = [f.attname for f in SiteTotals._meta.concrete_fields
+             if f.attname not in ("id", "scheme_id", "site_id", "grain", "starts_on")]
+    rows = rows_within(SiteTotals, scheme=scheme, date_from=period.date_from, date_to=period.date_to)
+    sums = {}
+    for row in rows.values("site_id").annotate(**{f"sum_{name}": Sum(name) for name in names}).order_by():
+        site_sums = {name: row[f"sum_{name}"] for name in names}
+        site_sums["seconds"] = site_sums.pop("visitor_time").total_seconds()
+        site_sums["travel"] = site_sums.pop("travel_minutes")
+        site_sums["attempted"] = site_sums["visits_attempted"]
+        for band, column in zip(ACCESS_BANDS, ("access_immediate", "access_medium", "access_long")):
+            site_sums[band] = site_sums.pop(column)
+        for name in DETAINEES:
+            site_sums[name] = site_sums.pop(f"detainees_{name}")
+        sums[row["site_id"]] = site_sums
+    return sums
 
 
 def _hours(seconds: float, travel_minutes: int, rate: Decimal) -> tuple[float, float]:
@@ -142,26 +139,6 @@ def _access(counts: dict) -> dict:
     return {**{band: counts[band] for band in ACCESS_BANDS}, "immediate_pct": pct(counts[AccessBand.IMMEDIATE], visits),
             "delays_authorised_below_inspector": counts["delays_authorised_below_inspector"],
             "delays_without_rank": counts["delays_without_rank"]}
-
-
-def _code_counts() -> dict:
-    """The Code of Practice's counts of a suite's reports, as SQL aggregates. A report with no rank stored
-    ("" from before version 1.1, or not_given) counts as a delay without one."""
-    made = Q(outcome__in=VISIT_MADE_OUTCOMES)
-    delayed = Q(access_band__in=(AccessBand.MEDIUM, AccessBand.LONG))
-    return {
-        "visits": Count("id", filter=made),
-        "visits_attempted": Count("id"),
-        **{f"outcome_{o}": Count("id", filter=Q(outcome=o)) for o in OUTCOMES},
-        "delays_authorised_below_inspector": Count(
-            "id", filter=delayed & Q(delay_authorised_by_rank=AuthorisingRank.SERGEANT)),
-        "delays_without_rank": Count(
-            "id", filter=delayed & Q(delay_authorised_by_rank__in=(AuthorisingRank.NONE, AuthorisingRank.NOT_GIVEN))),
-        **{name: Coalesce(Sum(name), 0) for name in SUBGROUPS},
-        "tact_visits": Count("id", filter=made & Q(tact=True)),
-        "concerns_raised": Count("id", filter=Q(concern_raised=True)),
-        "concerns_open": Count("id", filter=Q(concern_raised=True, concern_handled_at__isnull=True)),
-    }
 
 
 def _code_figures(sums: dict) -> dict:
@@ -213,55 +190,40 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
 def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
     """Every KPI of the scheme and of each of its sites over the period (inclusive local dates).
 
-    Ten queries whatever the number of visits: sites, their activity history, custody sums per
-    site, animal sums per site, visitor time for each, the seen profile, categories and issues,
-    and the volunteers.
+    Seven queries whatever the number of visits: sites, their activity history, and the volunteers,
+    and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
+    category, with the categories.
     """
     sites = list(Site.objects.filter(scheme=scheme).prefetch_related("activity_changes").order_by("-kind", "name"))
-    custody = {
-        row["site_id"]: row for row in _reports(CustodyVisit, scheme, period).values("site_id").annotate(
-            **_code_counts(),
-            travel=Coalesce(Sum("travel_minutes"), 0),
-            **{band: Count("id", filter=Q(access_band=band)) for band in ACCESS_BANDS},
-            **{name: Coalesce(Sum(f"detainees_{name}"), 0) for name in DETAINEES},
-        )
-    }
-    animal = {
-        row["site_id"]: row for row in _reports(AnimalVisit, scheme, period).values("site_id").annotate(
-            visits=Count("id", filter=Q(outcome__in=VISIT_MADE_OUTCOMES)), attempted=Count("id"),
-            travel=Coalesce(Sum("travel_minutes"), 0),
-        )
-    }
-    seconds = {**_visitor_seconds(CustodyVisit, scheme, period), **_visitor_seconds(AnimalVisit, scheme, period)}
+    span = {"scheme": scheme, "date_from": period.date_from, "date_to": period.date_to}
+    sums_by_site = _site_sums(scheme, period)
 
     profile = defaultdict(lambda: defaultdict(dict))
     for row in (
-        SeenProfileCount.objects.filter(
-            visit__scheme=scheme, visit__status=ReportStatus.SUBMITTED,
-            visit__local_date__range=(period.date_from, period.date_to),
-        ).values(site_id=F("visit__site_id"), dim=F("dimension"), val=F("value"))
-        .annotate(n=Sum("count")).order_by("site_id", "dim", "val")
+        rows_within(SiteProfileTotals, **span).values("site_id", "dimension", "value")
+        .annotate(n=Sum("count")).filter(n__gt=0).order_by("site_id", "dimension", "value")
     ):
-        profile[row["site_id"]][row["dim"]][row["val"]] = row["n"]
+        profile[row["site_id"]][row["dimension"]][row["value"]] = row["n"]
 
-    slugs = list(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("slug", flat=True))
+    slugs = dict(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("id", "slug"))
     issues, resolved = defaultdict(dict), defaultdict(int)
-    for row in issues_in_period(scheme=scheme, period=period).values("category__slug", "site_id").annotate(
-        n=Count("id"), resolved=Count("id", filter=Q(resolved_during_visit=True))
+    for row in rows_within(SiteIssueTotals, **span).values("site_id", "category_id").annotate(
+        n=Sum("raised"), resolved=Sum("resolved_during_visit")
     ).order_by():
-        issues[row["site_id"]][row["category__slug"]] = row["n"]
+        issues[row["site_id"]][slugs[row["category_id"]]] = row["n"]
         resolved[row["site_id"]] += row["resolved"]
+    slugs = list(slugs.values())
 
     rate = scheme.hourly_rate
     empty = defaultdict(int)
     site_rows, totals = [], defaultdict(int)
     for site in sites:
         changes = list(site.activity_changes.all())
-        spent = seconds.get(site.pk, 0.0)
+        sums = sums_by_site.get(site.pk, empty)
+        spent = sums["seconds"] or 0.0
         totals["seconds"] += spent
         row = {"site": site.pk, "name": site.name, "kind": site.kind}
         if site.kind == SiteKind.CUSTODY_SUITE:
-            sums = custody.get(site.pk, empty)
             target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
             for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES, *CODE_COUNTS):
                 totals[key] += sums[key]
@@ -274,7 +236,6 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
                 seen_profile=_plain(profile.get(site.pk, {})),
             )
         else:
-            sums = animal.get(site.pk, empty)
             target = animal_unit_target(site=site, changes=changes, period=period)
             totals["animal_visits"] += sums["visits"]
             totals["animal_attempted"] += sums["attempted"]

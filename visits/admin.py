@@ -142,7 +142,19 @@ class CorrectionInline(admin.TabularInline):
         return False
 
 
-class ReportAdmin(ManagerScopedAdmin):
+class ReadOnlyAdmin(ManagerScopedAdmin):
+    """Reports and their issues are read here and written only through their services: a correction
+    there keeps its trace (who, when, why), the computed cells and the roll-up the KPIs read, and an
+    issue's way to the force keeps its history; a form here would keep none of them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["site", "local_date", "arrived_at", "status", "outcome", "created_by"]
     list_filter = ["status", "outcome", "site"]
     date_hierarchy = "local_date"
@@ -183,7 +195,7 @@ class IssueEventInline(admin.TabularInline):
 
 
 @admin.register(VisitIssue)
-class VisitIssueAdmin(ManagerScopedAdmin):
+class VisitIssueAdmin(ReadOnlyAdmin):
     list_display = ["category", "description", "site", "raised_on", "status", "due_on", "resolved_during_visit"]
     list_filter = ["status", "category"]
     readonly_fields = ["site", "raised_on", "status", "due_on", "force_response", "by_telephone", "responded_by",

@@ -306,6 +306,8 @@ class Report(models.Model):
     slot_day = models.PositiveSmallIntegerField(editable=False)
     slot_band = models.PositiveSmallIntegerField(null=True, editable=False, help_text="Null: outside every band.")
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept beside the visitors so the roll-up's visitor hours are a sum over this table alone.
+    visitor_count = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -674,3 +676,88 @@ class Notification(models.Model):
         if self.sent_at:
             return "sent"
         return "failed" if self.failed_at else "pending"
+
+
+# --- the roll-up: sums of the submitted reports per site and local day, and per site and month ---
+
+
+class Grain(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+
+
+def rollup_key(prefix: str, *more: str) -> list:
+    return [
+        models.UniqueConstraint(fields=["site", "grain", "starts_on", *more], name=f"{prefix}_key"),
+    ]
+
+
+class RollupRow(models.Model):
+    """A site's sums over one local day, or one calendar month, of its submitted reports. Kept in
+    step by the write path in the report's own transaction (visits.rollup), so the KPIs of any
+    period read whole months and the odd days at its ends, never the reports themselves."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=8, choices=Grain.choices)
+    starts_on = models.DateField(help_text="The day, or the first day of the month.")
+
+    class Meta:
+        abstract = True
+
+
+def rollup_count():
+    return models.IntegerField(default=0)
+
+
+class SiteTotals(RollupRow):
+    visits_attempted = rollup_count()
+    visits = rollup_count()  # made: every attempt but those refused entry
+    outcome_completed = rollup_count()
+    outcome_remote = rollup_count()
+    outcome_access_refused = rollup_count()
+    outcome_abandoned = rollup_count()
+    travel_minutes = rollup_count()
+    visitor_time = models.DurationField(default=timedelta(0), help_text="Arrival to departure, once per visitor.")
+    access_immediate = rollup_count()
+    access_medium = rollup_count()
+    access_long = rollup_count()
+    delays_authorised_below_inspector = rollup_count()
+    delays_without_rank = rollup_count()
+    juveniles_present = rollup_count()
+    vulnerable_present = rollup_count()
+    custody_records_examined = rollup_count()
+    tact_visits = rollup_count()
+    concerns_raised = rollup_count()
+    concerns_open = rollup_count()
+    detainees_present = rollup_count()
+    detainees_offered = rollup_count()
+    detainees_seen = rollup_count()
+    detainees_refused = rollup_count()
+    detainees_not_offered = rollup_count()
+    detainees_unavailable = rollup_count()
+    detainees_observed = rollup_count()
+
+    class Meta:
+        constraints = rollup_key("sitetotals")
+        indexes = [models.Index(fields=["scheme", "grain", "starts_on"], name="sitetotals_period_idx")]
+
+
+class SiteProfileTotals(RollupRow):
+    dimension = models.CharField(max_length=32)
+    value = models.CharField(max_length=64)
+    count = rollup_count()
+
+    class Meta:
+        constraints = rollup_key("siteprofiletotals", "dimension", "value")
+        indexes = [models.Index(fields=["scheme", "grain", "starts_on"], name="siteprofiletotals_period_idx")]
+
+
+class SiteIssueTotals(RollupRow):
+    category = models.ForeignKey(IssueCategory, on_delete=models.CASCADE, related_name="+")
+    raised = rollup_count()
+    resolved_during_visit = rollup_count()
+
+    class Meta:
+        constraints = rollup_key("siteissuetotals", "category")
+        indexes = [models.Index(fields=["scheme", "grain", "starts_on"], name="siteissuetotals_period_idx")]

@@ -31,6 +31,7 @@ from ..models import (
     VisitIssue,
     WelfareState,
 )
+from ..rollup import rollup_add, rollup_withdraw
 from .issues import issue_raise, issue_resolution_correct
 from .notifications import concern_raised_notify, issues_raised_notify
 
@@ -280,6 +281,7 @@ def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssu
             setattr(report, f"welfare_{need}", state)
     report.site = refs["site"]
     report.scheme = refs["site"].scheme
+    report.visitor_count = len(refs["visitors"])
     report.set_cell()
     if isinstance(report, CustodyVisit):
         report.set_access()
@@ -345,6 +347,7 @@ def report_submit(*, model, sender: User, data: dict):
             report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
             _write_report(report, data=data, refs=refs, by=sender)
             if report.status == ReportStatus.SUBMITTED:
+                rollup_add(report)
                 issues_raised_notify(report)
                 if model is CustodyVisit and report.concern_raised:
                     concern_raised_notify(report)
@@ -424,7 +427,11 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if errors:
         raise ValidationError(dict(errors))
     was_submitted = report.status == ReportStatus.SUBMITTED
+    if was_submitted:
+        rollup_withdraw(report)
     new_issues = _write_report(report, data=data, refs=refs, by=editor)
+    if report.status == ReportStatus.SUBMITTED:
+        rollup_add(report)
     diff = {
         name: {"from": _canonical(before.get(name)), "to": _canonical(data.get(name))}
         for name in sorted(changes)
@@ -451,10 +458,12 @@ def concern_mark_handled(*, visit: CustodyVisit, by: User, note: str) -> Custody
     of two managers marking it at the same moment, the second is told it is already handled."""
     if visit.status != ReportStatus.SUBMITTED or not visit.concern_raised:
         raise ValidationError({"concern": ["No concern was raised on this report."]})
+    rollup_withdraw(visit)
     marked = CustodyVisit.objects.filter(pk=visit.pk, concern_raised=True, concern_handled_at__isnull=True).update(
         concern_handled_at=timezone.now(), concern_handled_by=by, concern_handled_note=note,
     )
     if not marked:
         raise ValidationError({"concern": ["This concern was already marked handled."]})
+    rollup_add(visit)
     visit.refresh_from_db()
     return visit

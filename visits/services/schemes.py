@@ -15,6 +15,7 @@ from ..models import (
     SiteActivityChange,
     User,
 )
+from ..rollup import rollup_rebuild
 
 DEFAULT_ISSUE_CATEGORIES = (
     ("food-and-drink", "Food and drink"),
@@ -97,6 +98,8 @@ def timeslots_recompute(*, scheme: Scheme) -> int:
                 stale.append(report)
         model.objects.bulk_update(stale, ["local_date", "slot_day", "slot_band"], batch_size=500)
         moved += len(stale)
+    # Local dates follow the zone, access bands the thresholds: the sums follow both.
+    rollup_rebuild(scheme=scheme)
     return moved
 
 
