@@ -229,7 +229,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
                 totals[key] += sums[key]
             totals["target"] += target
             row.update(
-                visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target),
+                visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target), animal_target_pct=None,
                 **_code_figures(sums),
                 access=_access(sums), detainees=_detainees(sums),
                 **_code_extras(sums, sum(issues[site.pk].values()), resolved[site.pk]),
@@ -242,7 +242,8 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
             totals["animal_travel"] += sums["travel"]
             totals["animal_target"] += target
             row.update(animal_visits=sums["visits"], animal_visits_attempted=sums["attempted"], animal_target=target,
-                       animal_target_pct=pct(sums["visits"], target))
+                       animal_target_pct=pct(sums["visits"], target), target_pct=None,
+                       issues_resolved_during_visit_pct=None)
         row["issues_by_category"] = {slug: issues[site.pk].get(slug, 0) for slug in slugs}
         row["volunteer_hours"], row["volunteer_value"] = _hours(spent, sums["travel"], rate)
         site_rows.append(row)

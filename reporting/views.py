@@ -54,7 +54,9 @@ class KpiView(APIView):
         params.is_valid(raise_exception=True)
         scheme = _scheme_for(request.user, params.validated_data.get("scheme"))
         period = params.validated_data["period"] or Period(*scheme.financial_year_to_date())
-        return Response(KpiSerializer(selectors.scheme_kpis(scheme=scheme, period=period)).data)
+        # The selector's answer is already in the serializer's shape (a test holds them equal), so it is
+        # sent as it is: serializing 200 sites' figures field by field took most of the answer's time.
+        return Response(selectors.scheme_kpis(scheme=scheme, period=period))
 
 
 def _scheme_for(user, scheme_id):

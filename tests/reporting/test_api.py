@@ -1,10 +1,12 @@
+import json
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from reporting.periods import Period, complete_months, fy_period
-from reporting.selectors import active_days, pct, suite_target
+from reporting.selectors import active_days, pct, scheme_kpis, suite_target
+from reporting.serializers import KpiSerializer
 from visits.models import CustodyVisit, IssueCategory, SeenProfileCount, SiteActivityChange, VisitIssue
 from visits.rollup import rollup_rebuild
 
@@ -205,3 +207,14 @@ def test_it_answers_with_the_same_queries_for_10_and_1000_visits(api, alice, sui
     assert answer["issues_by_category"]["food-and-drink"] == 334  # visits 0, 3, ..., 999
     assert sum(answer["access"][band] for band in ("immediate", "6-15", "over-15")) == 1000
 
+
+
+@pytest.mark.parametrize("period", [Period(date(2023, 4, 1), date(2024, 3, 31)), Period(date(2023, 6, 5), date(2023, 6, 9))],
+                         ids=["a year", "five days"])
+def test_the_kpis_are_sent_exactly_as_their_schema_describes_them(scheme, year, period):
+    """The KPI view sends the selector's answer without passing it through KpiSerializer (for speed):
+    the serializer, which the OpenAPI schema is made from, must render it unchanged, every site's
+    kind included."""
+    kpis = json.loads(json.dumps(scheme_kpis(scheme=scheme, period=period)))
+    assert {row["kind"] for row in kpis["sites"]} == {"custody_suite", "animal_unit"}
+    assert json.loads(json.dumps(KpiSerializer(kpis).data)) == kpis
