@@ -19,8 +19,9 @@ Two figures have no anchor:
   turned, then their batch, run here in this process with the task queue eager), its queries ÷ the
   sites, with the total and its time;
 - peak memory: the largest peak resident set (VmHWM in /proc) of the service's gunicorn workers
-  after they have served only coverage, the KPIs and the XLSX return, before any submission (the
-  whole run's peak, submissions included, is kept beside it). Its target, ≤ 1.2×, compares two
+  after they have served only coverage, the KPIs and the XLSX return, three times each, before any
+  submission or timing (so they also warm the workers up; the whole run's peak, submissions
+  included, is kept beside it). Its target, ≤ 1.2×, compares two
   runs at different sizes, so one run records it and `--compare` judges it:
 
     .venv/bin/python -m benchmarks --visits 10000,1000000   # both sizes, one after the other, then compared
@@ -567,7 +568,19 @@ README_ROWS = {
 }
 
 
-README_DETAILS = ("submission", "coverage", "kpis", "xlsx_return", "recommender")
+def readme_cell(name: str, figure: dict | None) -> str:
+    """A figure and, briefly, what is behind it, as the README's table has them."""
+    if figure is None:
+        return "—"
+    value = figure_value(figure)
+    if name == "submission":
+        return (f"{value} ({figure['service_per_second']}/s vs {figure['bare_per_second']}/s, "
+                f"{figure['errors']} errors)")
+    if "http_ms" in figure:
+        return f"{value} ({figure['http_ms']:.0f} ms vs {figure['bare_sql_ms']} ms, {figure['queries']} queries)"
+    if name == "recommender":
+        return f"{value} ({figure['queries']} queries for {figure['sites']} sites, {figure['seconds']} s)"
+    return f"{value}"
 
 
 def readme_table(runs: list[dict]) -> str:
@@ -575,17 +588,14 @@ def readme_table(runs: list[dict]) -> str:
     sizes = " | ".join(f"{run['visits']:,} visits" for run in runs)
     lines = [f"| figure | target | {sizes} | met |", "| --- | --- | " + "--- | " * len(runs) + "--- |"]
     for name, label in README_ROWS.items():
-        cells = []
-        for run in runs:
-            figure = run["figures"].get(name)
-            detail = figure_detail(name, figure) if figure is not None and name in README_DETAILS else ""
-            cells.append("—" if figure is None else f"{figure_value(figure)}" + (f" ({detail})" if detail else ""))
+        cells = [readme_cell(name, run["figures"].get(name)) for run in runs]
         # Judged at the largest run that measured it.
         last = next((run["figures"][name] for run in reversed(runs) if name in run["figures"]), None)
         judged = "—" if last is None else ("yes" if last["met"] else "no")
         lines.append(f"| {label} | {TARGETS[name][0]} {TARGETS[name][1]} | {' | '.join(cells)} | {judged} |")
     measured = [run for run in runs if "peak_memory" in run["figures"]]
-    cells = [f"{run['figures']['peak_memory']['peak_rss_mb']} MB" if run in measured else "—" for run in runs]
+    cells = [f"{run['figures']['peak_memory']['peak_rss_mb']} MB (idle {run['figures']['peak_memory']['idle_rss_mb']})"
+             if run in measured else "—" for run in runs]
     judged = "—"
     if len(measured) >= 2:
         comparison = memory_compare(measured[0], measured[-1])
