@@ -506,11 +506,13 @@ def summary(result: dict) -> str:
 
 
 def commit() -> str | None:
-    """The commit measured, "+" when the work tree has changes: runs are comparable at the same one."""
+    """The commit of the code measured, "+" when the work tree has changes: runs are comparable at the
+    same one. Results written and committed since do not change it."""
+    code = ["--", ".", ":(exclude)benchmarks/results"]
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+        head = subprocess.run(["git", "rev-list", "-1", "--abbrev-commit", "HEAD", *code], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", *code], cwd=ROOT,
                                capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
