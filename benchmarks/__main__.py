@@ -13,8 +13,27 @@ alike. Each figure is a ratio to its anchor:
 - coverage over HTTP ÷ the bare SQL aggregate of the same cells over the raw rows;
 - KPIs over HTTP, and the XLSX quarterly return, ÷ the bare SQL KPI aggregate over the raw rows.
 
+Two figures have no anchor:
+
+- recommender: the weekly refresh of every site of the scheme (the scan for sites whose week has
+  turned, then their batch, run here in this process with the task queue eager), its queries ÷ the
+  sites, with the total and its time;
+- peak memory: the largest peak resident set (VmHWM in /proc) of the service's gunicorn workers
+  after they have served only coverage, the KPIs and the XLSX return, three times each, before any
+  submission or timing (so they also warm the workers up; the whole run's peak, submissions
+  included, is kept beside it). Its target, ≤ 1.2×, compares two
+  runs at different sizes, so one run records it and `--compare` judges it:
+
+    .venv/bin/python -m benchmarks --visits 10000,1000000   # both sizes, one after the other, then compared
+    .venv/bin/python -m benchmarks --compare                # speed_10000.json against speed_1000000.json
+    .venv/bin/python -m benchmarks --compare SMALL.json LARGE.json
+
+  Two runs are only comparable at the same commit: each run records its commit, and --compare
+  says when they differ.
+
 Absolute times, query counts and the EXPLAIN (ANALYZE, BUFFERS) plans of the service's own
 queries go with them into benchmarks/results/speed_<visits>.json, with the machine's description.
+`--readme` prints the markdown table of every results file for the README.
 Targets are here, not in tests: a busy machine makes a figure miss, never a test fail.
 """
 
@@ -51,6 +70,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
+from backend.celery import app as celery_app  # noqa: E402
+from scheduling.models import Recommendation  # noqa: E402
+from scheduling.services import recommendations_refresh_week_turned  # noqa: E402
 from visits import services  # noqa: E402
 from visits.models import CustodyVisit, Role, Site, User  # noqa: E402
 
@@ -65,7 +87,11 @@ TARGETS = {
     "xlsx_return": ("≤", 0.25),
     "queries_new_report": ("≤", 10),
     "queries_retry": ("≤", 4),
+    "recommender": ("≤", 3),  # queries per site
 }
+# Peak memory's target compares two runs: the larger's peak ÷ the smaller's.
+MEMORY_TARGET = ("≤", 1.2)
+MEMORY_SIZES = (10_000, 1_000_000)
 WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -186,6 +212,29 @@ class Server:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
 
+    def workers(self) -> list[int]:
+        """The gunicorn workers: the processes whose parent is the master."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue  # ended meanwhile
+                # pid (comm) state ppid ...: comm may hold spaces, so read after its closing bracket.
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    pids.append(int(entry.name))
+        return sorted(pids)
+
+    def memory_mb(self) -> dict:
+        """Each worker's resident set now (VmRSS) and its peak so far (VmHWM), in MB."""
+        memory = {}
+        for pid in self.workers():
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                          if ":" in line)
+            memory[pid] = {key: round(int(status[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM")}
+        return memory
+
 
 def wrk(*, url: str, token: str, body: str, seconds: int, connections: int, seed: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -268,6 +317,32 @@ def plans_of(queries: list[dict], table: str) -> list[str]:
             if query["sql"].startswith("SELECT") and f'"{table}"' in query["sql"]]
 
 
+def recommender_refresh(*, sites: int) -> dict:
+    """The weekly refresh as the beat schedule runs it: the scan for the sites whose week has turned,
+    which queues a batch a scheme, and the batch, run at once here (the queue made eager for it)."""
+    conf = celery_app.conf
+    conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
+    # Its settings are read with the Django namespace (CELERY_...); a failing batch stops the run.
+    eager = {"CELERY_TASK_ALWAYS_EAGER": True, "CELERY_TASK_EAGER_PROPAGATES": True}
+    was = {key: conf.changes.get(key) for key in eager}
+    conf.changes.update(eager)
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            refreshed = recommendations_refresh_week_turned()
+            seconds = time.perf_counter() - start
+    finally:
+        for key, value in was.items():
+            if value is None:
+                conf.changes.pop(key, None)
+            else:
+                conf.changes[key] = value
+    stored = Recommendation.objects.count()
+    assert refreshed == sites == stored, (refreshed, sites, stored)
+    return {"value": round(len(captured) / sites, 3), "queries": len(captured), "sites": sites,
+            "seconds": round(seconds, 3), "sql": [q["sql"][:160] for q in captured]}
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -300,6 +375,9 @@ def measure(args) -> dict:
     _, coverage_queries = in_process(desk, "get", f"/api/v1/coverage/?site={site.pk}")
     _, kpi_queries = in_process(desk, "get", f"/api/v1/kpis/?fy={fy}")
     _, xlsx_queries = in_process(desk, "get", f"/api/v1/kpis/export/?fy={fy}&format=xlsx")
+    recommender = recommender_refresh(sites=len(world["sites"]))
+    print(f"recommender: {recommender['queries']} queries for {recommender['sites']} sites "
+          f"in {recommender['seconds']} s", flush=True)
     plans = {
         "coverage": plans_of(coverage_queries, CustodyVisit._meta.db_table),
         "kpis": plans_of(kpi_queries, CustodyVisit._meta.db_table),
@@ -317,6 +395,12 @@ def measure(args) -> dict:
     try:
         service.wait("/api/v1/health/")
         bare.wait("/notes/")
+        memory = {"idle": service.memory_mb()}
+        # Before any submission, so the peak is what the reads need; these GETs also warm the workers.
+        for path in (f"/api/v1/coverage/?site={site.pk}", f"/api/v1/kpis/?fy={fy}",
+                     f"/api/v1/kpis/export/?fy={fy}&format=xlsx"):
+            http_ms(service.url + path, desk_token, 3)
+        memory["after_reads"] = service.memory_mb()
         template = json.dumps(report_body(world, "CLIENT_UUID"))
         for n in range(args.rounds):  # A B A B
             rounds["service"].append(wrk(url=f"{service.url}/api/v1/visits/", token=phone_token, body=template,
@@ -333,6 +417,7 @@ def measure(args) -> dict:
             over_http["xlsx_ms"].append(xlsx_ms)
             print(f"round {n + 1}: service {rounds['service'][-1]['requests_per_second']:.1f}/s, "
                   f"bare {rounds['bare'][-1]['requests_per_second']:.1f}/s", flush=True)
+        memory["after_all"] = service.memory_mb()
     finally:
         service.stop()
         bare.stop()
@@ -357,12 +442,22 @@ def measure(args) -> dict:
                         "queries": len(xlsx_queries)},
         "queries_new_report": {"value": len(new_queries), "sql": [q["sql"][:160] for q in new_queries]},
         "queries_retry": {"value": len(retry_queries), "sql": [q["sql"][:160] for q in retry_queries]},
+        "recommender": recommender,
+        "peak_memory": {
+            "peak_rss_mb": max(m["VmHWM"] for m in memory["after_reads"].values()),
+            "idle_rss_mb": max(m["VmRSS"] for m in memory["idle"].values()),
+            "peak_rss_mb_whole_run": max(m["VmHWM"] for m in memory["after_all"].values()),
+            "workers": {stage: list(by_pid.values()) for stage, by_pid in memory.items()},
+            # Judged between two runs by --compare.
+            "target": f"{MEMORY_TARGET[0]} {MEMORY_TARGET[1]}× from {MEMORY_SIZES[0]:,} to {MEMORY_SIZES[1]:,} visits",
+            "met": None,
+        },
     }
     for name, (sense, target) in TARGETS.items():
-        value = figures[name].get("ratio", figures[name].get("value"))
         figures[name]["target"] = f"{sense} {target}"
-        figures[name]["met"] = value >= target if sense == "≥" else value <= target
+        figures[name]["met"] = met(figure_value(figures[name]), sense, target)
     return {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": description,
+            "commit": commit(),
             "visits": args.visits, "sites": args.sites, "days": args.days, "load_seconds": round(world["load_seconds"], 1),
             "settings": {"gunicorn": "2 sync workers, loopback", "wrk": f"1 thread, {args.connections} connections, "
                          f"{args.seconds} s a round, {args.rounds} rounds A B A B", "auth": "JWT on both",
@@ -370,25 +465,155 @@ def measure(args) -> dict:
             "figures": figures, "plans": plans}
 
 
+def figure_value(figure: dict):
+    return figure.get("ratio", figure.get("value", figure.get("peak_rss_mb")))
+
+
+def met(value, sense: str, target) -> bool:
+    return value >= target if sense == "≥" else value <= target
+
+
+def figure_detail(name: str, figure: dict) -> str:
+    """The absolute figures behind a ratio, in a few words."""
+    if name == "submission":
+        return f"{figure['service_per_second']}/s vs bare {figure['bare_per_second']}/s, {figure['errors']} errors"
+    if "http_ms" in figure:
+        return (f"{figure['http_ms']:.0f} ms over HTTP vs {figure['bare_sql_ms']} ms bare SQL, "
+                f"{figure['queries']} queries")
+    if name == "recommender":
+        return f"queries per site: {figure['queries']} for {figure['sites']} sites in {figure['seconds']} s"
+    if name == "peak_memory":
+        return (f"MB, the workers' peak after the reads (idle {figure['idle_rss_mb']} MB, "
+                f"{figure['peak_rss_mb_whole_run']} MB after the submissions too)")
+    return "queries"
+
+
 def summary(result: dict) -> str:
     lines = [f"{result['visits']} visits, {result['sites']} sites; {result['machine']['note']}",
              f"{'figure':20} {'value':>8} {'target':>8}  met  absolute"]
     for name, figure in result["figures"].items():
-        value = figure.get("ratio", figure.get("value"))
-        if name == "submission":
-            detail = (f"{figure['service_per_second']}/s vs bare {figure['bare_per_second']}/s, "
-                      f"{figure['errors']} errors")
-        elif "http_ms" in figure:
-            detail = f"{figure['http_ms']} ms over HTTP vs {figure['bare_sql_ms']} ms bare SQL, {figure['queries']} queries"
+        if name == "peak_memory":
+            target, judged = f"{MEMORY_TARGET[0]} {MEMORY_TARGET[1]}×", "—  "
         else:
-            detail = "queries"
-        lines.append(f"{name:20} {value:8} {figure['target']:>8}  {'yes' if figure['met'] else 'NO ':3}  {detail}")
+            target, judged = figure["target"], "yes" if figure["met"] else "NO "
+        lines.append(f"{name:20} {figure_value(figure):8} {target:>8}  {judged}  {figure_detail(name, figure)}")
+    if "peak_memory" in result["figures"]:
+        lines.append("peak memory is judged between two sizes: python -m benchmarks --compare")
+    return "\n".join(lines)
+
+
+# --- across runs ----------------------------------------------------------------------------------
+
+
+def commit() -> str | None:
+    """The commit of the code measured, "+" when the work tree has changes: runs are comparable at the
+    same one. Results written and committed since do not change it."""
+    code = ["--", ".", ":(exclude)benchmarks/results"]
+    try:
+        head = subprocess.run(["git", "rev-list", "-1", "--abbrev-commit", "HEAD", *code], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", *code], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+" if dirty else "")
+
+
+def memory_compare(small: dict, large: dict) -> dict:
+    """Peak memory of the larger run ÷ that of the smaller, against MEMORY_TARGET."""
+    ratio = round(large["figures"]["peak_memory"]["peak_rss_mb"] / small["figures"]["peak_memory"]["peak_rss_mb"], 3)
+    caveats = []
+    commits = (small.get("commit"), large.get("commit"))
+    if commits[0] != commits[1]:
+        caveats.append(f"the runs are of different commits ({commits[0]}, {commits[1]})")
+    elif commits[0] is None or commits[0].endswith("+"):
+        caveats.append(f"the code measured had uncommitted changes or no commit ({commits[0]}): it may differ")
+    if small["sites"] != large["sites"]:
+        caveats.append(f"the runs have different numbers of sites ({small['sites']}, {large['sites']})")
+    return {"ratio": ratio, "target": f"{MEMORY_TARGET[0]} {MEMORY_TARGET[1]}", "met": met(ratio, *MEMORY_TARGET),
+            "small": run_memory(small), "large": run_memory(large), "caveats": caveats}
+
+
+def run_memory(run: dict) -> dict:
+    memory = run["figures"]["peak_memory"]
+    return {"visits": run["visits"], "peak_rss_mb": memory["peak_rss_mb"],
+            "growth_mb": round(memory["peak_rss_mb"] - memory["idle_rss_mb"], 1), "run_at": run["run_at"],
+            "commit": run.get("commit")}
+
+
+def compare_text(comparison: dict) -> str:
+    small, large = comparison["small"], comparison["large"]
+    lines = [f"peak memory: {large['peak_rss_mb']} MB at {large['visits']:,} visits ÷ {small['peak_rss_mb']} MB at "
+             f"{small['visits']:,} = {comparison['ratio']}× (target {comparison['target']}×): "
+             f"{'met' if comparison['met'] else 'NOT met'}"]
+    # The idle workers (Django and the app imported) are most of the peak: the growth shows what the reads add.
+    lines.append(f"  growth over the idle workers: {small['growth_mb']} MB at {small['visits']:,}, "
+                 f"{large['growth_mb']} MB at {large['visits']:,}")
+    lines += [f"  but {caveat}" for caveat in comparison["caveats"]]
+    return "\n".join(lines)
+
+
+def results_files(directory: Path) -> list[dict]:
+    """Every speed_<visits>.json in the directory, smallest first."""
+    runs = [json.loads(path.read_text()) for path in directory.glob("speed_*.json")]
+    return sorted((run for run in runs if "figures" in run), key=lambda run: run["visits"])
+
+
+README_ROWS = {
+    "submission": "submission ÷ bare create",
+    "coverage": "coverage over HTTP ÷ bare SQL",
+    "kpis": "KPIs over HTTP ÷ bare SQL KPIs",
+    "xlsx_return": "XLSX return ÷ bare SQL KPIs",
+    "queries_new_report": "queries, new full report (HTTP)",
+    "queries_retry": "queries, retry (HTTP)",
+    "recommender": "recommender, queries per site",
+}
+
+
+def readme_cell(name: str, figure: dict | None) -> str:
+    """A figure and, briefly, what is behind it, as the README's table has them."""
+    if figure is None:
+        return "—"
+    value = figure_value(figure)
+    if name == "submission":
+        return (f"{value} ({figure['service_per_second']}/s vs {figure['bare_per_second']}/s, "
+                f"{figure['errors']} errors)")
+    if "http_ms" in figure:
+        return f"{value} ({figure['http_ms']:.0f} ms vs {figure['bare_sql_ms']} ms, {figure['queries']} queries)"
+    if name == "recommender":
+        return f"{value} ({figure['queries']} queries for {figure['sites']} sites, {figure['seconds']} s)"
+    return f"{value}"
+
+
+def readme_table(runs: list[dict]) -> str:
+    """The README's table: a column per run, and whether the largest run meets each target."""
+    sizes = " | ".join(f"{run['visits']:,} visits" for run in runs)
+    lines = [f"| figure | target | {sizes} | met |", "| --- | --- | " + "--- | " * len(runs) + "--- |"]
+    for name, label in README_ROWS.items():
+        cells = [readme_cell(name, run["figures"].get(name)) for run in runs]
+        # Judged at the largest run that measured it.
+        last = next((run["figures"][name] for run in reversed(runs) if name in run["figures"]), None)
+        judged = "—" if last is None else ("yes" if last["met"] else "no")
+        lines.append(f"| {label} | {TARGETS[name][0]} {TARGETS[name][1]} | {' | '.join(cells)} | {judged} |")
+    measured = [run for run in runs if "peak_memory" in run["figures"]]
+    cells = [f"{run['figures']['peak_memory']['peak_rss_mb']} MB (idle {run['figures']['peak_memory']['idle_rss_mb']})"
+             if run in measured else "—" for run in runs]
+    judged = "—"
+    if len(measured) >= 2:
+        comparison = memory_compare(measured[0], measured[-1])
+        judged = f"{comparison['ratio']}×: {'yes' if comparison['met'] else 'no'}"
+        if comparison["caveats"]:
+            judged += " (" + "; ".join(comparison["caveats"]) + ")"
+    lines.append(f"| peak memory of the workers, largest run ÷ smallest | {MEMORY_TARGET[0]} {MEMORY_TARGET[1]}× | "
+                 f"{' | '.join(cells)} | {judged} |")
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--visits", type=int, default=100_000, help="visits loaded with COPY (default 100000)")
+    parser.add_argument("--visits", type=sizes, default=[100_000],
+                        help="visits loaded with COPY (default 100000); several, comma-separated, run one after "
+                             "the other, each in a database of its own, and their peak memory is compared")
     parser.add_argument("--sites", type=int, default=200, help="custody suites they are spread over (default 200)")
     parser.add_argument("--days", type=int, default=730, help="days before today they are spread over (default 730)")
     parser.add_argument("--seconds", type=int, default=10, help="seconds of each wrk round (default 10)")
@@ -397,18 +622,64 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=9, help="GETs and SQL runs per round (default 9)")
     parser.add_argument("--port", type=int, default=8781, help="the service's port; the bare one's is the next")
     parser.add_argument("--out", type=Path, help=f"JSON written here (default {RESULTS}/speed_<visits>.json)")
+    parser.add_argument("--compare", nargs="*", type=Path, metavar="FILE",
+                        help="compare the peak memory of two runs' JSON, smaller first (default "
+                             f"speed_{MEMORY_SIZES[0]}.json and speed_{MEMORY_SIZES[1]}.json in {RESULTS}); "
+                             "measures nothing")
+    parser.add_argument("--readme", nargs="?", const=RESULTS, type=Path, metavar="DIR",
+                        help=f"print the README's table from the speed_*.json in DIR (default {RESULTS}); "
+                             "measures nothing")
     args = parser.parse_args(argv)
 
-    configured = create_own_database()
+    if args.readme is not None:
+        runs = results_files(args.readme)
+        if not runs:
+            sys.exit(f"No speed_*.json in {args.readme}.")
+        print(readme_table(runs))
+        return
+    if args.compare is not None:
+        files = args.compare or [RESULTS / f"speed_{size}.json" for size in MEMORY_SIZES]
+        if len(files) != 2:
+            parser.error("--compare takes two files, the smaller run first, or none")
+        missing = [str(path) for path in files if not path.exists()]
+        if missing:
+            sys.exit(f"No such results: {', '.join(missing)}.")
+        small, large = (json.loads(path.read_text()) for path in files)
+        if "peak_memory" not in small["figures"] or "peak_memory" not in large["figures"]:
+            sys.exit("A run made before peak memory was measured: run it again.")
+        print(compare_text(memory_compare(small, large)))
+        return
+    if args.out and len(args.visits) > 1:
+        parser.error("--out names one file: give one size to --visits")
+
+    results = []
+    for visits in args.visits:
+        args_one = argparse.Namespace(**{**vars(args), "visits": visits})
+        configured = create_own_database()
+        try:
+            result = measure(args_one)
+        finally:
+            connection.creation.destroy_test_db(configured, verbosity=0)
+        out = args.out or RESULTS / f"speed_{visits}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+        print(summary(result))
+        print(f"Written to {out}", flush=True)
+        results.append(result)
+    if len(results) > 1:
+        smallest, largest = min(results, key=lambda r: r["visits"]), max(results, key=lambda r: r["visits"])
+        print(compare_text(memory_compare(smallest, largest)))
+
+
+def sizes(text: str) -> list[int]:
+    """--visits 10000 or --visits 10000,1000000 (underscores allowed: 1_000_000)."""
     try:
-        result = measure(args)
-    finally:
-        connection.creation.destroy_test_db(configured, verbosity=0)
-    out = args.out or RESULTS / f"speed_{args.visits}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    print(summary(result))
-    print(f"Written to {out}")
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of visits, or several separated by commas: {text!r}")
+    if any(value < 1 for value in values):
+        raise argparse.ArgumentTypeError("the numbers of visits must be positive")
+    return values
 
 
 if __name__ == "__main__":

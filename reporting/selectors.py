@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from scheduling.selectors import Coverage, coverage_for_site
+from scheduling.selectors import Coverage, coverage_for_sites
 from visits.models import (
     DETAINEE_SPLIT,
     DETAINEES,
@@ -348,9 +348,12 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
     kpis = scheme_kpis(scheme=scheme, period=period)
     sites = {site.pk: site for site in
              Site.objects.filter(scheme=scheme).select_related("scheme").prefetch_related("activity_changes")}
+    # One coverage aggregate for all the sites, not a query per site.
+    coverages = coverage_for_sites(sites=[sites[row["site"]] for row in kpis["sites"]], date_from=period.date_from,
+                                   date_to=period.date_to)
     suites, units = [], []
     for row in kpis["sites"]:
-        coverage = coverage_for_site(site=sites[row["site"]], date_from=period.date_from, date_to=period.date_to)
+        coverage = coverages[row["site"]]
         site = sites[row["site"]]
         row = {**row, "grid": timeslot_table(coverage), "coverage": coverage,
                "closures": closures(site=site, changes=list(site.activity_changes.all()), period=period)}

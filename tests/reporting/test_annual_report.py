@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import SiteFactory, custody_visit
+from tests.helpers import utc
 
 SECTIONS = ["Summary", "Custody suites", "Timeslot coverage", "Issues raised and the force's responses",
             "Volunteers", "Animal welfare visits"]
@@ -38,6 +43,19 @@ def test_it_renders_every_section_for_the_schemes_manager(alice, scheme, year, b
     # Counts only: no volunteer is named.
     for person in (bob, bella):
         assert person.username not in html and person.last_name not in html
+
+
+def test_its_queries_do_not_grow_with_the_sites(alice, scheme, year, bob, bella):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert page(alice, scheme.pk).status_code == 200
+        return len(captured)
+
+    with_three_sites = queries()
+    for n in range(5):  # five more suites, each with a visit in the year: still one coverage aggregate
+        custody_visit(site=SiteFactory(scheme=scheme, name=f"Extra {n}"), sender=bob, visitors=[bob, bella],
+                      arrived_at=utc(2023, 10, 2 + n, 10, 0))
+    assert queries() == with_three_sites
 
 
 def test_analysts_granted_the_scheme_and_superusers_may_read_it(dave, root, scheme):
