@@ -55,8 +55,7 @@ def quarterly_return(*, schemes: list[Scheme], fy: int | None = None, quarter: i
             for row in return_periods(scheme=scheme, fy=fy, quarter=quarter, period=period)]
     rows = []
     for scheme, row_fy, row_quarter, dates in plan:
-        kpis = selectors.scheme_kpis(scheme=scheme, period=dates)
-        kpis.pop("sites")
+        kpis = selectors.scheme_kpis(scheme=scheme, period=dates, with_sites=False)
         rows.append({"scheme": kpis.pop("scheme"), "fy": row_fy, "quarter": row_quarter, **flatten(kpis)})
         if on_row is not None:
             on_row(len(rows), len(plan))

@@ -22,6 +22,7 @@ from visits.models import (
     Role,
     Scheme,
     Site,
+    SiteActivityChange,
     SiteIssueTotals,
     SiteKind,
     SiteProfileTotals,
@@ -47,11 +48,13 @@ def rounded(value, places: int) -> float:
     return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def pct(part, whole) -> float | None:
-    """The one definition of a KPI percentage: one decimal, half away from zero; None when whole is 0."""
+def pct(part: int, whole: int) -> float | None:
+    """The one definition of a KPI percentage of counts: one decimal, half away from zero; None when
+    whole is 0. In whole numbers of tenths, exactly (a KPI answer holds a thousand of them)."""
     if not whole:
         return None
-    return rounded(Decimal(part) * 100 / Decimal(whole), 1)
+    tenths = (part * 2000 + whole) // (2 * whole)
+    return tenths / 10
 
 
 # --- who may read which scheme ----------------------------------------------------------------
@@ -109,15 +112,22 @@ def animal_unit_target(*, site: Site, changes: list, period: Period) -> int:
 # --- the KPIs -----------------------------------------------------------------------------------
 
 
+SUMMED = [f.attname for f in SiteTotals._meta.concrete_fields
+          if f.attname not in ("id", "scheme_id", "site_id", "grain", "starts_on")]
+# Built once: resolving thirty aggregates took longer than the database took to sum them.
+SITE_SUMS = SiteTotals.objects.values("site_id").annotate(**{f"sum_{name}": Sum(name) for name in SUMMED}).order_by()
+PROFILE_SUMS = (SiteProfileTotals.objects.values("site_id", "dimension", "value").annotate(n=Sum("count"))
+                .filter(n__gt=0).order_by("site_id", "dimension", "value"))  # a count withdrawn to 0 is none
+ISSUE_SUMS = SiteIssueTotals.objects.values("site_id", "category_id").annotate(
+    n=Sum("raised"), resolved=Sum("resolved_during_visit")).order_by()
+
+
 def _site_sums(scheme: Scheme, period: Period) -> dict[int, dict]:
     """Each site's sums of its submitted reports over the period, read from the roll-up, under the
     names the figures below use: access bands by their values, detainees by their short names."""
-    names = [f.attname for f in SiteTotals._meta.concrete_fields
-             if f.attname not in ("id", "scheme_id", "site_id", "grain", "starts_on")]
-    rows = rows_within(SiteTotals, scheme=scheme, date_from=period.date_from, date_to=period.date_to)
     sums = {}
-    for row in rows.values("site_id").annotate(**{f"sum_{name}": Sum(name) for name in names}).order_by():
-        site_sums = {name: row[f"sum_{name}"] for name in names}
+    for row in rows_within(SITE_SUMS, scheme=scheme, date_from=period.date_from, date_to=period.date_to):
+        site_sums = {name: row[f"sum_{name}"] for name in SUMMED}
         site_sums["seconds"] = site_sums.pop("visitor_time").total_seconds()
         site_sums["travel"] = site_sums.pop("travel_minutes")
         site_sums["attempted"] = site_sums["visits_attempted"]
@@ -187,64 +197,70 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
     return figures
 
 
-def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
-    """Every KPI of the scheme and of each of its sites over the period (inclusive local dates).
+def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> dict:
+    """Every KPI of the scheme and, unless `with_sites` is false (the return has no use for them),
+    of each of its sites, over the period (inclusive local dates).
 
     Seven queries whatever the number of visits: sites, their activity history, and the volunteers,
     and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
     category, with the categories.
     """
-    sites = list(Site.objects.filter(scheme=scheme).prefetch_related("activity_changes").order_by("-kind", "name"))
+    sites = list(Site.objects.filter(scheme=scheme).only("id", "name", "kind", "active").order_by("-kind", "name"))
+    changes_by_site = defaultdict(list)
+    for change in SiteActivityChange.objects.filter(site__scheme=scheme).order_by("effective_on", "id"):
+        changes_by_site[change.site_id].append(change)
     span = {"scheme": scheme, "date_from": period.date_from, "date_to": period.date_to}
     sums_by_site = _site_sums(scheme, period)
 
     profile = defaultdict(lambda: defaultdict(dict))
-    for row in (
-        rows_within(SiteProfileTotals, **span).values("site_id", "dimension", "value")
-        .annotate(n=Sum("count")).filter(n__gt=0).order_by("site_id", "dimension", "value")
-    ):
+    for row in rows_within(PROFILE_SUMS, **span):
         profile[row["site_id"]][row["dimension"]][row["value"]] = row["n"]
 
     slugs = dict(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("id", "slug"))
     issues, resolved = defaultdict(dict), defaultdict(int)
-    for row in rows_within(SiteIssueTotals, **span).values("site_id", "category_id").annotate(
-        n=Sum("raised"), resolved=Sum("resolved_during_visit")
-    ).order_by():
+    for row in rows_within(ISSUE_SUMS, **span):
         issues[row["site_id"]][slugs[row["category_id"]]] = row["n"]
         resolved[row["site_id"]] += row["resolved"]
     slugs = list(slugs.values())
 
     rate = scheme.hourly_rate
     empty = defaultdict(int)
-    site_rows, totals = [], defaultdict(int)
+    site_rows, totals, scheme_issues = [], defaultdict(int), defaultdict(int)
     for site in sites:
-        changes = list(site.activity_changes.all())
-        sums = sums_by_site.get(site.pk, empty)
+        pk, changes = site.pk, changes_by_site[site.pk]
+        sums = sums_by_site.get(pk, empty)
         spent = sums["seconds"] or 0.0
         totals["seconds"] += spent
-        row = {"site": site.pk, "name": site.name, "kind": site.kind}
-        if site.kind == SiteKind.CUSTODY_SUITE:
+        for slug, n in issues[pk].items():
+            scheme_issues[slug] += n
+        custody = site.kind == SiteKind.CUSTODY_SUITE
+        if custody:
             target = suite_target(site=site, changes=changes, period=period, weekly_target=scheme.weekly_target)
             for key in ("visits", "travel", *ACCESS_BANDS, *DETAINEES, *CODE_COUNTS):
                 totals[key] += sums[key]
             totals["target"] += target
-            row.update(
-                visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target), animal_target_pct=None,
-                **_code_figures(sums),
-                access=_access(sums), detainees=_detainees(sums),
-                **_code_extras(sums, sum(issues[site.pk].values()), resolved[site.pk]),
-                seen_profile=_plain(profile.get(site.pk, {})),
-            )
         else:
             target = animal_unit_target(site=site, changes=changes, period=period)
             totals["animal_visits"] += sums["visits"]
             totals["animal_attempted"] += sums["attempted"]
             totals["animal_travel"] += sums["travel"]
             totals["animal_target"] += target
+        if not with_sites:
+            continue
+        row = {"site": pk, "name": site.name, "kind": site.kind}
+        if custody:
+            row.update(
+                visits=sums["visits"], target=target, target_pct=pct(sums["visits"], target), animal_target_pct=None,
+                **_code_figures(sums),
+                access=_access(sums), detainees=_detainees(sums),
+                **_code_extras(sums, sum(issues[pk].values()), resolved[pk]),
+                seen_profile=_plain(profile.get(pk, {})),
+            )
+        else:
             row.update(animal_visits=sums["visits"], animal_visits_attempted=sums["attempted"], animal_target=target,
                        animal_target_pct=pct(sums["visits"], target), target_pct=None,
                        issues_resolved_during_visit_pct=None)
-        row["issues_by_category"] = {slug: issues[site.pk].get(slug, 0) for slug in slugs}
+        row["issues_by_category"] = {slug: issues[pk].get(slug, 0) for slug in slugs}
         row["volunteer_hours"], row["volunteer_value"] = _hours(spent, sums["travel"], rate)
         site_rows.append(row)
 
@@ -266,7 +282,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         "detainees": _detainees(totals),
         **_code_extras(totals, sum(sum(by_site.values()) for by_site in issues.values()), sum(resolved.values())),
         "seen_profile": _plain(scheme_profile),
-        "issues_by_category": {slug: sum(issues[site.pk].get(slug, 0) for site in sites) for slug in slugs},
+        "issues_by_category": {slug: scheme_issues[slug] for slug in slugs},
         "volunteer_hours": hours,
         "volunteer_value": value,
         "volunteers": _volunteers(scheme, period),
@@ -274,7 +290,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period) -> dict:
         "animal_visits_attempted": totals["animal_attempted"],
         "animal_target": totals["animal_target"],
         "animal_target_pct": pct(totals["animal_visits"], totals["animal_target"]),
-        "sites": site_rows,
+        **({"sites": site_rows} if with_sites else {}),
     }
 
 

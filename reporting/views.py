@@ -4,13 +4,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer, errors
 from api.exceptions import Conflict, QueueDown
 from api.permissions import RolePermission
+from api.renderers import JSONRenderer
 from visits.models import Role
 
 from . import selectors, services

@@ -223,9 +223,9 @@ def _months_within(date_from: date, date_to: date) -> tuple[date, date] | None:
     return (first, (end - timedelta(days=1)).replace(day=1)) if first < end else None
 
 
-def rows_within(table, *, scheme: Scheme, date_from: date, date_to: date):
-    """The roll-up rows that sum to the span's reports (inclusive local dates): its whole months,
-    and the days at either end that fall outside them."""
+def rows_within(rows, *, scheme: Scheme, date_from: date, date_to: date):
+    """The roll-up rows (of a table, or a query of one) that sum to the span's reports (inclusive
+    local dates): its whole months, and the days at either end that fall outside them."""
     months = _months_within(date_from, date_to)
     if months is None:
         span = Q(grain=Grain.DAY, starts_on__range=(date_from, date_to))
@@ -235,4 +235,4 @@ def rows_within(table, *, scheme: Scheme, date_from: date, date_to: date):
         span = (Q(grain=Grain.MONTH, starts_on__range=(first, last))
                 | Q(grain=Grain.DAY, starts_on__range=(date_from, first - timedelta(days=1)))
                 | Q(grain=Grain.DAY, starts_on__range=(after_last, date_to)))
-    return table.objects.filter(span, scheme=scheme)
+    return (rows.objects.all() if isinstance(rows, type) else rows).filter(span, scheme=scheme)
