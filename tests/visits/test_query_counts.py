@@ -5,6 +5,7 @@ JWT, so the sender's read counts, and BEGIN and COMMIT around the writes)."""
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -12,10 +13,11 @@ from .conftest import VISITS, custody_body
 
 # A new full report, the sender signed in by the test client: the site, with any report stored under
 # the key; the visitors with the custody staff to tell; the categories; a savepoint (in a test the
-# transaction is one); the report; its visitors, its issues, their first events and its seen profile,
-# one bulk INSERT each; the notification to the custody inspector and its issues; the savepoint
-# released. The answer is built from what was written.
-NEW_REPORT_QUERIES = 12
+# transaction is one); on PostgreSQL the ids of the report, its issues and its notification, then
+# one INSERT statement for the report, its visitors, its issues, their first events, its seen
+# profile, the notification to the custody inspector and its issues; the savepoint released. The
+# answer is built from what was written. Elsewhere (SQLite) the seven tables take a bulk INSERT each.
+NEW_REPORT_QUERIES = 7 if connection.vendor == "postgresql" else 12
 # A retry: the site with the stored report's id; the stored report with its site, visitors, seen
 # profile and whether it was corrected; its issues with their categories.
 RETRY_QUERIES = 3

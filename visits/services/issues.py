@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import notifications
+from .rows import NewRows
 from ..models import (
     IssueCategory,
     IssueEvent,
@@ -44,10 +45,13 @@ def _move(issue: VisitIssue, *, to: str, by: User | None, note: str = "") -> Non
     issue.status = to
 
 
-def issues_raise(*, report, items: list[tuple[IssueCategory, str, bool]]) -> list[VisitIssue]:
+def issues_raise(*, report, items: list[tuple[IssueCategory, str, bool]], rows: NewRows | None = None
+                 ) -> list[VisitIssue]:
     """Issues as a report records them, (category, description, resolved during the visit) each:
     closed from the start when resolved during the visit, otherwise open and due back from the
-    force within the scheme's response days. The issues and their first events in two bulk INSERTs."""
+    force within the scheme's response days. The issues and their first events are written with
+    `rows` (by default at once, in two bulk INSERTs)."""
+    rows = rows or NewRows()
     issues = []
     for category, description, resolved in items:
         issues.append(VisitIssue(
@@ -57,12 +61,12 @@ def issues_raise(*, report, items: list[tuple[IssueCategory, str, bool]]) -> lis
             due_on=None if resolved else report.scheme.issue_due_on(report.local_date),
             **{report.link: report},
         ))
-    VisitIssue.objects.bulk_create(issues)
-    IssueEvent.objects.bulk_create([
+    rows.add(issues)
+    rows.add(
         IssueEvent(issue=issue, by_id=report.created_by_id, from_status="", to_status=issue.status,
                    note="Resolved during the visit." if issue.resolved_during_visit else "")
         for issue in issues
-    ])
+    )
     return issues
 
 

@@ -26,6 +26,7 @@ from ..models import (
     VisitIssue,
 )
 from ..selectors import custody_staff_for_site, issues_submitted, managers_q
+from .rows import NewRows
 
 # Minutes to wait after each failed attempt; one more failure after the last step and the row is
 # marked failed. With the sweep every 5 minutes this spans about 16 hours of a mail server's trouble.
@@ -64,32 +65,35 @@ def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issu
                                                body=body, dedupe_key=dedupe_key)
     except IntegrityError:
         return None
-    _links_write([note], issues)
+    _links_write([note], issues, NewRows())
     return note
 
 
-def _write_each(*, kind: str, scheme: Scheme, to, subject: str, body: str, issues=()) -> list[Notification]:
-    """One outbox row for each recipient, with its issues. Without a dedupe key there is nothing to
-    collide with: no savepoint, and the rows and their issues in two bulk INSERTs."""
-    notes = Notification.objects.bulk_create([
+def _write_each(*, kind: str, scheme: Scheme, to, subject: str, body: str, issues=(), rows: NewRows | None = None
+                ) -> list[Notification]:
+    """One outbox row for each recipient, with its issues, written with `rows` (by default at once).
+    Without a dedupe key there is nothing to collide with: no savepoint, two bulk INSERTs."""
+    rows = rows or NewRows()
+    notes = rows.add(
         Notification(kind=kind, scheme=scheme, to_email=user.email, subject=subject, body=body) for user in to
-    ])
-    _links_write(notes, issues)
+    )
+    _links_write(notes, issues, rows)
     return notes
 
 
-def _links_write(notes, issues) -> None:
+def _links_write(notes, issues, rows: NewRows) -> None:
     link = Notification.issues.through
-    link.objects.bulk_create([link(notification=note, visitissue=issue) for note in notes for issue in issues])
+    rows.add(link(notification=note, visitissue=issue) for note in notes for issue in issues)
 
 
 def _items(issues) -> list[dict]:
     return [{"issue": issue, "url": issue_url(issue)} for issue in issues]
 
 
-def issues_raised_notify(report, *, issues=None, staff=None) -> None:
+def issues_raised_notify(report, *, issues=None, staff=None, rows: NewRows | None = None) -> None:
     """Tell the custody staff of the report's site (`staff`, when the caller has read them) of its
-    issues not resolved during the visit (by default all the report's), through the outbox."""
+    issues not resolved during the visit (by default all the report's), through the outbox (its rows
+    written with the report's `rows`, if given)."""
     if issues is None:
         issues = report.issues.select_related("category")
     waiting = [i for i in issues if i.status in AWAITING_FORCE]
@@ -99,7 +103,7 @@ def issues_raised_notify(report, *, issues=None, staff=None) -> None:
               f"visit of {report.local_date:%-d %B %Y}"
     body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
     _queue(_write_each(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, subject=subject, body=body,
-                       issues=waiting, to=custody_staff_for_site(report.site) if staff is None else staff))
+                       issues=waiting, to=custody_staff_for_site(report.site) if staff is None else staff, rows=rows))
 
 
 def issue_reopened_notify(*, issue: VisitIssue, note: str) -> None:
@@ -212,7 +216,7 @@ def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> li
         .values_list("pk", flat=True)[:500]
     )
 
-def concern_raised_notify(report, *, managers=None) -> None:
+def concern_raised_notify(report, *, managers=None, rows: NewRows | None = None) -> None:
     """An allegation or sign of ill-treatment goes to the scheme's managers (`managers`, when the caller
     has read them) at once, never to the force's custody staff. The details stay behind sign-in; the
     e-mail says where to read them."""
@@ -224,7 +228,7 @@ def concern_raised_notify(report, *, managers=None) -> None:
     if managers is None:
         managers = User.objects.filter(managers_q(report.scheme)).order_by("pk")
     _queue(_write_each(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=managers, subject=subject,
-                       body=body))
+                       body=body, rows=rows))
 
 
 def notifications_health() -> dict:

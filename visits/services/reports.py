@@ -22,6 +22,7 @@ from ..models import (
     AuthorisingRank,
     CustodyVisit,
     IssueCategory,
+    Notification,
     Outcome,
     ReportCorrection,
     ReportStatus,
@@ -36,6 +37,7 @@ from ..models import (
 from ..selectors import people_for_report, report_for_answer, report_with_related
 from .issues import issue_resolution_correct, issues_raise
 from .notifications import concern_raised_notify, issues_raised_notify
+from .rows import NewRows
 
 MAX_VISIT = timedelta(hours=24)
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
@@ -325,20 +327,18 @@ def _issue_items(issues: list[dict], categories: dict) -> list[tuple]:
             for item in issues]
 
 
-def _report_create(*, model, data: dict, refs: dict, sender: User, fingerprint: str):
-    """Write a new report and its rows: one INSERT for the report, one bulk INSERT each for its
-    visitors, its issues, their first events and its seen profile. Nothing to read back or replace:
-    a new report has none of them yet. Returns the report, ready for its answer, and its issues."""
+def _report_create(*, model, data: dict, refs: dict, sender: User, fingerprint: str, rows: NewRows):
+    """A new report and its rows, written with `rows`: the report, its visitors, its issues with their
+    first events, its seen profile. Nothing to read back or replace: a new report has none of them
+    yet. Returns the report, ready for its answer, and its issues."""
     report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
     _columns_set(report, data=data, refs=refs)
-    report.save(force_insert=True)
+    rows.add([report])
     through = model.visitors.through
     link = model.visitors.field.m2m_field_name()
-    through.objects.bulk_create([through(**{link: report, "user": visitor}) for visitor in refs["visitors"]])
-    issues = issues_raise(report=report, items=_issue_items(data.get("issues") or [], refs["categories"]))
-    profile = []
-    if model is CustodyVisit:
-        profile = SeenProfileCount.objects.bulk_create(_profile_rows(report, data.get("seen_profile")))
+    rows.add(through(**{link: report, "user": visitor}) for visitor in refs["visitors"])
+    issues = issues_raise(report=report, items=_issue_items(data.get("issues") or [], refs["categories"]), rows=rows)
+    profile = rows.add(_profile_rows(report, data.get("seen_profile"))) if model is CustodyVisit else []
     return report_with_related(report, visitors=refs["visitors"], issues=issues, corrections=[],
                                seen_profile=profile), issues
 
@@ -406,14 +406,18 @@ def report_submit(*, model, sender: User, data: dict):
                      is_correction=False)
     if errors:
         raise ValidationError(dict(errors))
+    told = [*(refs["custody_staff"] or ()), *(refs["managers"] or ())]
     try:
         with transaction.atomic():
-            report, issues = _report_create(model=model, data=data, refs=refs, sender=sender, fingerprint=fingerprint)
-            # The report and its rows are written: what is kept in step with them (the roll-ups) goes here.
+            rows = NewRows(ids={model: 1, VisitIssue: len(data.get("issues") or ()), Notification: len(told)})
+            report, issues = _report_create(model=model, data=data, refs=refs, sender=sender, fingerprint=fingerprint,
+                                            rows=rows)
             if report.status == ReportStatus.SUBMITTED:
-                issues_raised_notify(report, issues=issues, staff=refs["custody_staff"])
+                issues_raised_notify(report, issues=issues, staff=refs["custody_staff"], rows=rows)
                 if model is CustodyVisit and report.concern_raised:
-                    concern_raised_notify(report, managers=refs["managers"])
+                    concern_raised_notify(report, managers=refs["managers"], rows=rows)
+            rows.write()
+            # The report and its rows are written: what is kept in step with them (the roll-ups) goes here.
     except IntegrityError:
         existing = report_for_answer(model, scheme=scheme, client_uuid=data["client_uuid"])
         if existing is None:
