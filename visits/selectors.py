@@ -123,12 +123,13 @@ def report_with_related(report, *, visitors, issues, corrections, seen_profile=(
     return report
 
 
-def report_for_answer(model, **lookup):
-    """One stored report ready for its answer, or None: the report with its site, visitors, seen profile
-    and whether it was ever corrected in one read, its issues in a second, corrections (if any) in a third."""
+def report_for_answer(model, *, scheme: Scheme, **lookup):
+    """One stored report of the scheme ready for its answer, or None: the report with its site, visitors,
+    seen profile and whether it was ever corrected in one read, its issues in a second, corrections (if
+    any) in a third."""
     through = model.visitors.through
     link = model.visitors.field.m2m_field_name()
-    report = model.objects.select_related("site__scheme").annotate(
+    report = model.objects.filter(scheme=scheme).select_related("site").annotate(
         visitor_ids=_children_as_json(through.objects.all(), link, "user_id"),
         corrected=Exists(ReportCorrection.objects.filter(**{model.link: OuterRef("pk")})),
         **({"profile": _children_as_json(SeenProfileCount.objects.all(), "visit",
@@ -137,6 +138,7 @@ def report_for_answer(model, **lookup):
     ).filter(**lookup).order_by().first()
     if report is None:
         return None
+    report.scheme = report.site.scheme = scheme
     profile = [SeenProfileCount(visit=report, dimension=dimension, value=value, count=count)
                for dimension, value, count in getattr(report, "profile", None) or []]
     return report_with_related(

@@ -391,12 +391,13 @@ def report_submit(*, model, sender: User, data: dict):
     fingerprint = content_hash(data, model=model)
     # The site, and whether a report is stored under the key, in one read. Without the site (a 400
     # unless the key is stored) the key is looked up on its own: a retry is answered before any rule.
-    stored = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).values_list("pk", flat=True)
+    key = data["client_uuid"]
+    stored = model.objects.filter(scheme=scheme, client_uuid=key).order_by().values_list("pk", flat=True)
     site = (Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind)
             .annotate(stored_id=Subquery(stored[:1])).order_by().first())
     stored_id = site.stored_id if site is not None else stored.first()
     if stored_id is not None:
-        return _replayed(report_for_answer(model, pk=stored_id), fingerprint), False
+        return _replayed(report_for_answer(model, scheme=scheme, pk=stored_id), fingerprint), False
 
     if model is CustodyVisit and "delay_authorised_by_rank" not in data:
         data = _default_rank(scheme, data)
@@ -419,7 +420,7 @@ def report_submit(*, model, sender: User, data: dict):
             rows.write()
             # The report and its rows are written: what is kept in step with them (the roll-ups) goes here.
     except IntegrityError:
-        existing = report_for_answer(model, scheme=scheme, client_uuid=data["client_uuid"])
+        existing = report_for_answer(model, scheme=scheme, client_uuid=key)
         if existing is None:
             raise
         return _replayed(existing, fingerprint), False
