@@ -14,6 +14,8 @@ from django.db.models.sql.compiler import SQLInsertCompiler
 
 
 class NewRows:
+    """The new rows of one write, added in the order they refer to each other."""
+
     def __init__(self, *, ids: dict | None = None):
         """`ids`: how many rows of each model will be referred to before they are written. Without
         it, each batch is written as it is added."""
@@ -43,12 +45,12 @@ class NewRows:
         """Write the rows added so far in one statement (when they were not written as added)."""
         if not self._batches:
             return
-        statements = [_insert_sql(rows) for rows in self._batches]
-        *first, (last, _) = statements
-        ctes = ", ".join(f"new_{n} AS ({sql})" for n, (sql, _) in enumerate(first))
-        text = f"WITH {ctes} {last}" if first else last
+        inserts = [_insert_sql(rows) for rows in self._batches]
+        *first, (last, _) = inserts
+        ctes = ", ".join(f"new_{n} AS ({insert})" for n, (insert, _) in enumerate(first))
         with connection.cursor() as cursor:
-            cursor.execute(text, [param for _, params in statements for param in params])
+            cursor.execute(f"WITH {ctes} {last}" if first else last,
+                           [param for _, params in inserts for param in params])
         for rows in self._batches:
             for row in rows:
                 row._state.adding, row._state.db = False, connection.alias
@@ -60,10 +62,11 @@ def _ids_reserve(counts: dict) -> dict:
     if not wanted:
         return {}
     reserve = "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+    params = []
+    for model, count in wanted:
+        params += [model._meta.db_table, model._meta.pk.column, count]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([reserve] * len(wanted)),
-                       [value for model, count in wanted for value in (model._meta.db_table, model._meta.pk.column,
-                                                                        count)])
+        cursor.execute("SELECT " + ", ".join([reserve] * len(wanted)), params)
         reserved = cursor.fetchone()
     return {model: list(ids) for (model, _), ids in zip(wanted, reserved)}
 
