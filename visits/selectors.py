@@ -5,9 +5,10 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db.models import (
-    Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum,
+    Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, JSONField, Min, OuterRef, Prefetch, Q, QuerySet,
+    Subquery, Sum,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, JSONArray, TruncMonth
 
 from .models import (
     AWAITING_FORCE,
@@ -20,6 +21,7 @@ from .models import (
     ReportStatus,
     Role,
     Scheme,
+    SeenProfileCount,
     Site,
     User,
     VisitIssue,
@@ -90,6 +92,64 @@ def _reports_visible(model, user: User) -> QuerySet:
     return qs.filter(Q(created_by=user) | Q(pk__in=on_report, status=ReportStatus.SUBMITTED))
 
 
+class JSONList(Aggregate):
+    """The group's values as one JSON list (PostgreSQL's jsonb_agg, SQLite's json_group_array)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _children_as_json(children: QuerySet, link: str, value) -> Subquery:
+    """A column of the parent row: the `value` of each of its children as a JSON list (null for none)."""
+    return Subquery(children.filter(**{link: OuterRef("pk")}).order_by().values(link)
+                    .annotate(rows=JSONList(value)).values("rows"))
+
+
+def report_with_related(report, *, visitors, issues, corrections, seen_profile=()):
+    """The report with its related rows in place as prefetch_related leaves them (querysets holding
+    their rows), so its answer reads none of them again. Issues come with their category."""
+    related = {"visitors": visitors, "issues": issues, "corrections": corrections}
+    if isinstance(report, CustodyVisit):
+        related["seen_profile"] = seen_profile
+    report._prefetched_objects_cache = {}
+    for name, rows in related.items():
+        rows = list(rows)
+        queryset = getattr(report, name).all()
+        queryset._result_cache, queryset._prefetch_done = rows, True
+        report._prefetched_objects_cache[name] = queryset
+    return report
+
+
+def report_for_answer(model, *, scheme: Scheme, **lookup):
+    """One stored report of the scheme ready for its answer, or None: the report with its site, visitors,
+    seen profile and whether it was ever corrected in one read, its issues in a second, corrections (if
+    any) in a third."""
+    through = model.visitors.through
+    link = model.visitors.field.m2m_field_name()
+    report = model.objects.filter(scheme=scheme).select_related("site").annotate(
+        visitor_ids=_children_as_json(through.objects.all(), link, "user_id"),
+        corrected=Exists(ReportCorrection.objects.filter(**{model.link: OuterRef("pk")})),
+        **({"profile": _children_as_json(SeenProfileCount.objects.all(), "visit",
+                                         JSONArray("dimension", "value", "count"))}
+           if model is CustodyVisit else {}),
+    ).filter(**lookup).order_by().first()
+    if report is None:
+        return None
+    report.scheme = report.site.scheme = scheme
+    profile = [SeenProfileCount(visit=report, dimension=dimension, value=value, count=count)
+               for dimension, value, count in getattr(report, "profile", None) or []]
+    return report_with_related(
+        report,
+        visitors=[User(pk=pk) for pk in report.visitor_ids or []],  # the answer names them by id only
+        issues=VisitIssue.objects.filter(**{model.link: report}).select_related("category"),
+        corrections=report.corrections.all() if report.corrected else [],
+        seen_profile=profile,
+    )
+
+
 def custody_visits_visible(user: User) -> QuerySet[CustodyVisit]:
     return _reports_visible(CustodyVisit, user)
 
@@ -133,11 +193,31 @@ def issues_visible(user: User) -> QuerySet[VisitIssue]:
     return qs.none()
 
 
-def custody_staff_for_site(site: Site) -> QuerySet[User]:
+def custody_staff_q(site: Site) -> Q:
     """Who the force's e-mails about a site go to: its attached custody staff, and those attached to none."""
-    return User.objects.filter(
-        scheme_id=site.scheme_id, role=Role.CUSTODY, is_active=True,
-    ).exclude(email="").filter(Q(sites=None) | Q(sites=site)).distinct().order_by("pk")
+    return Q(scheme_id=site.scheme_id, role=Role.CUSTODY, is_active=True) & ~Q(email="") & (
+        Q(sites=None) | Q(sites=site))
+
+
+def custody_staff_for_site(site: Site) -> QuerySet[User]:
+    return User.objects.filter(custody_staff_q(site)).distinct().order_by("pk")
+
+
+def managers_q(scheme: Scheme) -> Q:
+    """Whom a concern of ill-treatment goes to: the scheme's active managers with an address."""
+    return Q(scheme=scheme, role=Role.MANAGER, is_active=True) & ~Q(email="")
+
+
+def people_for_report(*, scheme: Scheme, visitor_ids, staff_of: Site | None = None,
+                      managers: bool = False) -> QuerySet[User]:
+    """In one read: the active visitors of the scheme among `visitor_ids`, and whom the report tells:
+    the custody staff of `staff_of`, the scheme's managers. Each is known by their role."""
+    people = Q(pk__in=set(visitor_ids), scheme=scheme, role=Role.VISITOR, is_active=True)
+    if staff_of is not None:
+        people |= custody_staff_q(staff_of)
+    if managers:
+        people |= managers_q(scheme)
+    return User.objects.filter(people).distinct().order_by("pk")
 
 
 def issue_trends(*, user: User, date_from: date, date_to: date, site: Site | None = None) -> dict:

@@ -16,6 +16,7 @@ from api.fields import (
     StrictBooleanField,
     StrictModelSerializer,
 )
+from api.serializers import representation
 
 from .grids import validate_bands, validate_windows
 from .models import (
@@ -383,7 +384,7 @@ class CustodyVisitOutputSerializer(ReportOutputSerializer):
         request = self.context.get("request")
         if request is not None and request.user.role == Role.CUSTODY:
             return None
-        return ConcernOutputSerializer(visit).data
+        return representation(ConcernOutputSerializer, visit)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_seen_profile(self, visit):

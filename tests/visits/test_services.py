@@ -83,6 +83,44 @@ def test_an_animal_visit_retry_answers_200_too(animal_unit, bob, bella, post_rep
     assert post_report(bob, {**body, "animals_seen": 7}, url=ANIMAL_VISITS).status_code == 409
 
 
+def test_the_answer_to_a_new_report_is_the_report_as_stored(api, suite, animal_unit, bob, bella, carol, post_report):
+    # The answer is built from the rows just written, not read back: it must be what a read gives.
+    custody = custody_body(site=suite, visitors=[bella, bob], arrived_at="2024-02-06T22:40:00+01:00",
+                           seen_profile={"gender": {"female": 2, "male": 3, "other": 0}, "age_group": {"adult": 5}},
+                           concern={"raised": True, "details": "Bruising seen on a detainee's arm."},
+                           issues=[{"category": "food-and-drink", "description": "Cold meals.",
+                                    "resolved_during_visit": False},
+                                   {"category": "hygiene", "description": "No towels.", "resolved_during_visit": True}])
+    animal = animal_body(site=animal_unit, visitors=[bob, bella], welfare_needs={"diet": "concern"},
+                         issues=[{"category": "food-and-drink", "description": "Dry food only."}])
+    for url, body in ((VISITS, custody), (ANIMAL_VISITS, animal)):
+        answer = post_report(bob, body, url=url)
+        assert answer.status_code == 201, answer.json()
+        assert api(bob).get(f"{url}{answer.json()['id']}/").json() == answer.json()
+
+
+def test_a_retry_after_a_correction_answers_the_corrected_report(api, alice, sent, bob, post_report):
+    body, first = sent
+    corrected = api(alice).patch(f"{VISITS}{first['id']}/", {"comments": "Cell 4 was cold.",
+                                                             "seen_profile": {"gender": {"female": 5}}}, format="json")
+    assert corrected.status_code == 200, corrected.json()
+    again = post_report(bob, body)
+    assert again.status_code == 200
+    assert again.json() == corrected.json()
+    assert again.json()["comments"] == "Cell 4 was cold." and len(again.json()["corrections"]) == 1
+
+
+def test_a_retry_of_a_draft_edited_since_answers_the_draft_as_it_is(api, suite, bob, bella, post_report):
+    body = custody_body(site=suite, visitors=[bob, bella], status="draft", left_at=None, admitted_at=None)
+    assert post_report(bob, body).status_code == 201
+    draft = CustodyVisit.objects.get(client_uuid=body["client_uuid"])
+    edited = api(bob).patch(f"{VISITS}{draft.pk}/", {"comments": "Cell 4 cold.", "issues": []}, format="json")
+    assert edited.status_code == 200, edited.json()
+    again = post_report(bob, body)
+    assert again.status_code == 200
+    assert again.json() == edited.json()
+
+
 def _send_concurrently(user, bodies) -> list[int]:
     """Each body from its own thread and database connection, released together."""
     barrier = threading.Barrier(len(bodies))

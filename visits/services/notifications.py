@@ -21,12 +21,12 @@ from ..models import (
     AWAITING_FORCE,
     Notification,
     NotificationKind,
-    Role,
     Scheme,
     User,
     VisitIssue,
 )
-from ..selectors import custody_staff_for_site, issues_submitted
+from ..selectors import custody_staff_for_site, issues_submitted, managers_q
+from .rows import NewRows
 
 # Minutes to wait after each failed attempt; one more failure after the last step and the row is
 # marked failed. With the sweep every 5 minutes this spans about 16 hours of a mail server's trouble.
@@ -57,30 +57,43 @@ def _queue(notes) -> None:
         transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)
 
 
-def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str | None = None):
-    """One outbox row with its issues; with a key, None when a row with that key exists already."""
-    fields = {"kind": kind, "scheme": scheme, "to_email": to.email, "subject": subject, "body": body,
-              "dedupe_key": dedupe_key}
-    if dedupe_key is None:
-        # Nothing to collide with, so no savepoint on the report's write path.
-        note = Notification.objects.create(**fields)
-    else:
-        try:
-            with transaction.atomic():
-                note = Notification.objects.create(**fields)
-        except IntegrityError:
-            return None
-    note.issues.set(issues)
+def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str):
+    """One outbox row with its issues, or None when a row with that key exists already."""
+    try:
+        with transaction.atomic():
+            note = Notification.objects.create(kind=kind, scheme=scheme, to_email=to.email, subject=subject,
+                                               body=body, dedupe_key=dedupe_key)
+    except IntegrityError:
+        return None
+    _links_write([note], issues, NewRows())
     return note
+
+
+def _write_each(*, kind: str, scheme: Scheme, to, subject: str, body: str, issues=(), rows: NewRows | None = None
+                ) -> list[Notification]:
+    """One outbox row for each recipient, with its issues, written with `rows` (by default at once).
+    Without a dedupe key there is nothing to collide with: no savepoint, two bulk INSERTs."""
+    rows = rows or NewRows()
+    notes = rows.add(
+        Notification(kind=kind, scheme=scheme, to_email=user.email, subject=subject, body=body) for user in to
+    )
+    _links_write(notes, issues, rows)
+    return notes
+
+
+def _links_write(notes, issues, rows: NewRows) -> None:
+    link = Notification.issues.through
+    rows.add(link(notification=note, visitissue=issue) for note in notes for issue in issues)
 
 
 def _items(issues) -> list[dict]:
     return [{"issue": issue, "url": issue_url(issue)} for issue in issues]
 
 
-def issues_raised_notify(report, *, issues=None) -> None:
-    """Tell the custody staff of the report's site of its issues not resolved during the visit
-    (by default all the report's), through the outbox."""
+def issues_raised_notify(report, *, issues=None, staff=None, rows: NewRows | None = None) -> None:
+    """Tell the custody staff of the report's site (`staff`, when the caller has read them) of its
+    issues not resolved during the visit (by default all the report's), through the outbox (its rows
+    written with the report's `rows`, if given)."""
     if issues is None:
         issues = report.issues.select_related("category")
     waiting = [i for i in issues if i.status in AWAITING_FORCE]
@@ -89,21 +102,15 @@ def issues_raised_notify(report, *, issues=None) -> None:
     subject = f"{len(waiting)} issue{'s' if len(waiting) > 1 else ''} raised at {report.site.name}, " \
               f"visit of {report.local_date:%-d %B %Y}"
     body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
-    _queue([
-        _write(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, to=user, subject=subject, body=body,
-               issues=waiting)
-        for user in custody_staff_for_site(report.site)
-    ])
+    _queue(_write_each(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, subject=subject, body=body,
+                       issues=waiting, to=custody_staff_for_site(report.site) if staff is None else staff, rows=rows))
 
 
 def issue_reopened_notify(*, issue: VisitIssue, note: str) -> None:
     subject = f"Issue reopened at {issue.site.name}: please respond by {issue.due_on:%-d %B %Y}"
     body = _render("issue_reopened", issue=issue, url=issue_url(issue), note=note)
-    _queue([
-        _write(kind=NotificationKind.ISSUE_REOPENED, scheme=issue.scheme, to=user, subject=subject, body=body,
-               issues=[issue])
-        for user in custody_staff_for_site(issue.site)
-    ])
+    _queue(_write_each(kind=NotificationKind.ISSUE_REOPENED, scheme=issue.scheme, subject=subject, body=body,
+                       issues=[issue], to=custody_staff_for_site(issue.site)))
 
 
 def issues_overdue_notify() -> int:
@@ -132,7 +139,7 @@ def _digests(scheme, overdue, today) -> list[Notification]:
     items = [{**item, "days_late": (today - item["issue"].due_on).days} for item in _items(overdue)]
     subject = f"{len(overdue)} overdue issue{'s' if len(overdue) > 1 else ''} awaiting the force's response"
     body = _render("overdue_digest", scheme=scheme, today=today, items=items, failed=failed)
-    managers = User.objects.filter(scheme=scheme, role=Role.MANAGER, is_active=True).exclude(email="")
+    managers = User.objects.filter(managers_q(scheme))
     notes = [
         _write(kind=NotificationKind.OVERDUE_DIGEST, scheme=scheme, to=manager, subject=subject, body=body,
                issues=overdue, dedupe_key=f"overdue-digest:{manager.pk}:{today}")
@@ -209,17 +216,19 @@ def notifications_pending(*, older_than: timedelta = timedelta(minutes=2)) -> li
         .values_list("pk", flat=True)[:500]
     )
 
-def concern_raised_notify(report) -> None:
-    """An allegation or sign of ill-treatment goes to the scheme's managers at once, never to the force's
-    custody staff. The details stay behind sign-in; the e-mail says where to read them."""
+def concern_raised_notify(report, *, managers=None, rows: NewRows | None = None) -> None:
+    """An allegation or sign of ill-treatment goes to the scheme's managers (`managers`, when the caller
+    has read them) at once, never to the force's custody staff. The details stay behind sign-in; the
+    e-mail says where to read them."""
     subject = f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date:%-d %B %Y}"
     body = (f"Independent custody visitors raised a concern about the treatment of a detainee at "
             f"{report.site.name} on {report.local_date:%-d %B %Y} (custody visit report {report.pk}).\n\n"
             "Read it in the custody visiting service and act on it today; mark it handled with a note "
             "once it is dealt with.")
-    managers = User.objects.filter(scheme=report.scheme, role=Role.MANAGER, is_active=True).exclude(email="")
-    _queue([_write(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=manager, subject=subject,
-                   body=body, issues=[]) for manager in managers])
+    if managers is None:
+        managers = User.objects.filter(managers_q(report.scheme)).order_by("pk")
+    _queue(_write_each(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=managers, subject=subject,
+                       body=body, rows=rows))
 
 
 def notifications_health() -> dict:

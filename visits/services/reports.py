@@ -6,9 +6,11 @@ import json
 from collections import defaultdict
 from datetime import date, timedelta
 from datetime import timezone as dt_timezone
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from ..models import (
@@ -20,6 +22,7 @@ from ..models import (
     AuthorisingRank,
     CustodyVisit,
     IssueCategory,
+    Notification,
     Outcome,
     ReportCorrection,
     ReportStatus,
@@ -32,8 +35,10 @@ from ..models import (
     WelfareState,
 )
 from ..rollup import rollup_add, rollup_withdraw
-from .issues import issue_raise, issue_resolution_correct
+from ..selectors import people_for_report, report_for_answer, report_with_related
+from .issues import issue_resolution_correct, issues_raise
 from .notifications import concern_raised_notify, issues_raised_notify
+from .rows import NewRows
 
 MAX_VISIT = timedelta(hours=24)
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
@@ -69,8 +74,10 @@ def _canonical(value):
     return value if isinstance(value, (int, float, bool, str, type(None))) else str(value)
 
 
+@cache
 def _report_defaults(model) -> dict:
-    """What a report says about a field it leaves out, so leaving it out or spelling it out is the same report."""
+    """What a report says about a field it leaves out, so leaving it out or spelling it out is the same report.
+    Read, never changed, by content_hash."""
     defaults = {
         field.name: field.get_default() for field in model._meta.concrete_fields
         if field.editable and field.name not in ("id", "scheme", "site", "created_by", "client_uuid")
@@ -104,18 +111,44 @@ def content_hash(data: dict, *, model) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors: dict, is_correction: bool) -> dict:
-    """Check a whole report against the scheme's rules; returns the rows it refers to."""
+def _refs_read(*, model, scheme: Scheme, data: dict, site: Site | None, tell: bool = False) -> dict:
+    """The rows a report refers to, given its site (None: not one of the scheme's of this kind): the
+    visitors it names, its issues' categories and, with `tell`, whom a submitted report tells: the
+    site's custody staff of issues not resolved during the visit, the managers of a concern. The
+    people in one read, the categories in another (none without issues)."""
+    if site is not None:
+        site.scheme = scheme  # the same row the sender was read with
+    submitted = data.get("status", ReportStatus.SUBMITTED) == ReportStatus.SUBMITTED
+    issues = data.get("issues") or []
+    tell_staff = tell and submitted and site is not None and any(
+        not issue.get("resolved_during_visit", False) for issue in issues)
+    tell_managers = tell and submitted and model is CustodyVisit and bool((data.get("concern") or {}).get("raised"))
+    people = people_for_report(scheme=scheme, visitor_ids=data.get("visitors", []),
+                               staff_of=site if tell_staff else None, managers=tell_managers)
+    by_role = defaultdict(list)
+    for person in people:
+        by_role[person.role].append(person)
+    slugs = [issue["category"] for issue in issues]
+    return {
+        "site": site,
+        "visitors": by_role[Role.VISITOR],
+        "custody_staff": by_role[Role.CUSTODY] if tell_staff else None,
+        "managers": by_role[Role.MANAGER] if tell_managers else None,
+        "categories": {c.slug: c for c in IssueCategory.objects.filter(scheme=scheme, slug__in=slugs).order_by()}
+        if slugs else {},
+    }
+
+
+def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, refs: dict, errors: dict,
+                     is_correction: bool) -> None:
+    """Check a whole report against the scheme's rules, given the rows it refers to (_refs_read)."""
     now = timezone.now()
     skew = timedelta(minutes=scheme.clock_skew_minutes)
     is_custody = model is CustodyVisit
-    refs = {}
 
-    site = Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind).select_related("scheme").first()
-    if site is None:
+    if refs["site"] is None:
         what = "custody suite" if is_custody else "animal unit"
         errors["site"].append(f"No {what} with id {data.get('site')} in your scheme.")
-    refs["site"] = site
 
     arrived, admitted, left = data.get("arrived_at"), data.get("admitted_at"), data.get("left_at")
     submitted = data.get("status") == ReportStatus.SUBMITTED
@@ -138,11 +171,11 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
         errors["left_at"].append("A visit lasts under 24 hours; check the dates.")
 
     visitor_ids = data.get("visitors", [])
+    visitors = refs["visitors"]
     if len(set(visitor_ids)) != len(visitor_ids):
         errors["visitors"].append("Each visitor may be named only once.")
     if len(set(visitor_ids)) < scheme.min_visitors:
         errors["visitors"].append(f"A report needs at least {scheme.min_visitors} visitors.")
-    visitors = list(User.objects.filter(pk__in=set(visitor_ids), scheme=scheme, role=Role.VISITOR, is_active=True))
     unknown = sorted(set(visitor_ids) - {v.pk for v in visitors})
     if unknown:
         errors["visitors"].append(f"Not visitors of this scheme: {', '.join(map(str, unknown))}.")
@@ -153,7 +186,6 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
         gone = sorted(v.pk for v in visitors if not v.is_member_on(local_day))
         if gone:
             errors["visitors"].append(f"Not a member of the scheme on {local_day}: {', '.join(map(str, gone))}.")
-    refs["visitors"] = visitors
 
     _validate_outcome(model, data, errors)
     if is_custody:
@@ -186,18 +218,15 @@ def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, errors:
         if outcome == Outcome.ACCESS_REFUSED and any(needs[need] != WelfareState.NOT_CHECKED for need in WELFARE_NEEDS):
             errors["welfare_needs"].append("A visit refused entry checked nothing: leave every need not_checked.")
 
-    slugs = [issue["category"] for issue in data.get("issues", [])]
-    categories = {c.slug: c for c in IssueCategory.objects.filter(scheme=scheme, slug__in=slugs)}
+    categories = refs["categories"]
     bad = []
-    for index, slug in enumerate(slugs):
-        category = categories.get(slug)
+    for index, issue in enumerate(data.get("issues") or []):
+        category = categories.get(issue["category"])
         # A correction may keep an issue in a category retired since; new issues need a live one.
         if category is None or (not category.active and not is_correction):
-            bad.append(f"Issue {index + 1}: no category '{slug}' in this scheme.")
+            bad.append(f"Issue {index + 1}: no category '{issue['category']}' in this scheme.")
     if bad:
         errors["issues"].extend(bad)
-    refs["categories"] = categories
-    return refs
 
 
 def _delay_minutes(scheme: Scheme, data: dict) -> int | None:
@@ -266,8 +295,8 @@ def _validate_detainees(data: dict, errors: dict) -> None:
 REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid", "concern", "welfare_needs"}
 
 
-def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssue]:
-    """Set the columns, computed fields and child rows of a report from validated data; returns the new issues."""
+def _columns_set(report, *, data: dict, refs: dict) -> None:
+    """Set the columns and computed fields of a report from validated data."""
     for name, value in data.items():
         if name not in REPORT_FIELDS_SKIPPED:
             setattr(report, name, value)
@@ -287,17 +316,45 @@ def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssu
         report.set_access()
     if report.status == ReportStatus.SUBMITTED and report.submitted_at is None:
         report.submitted_at = timezone.now()
+
+
+def _profile_rows(report, profile: dict | None) -> list[SeenProfileCount]:
+    # Zero counts are not stored.
+    return [SeenProfileCount(visit=report, dimension=dimension, value=value, count=count)
+            for dimension, values in (profile or {}).items() for value, count in values.items() if count]
+
+
+def _issue_items(issues: list[dict], categories: dict) -> list[tuple]:
+    return [(categories[item["category"]], item["description"], item.get("resolved_during_visit", False))
+            for item in issues]
+
+
+def _report_create(*, model, data: dict, refs: dict, sender: User, fingerprint: str, rows: NewRows):
+    """A new report and its rows, written with `rows`: the report, its visitors, its issues with their
+    first events, its seen profile. Nothing to read back or replace: a new report has none of them
+    yet. Returns the report, ready for its answer, and its issues."""
+    report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
+    _columns_set(report, data=data, refs=refs)
+    rows.add([report])
+    through = model.visitors.through
+    link = model.visitors.field.m2m_field_name()
+    rows.add(through(**{link: report, "user": visitor}) for visitor in refs["visitors"])
+    issues = issues_raise(report=report, items=_issue_items(data.get("issues") or [], refs["categories"]), rows=rows)
+    profile = rows.add(_profile_rows(report, data.get("seen_profile"))) if model is CustodyVisit else []
+    return report_with_related(report, visitors=refs["visitors"], issues=issues, corrections=[],
+                               seen_profile=profile), issues
+
+
+def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssue]:
+    """A stored report takes validated data: its columns, visitors, issues and seen profile are
+    replaced; returns the issues now waiting on the force that it has not been told of."""
+    _columns_set(report, data=data, refs=refs)
     report.save()
     report.visitors.set(refs["visitors"])
     new_issues = _replace_issues(report, data["issues"], refs["categories"], by) if "issues" in data else []
     if isinstance(report, CustodyVisit) and "seen_profile" in data:
         report.seen_profile.all().delete()
-        SeenProfileCount.objects.bulk_create(
-            SeenProfileCount(visit=report, dimension=dimension, value=value, count=count)
-            for dimension, values in (data["seen_profile"] or {}).items()
-            for value, count in values.items()
-            if count
-        )
+        SeenProfileCount.objects.bulk_create(_profile_rows(report, data["seen_profile"]))
     return new_issues
 
 
@@ -308,22 +365,24 @@ def _replace_issues(report, issues: list[dict], categories: dict, by: User) -> l
     existing = defaultdict(list)
     for issue in report.issues.select_related("category"):
         existing[(issue.category.slug, issue.description)].append(issue)
-    added = []
+    carried, new = [], []  # carried in the order of `issues`: a stored issue, or None for a new one
     for item in issues:
         same = existing[(item["category"], item["description"])]
         if same:
             found = same.pop(0)
             if issue_resolution_correct(issue=found, resolved=item.get("resolved_during_visit", False), by=by):
-                added.append(found)
+                carried.append(found)
             continue
-        added.append(issue_raise(report=report, category=categories[item["category"]],
-                                 description=item["description"], resolved=item.get("resolved_during_visit", False)))
+        carried.append(None)
+        new.append(item)
+    raised = iter(issues_raise(report=report, items=_issue_items(new, categories)))
     VisitIssue.objects.filter(pk__in=[i.pk for left in existing.values() for i in left]).delete()
-    return added
+    return [issue if issue is not None else next(raised) for issue in carried]
 
 
 def report_submit(*, model, sender: User, data: dict):
-    """Store a new report once, or return the one already stored under its client_uuid.
+    """Store a new report once, or return the one already stored under its client_uuid; either way
+    ready for its answer.
 
     Returns (report, created). Raises ValidationError (field messages) or DuplicateConflict.
     The unique constraint on (scheme, client_uuid) decides races: the loser reads the winner back.
@@ -332,27 +391,40 @@ def report_submit(*, model, sender: User, data: dict):
     if scheme is None:
         raise ValidationError({"site": ["Your account belongs to no scheme, so it cannot send reports."]})
     fingerprint = content_hash(data, model=model)
-    existing = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).first()
-    if existing is not None:
-        return _replayed(existing, fingerprint), False
+    # The site, and whether a report is stored under the key, in one read. Without the site (a 400
+    # unless the key is stored) the key is looked up on its own: a retry is answered before any rule.
+    key = data["client_uuid"]
+    stored = model.objects.filter(scheme=scheme, client_uuid=key).order_by().values_list("pk", flat=True)
+    site = (Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind)
+            .annotate(stored_id=Subquery(stored[:1])).order_by().first())
+    stored_id = site.stored_id if site is not None else stored.first()
+    if stored_id is not None:
+        return _replayed(report_for_answer(model, scheme=scheme, pk=stored_id), fingerprint), False
 
     if model is CustodyVisit and "delay_authorised_by_rank" not in data:
         data = _default_rank(scheme, data)
+    refs = _refs_read(model=model, scheme=scheme, data=data, site=site, tell=True)
     errors = defaultdict(list)
-    refs = _validate_report(model=model, sender=sender, scheme=scheme, data=data, errors=errors, is_correction=False)
+    _validate_report(model=model, sender=sender, scheme=scheme, data=data, refs=refs, errors=errors,
+                     is_correction=False)
     if errors:
         raise ValidationError(dict(errors))
+    told = [*(refs["custody_staff"] or ()), *(refs["managers"] or ())]
     try:
         with transaction.atomic():
-            report = model(client_uuid=data["client_uuid"], content_hash=fingerprint, created_by=sender)
-            _write_report(report, data=data, refs=refs, by=sender)
+            rows = NewRows(ids={model: 1, VisitIssue: len(data.get("issues") or ()), Notification: len(told)})
+            report, issues = _report_create(model=model, data=data, refs=refs, sender=sender, fingerprint=fingerprint,
+                                            rows=rows)
             if report.status == ReportStatus.SUBMITTED:
-                rollup_add(report)
-                issues_raised_notify(report)
+                issues_raised_notify(report, issues=issues, staff=refs["custody_staff"], rows=rows)
                 if model is CustodyVisit and report.concern_raised:
-                    concern_raised_notify(report)
+                    concern_raised_notify(report, managers=refs["managers"], rows=rows)
+            rows.write()
+            if report.status == ReportStatus.SUBMITTED:
+                # Its sums, read from the rows just written.
+                rollup_add(report)
     except IntegrityError:
-        existing = model.objects.filter(scheme=scheme, client_uuid=data["client_uuid"]).first()
+        existing = report_for_answer(model, scheme=scheme, client_uuid=key)
         if existing is None:
             raise
         return _replayed(existing, fingerprint), False
@@ -422,8 +494,10 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
         data = _default_rank(report.scheme, data)
     had_concern = isinstance(report, CustodyVisit) and report.concern_raised
     errors = defaultdict(list)
-    refs = _validate_report(model=type(report), sender=editor, scheme=report.scheme, data=data, errors=errors,
-                            is_correction=True)
+    site = Site.objects.filter(pk=data.get("site"), scheme=report.scheme, kind=report.site_kind).first()
+    refs = _refs_read(model=type(report), scheme=report.scheme, data=data, site=site)
+    _validate_report(model=type(report), sender=editor, scheme=report.scheme, data=data, refs=refs, errors=errors,
+                     is_correction=True)
     if errors:
         raise ValidationError(dict(errors))
     was_submitted = report.status == ReportStatus.SUBMITTED
