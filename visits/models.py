@@ -81,8 +81,9 @@ class Scheme(models.Model):
                   "compared with a cell like it that does not (0.5: half as likely). Never 0: those hours must "
                   "be covered too. Cells not yet visited are never held back.",
     )
+    # The column's bound, stated: SQLite's would be 64 bits, and the API schema would depend on the database.
     plan_horizon_months = models.PositiveSmallIntegerField(
-        default=12, choices=PlanHorizon.choices,
+        default=12, choices=PlanHorizon.choices, validators=[MaxValueValidator(32767)],
         help_text="The period, counted from 1 April, in which every cell should have a visit: the plan gives the "
                   "gaps left more weight as the weeks of this period run out.",
     )
@@ -664,7 +665,8 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="After a failure: not before then.")
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True, help_text="Given up after the last attempt.")
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # The column's bound, stated (see plan_horizon_months).
+    attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(32767)])
     last_error = models.TextField(blank=True)
 
     class Meta:
