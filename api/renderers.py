@@ -5,8 +5,9 @@ import orjson
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
-# Dates, times and anything else orjson does not write the way DRF does go to DRF's own encoder.
-OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+# Dates, times and anything else orjson does not write the way DRF does go to DRF's own encoder;
+# keys that are not strings (an error's list index) are written as json writes them, as strings.
+OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 _drf = JSONEncoder()
 
 
