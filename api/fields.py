@@ -1,7 +1,7 @@
 """Serializer fields that hold the contract's input rules for phones' reports."""
 
 import re
-from datetime import timezone
+from datetime import UTC
 
 from django.db import models
 from django.utils.dateparse import parse_datetime
@@ -99,7 +99,7 @@ class AwareDateTimeField(serializers.DateTimeField):
             self.fail("naive")
         try:
             # Stored and compared in UTC: a time near year 1 or 9999 may not exist there.
-            parsed.astimezone(timezone.utc)
+            parsed.astimezone(UTC)
         except OverflowError:
             self.fail("invalid")
         return parsed

@@ -14,7 +14,7 @@ class SafeJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the body is nested too deeply.")
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
         refuse_lone_surrogates(data)
         return data
 

@@ -3,9 +3,8 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
-from django.core.exceptions import ImproperlyConfigured
-
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_header, env_int, env_list, env_str
 
@@ -228,7 +227,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "backend.schema.document_outages"],
+    # Listed once: a second key of the same name silently replaced the first (ruff's F601 now fails it).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.document_unsupported_media_type",
+        "backend.schema.document_outages",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "visits.models.Role",
         "ReportStatusEnum": "visits.models.ReportStatus",
@@ -240,10 +244,6 @@ SPECTACULAR_SETTINGS = {
         "AuthorisingRankEnum": "visits.models.AuthorisingRank",
         "WelfareStateEnum": "visits.models.WelfareState",
     },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.errors.document_unsupported_media_type",
-    ],
 }
 
 # Celery: with no broker the demo runs tasks in-process, synchronously.

@@ -6,10 +6,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.http_errors import RETRY_AFTER_SECONDS
 from visits import services
 
 from .celery import app as celery_app
-from api.http_errors import RETRY_AFTER_SECONDS
 
 
 class HealthNotificationsSerializer(serializers.Serializer):

@@ -50,7 +50,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def world_create(*, sites: int, visits: int, days: int) -> dict:
 
 def report_body(world: dict, client_uuid: str) -> dict:
     """A full custody report: 2 visitors, 3 issues, a seen profile, sent an hour after the visit."""
-    arrived = datetime.now(timezone.utc) - timedelta(hours=3)
+    arrived = datetime.now(UTC) - timedelta(hours=3)
     first, second = world["visitors"][0], world["visitors"][1]
     return {
         "client_uuid": client_uuid, "site": world["sites"][0].pk, "visitors": [first.pk, second.pk],
@@ -322,7 +322,7 @@ def recommender_refresh(*, sites: int) -> dict:
     """The weekly refresh as the beat schedule runs it: the scan for the sites whose week has turned,
     which queues a batch a scheme, and the batch, run at once here (the queue made eager for it)."""
     conf = celery_app.conf
-    conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
+    _ = conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
     # Its settings are read with the Django namespace (CELERY_...); a failing batch stops the run.
     eager = {"CELERY_TASK_ALWAYS_EAGER": True, "CELERY_TASK_EAGER_PROPAGATES": True}
     was = {key: conf.changes.get(key) for key in eager}
@@ -458,7 +458,7 @@ def measure(args) -> dict:
     for name, (sense, target) in TARGETS.items():
         figures[name]["target"] = f"{sense} {target}"
         figures[name]["met"] = met(figure_value(figures[name]), sense, target)
-    return {"run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": description,
+    return {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": description,
             "commit": commit(),
             "visits": args.visits, "sites": args.sites, "days": args.days, "load_seconds": round(world["load_seconds"], 1),
             "settings": {"gunicorn": "2 sync workers, loopback", "wrk": f"1 thread, {args.connections} connections, "
@@ -678,7 +678,7 @@ def sizes(text: str) -> list[int]:
     try:
         values = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of visits, or several separated by commas: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a number of visits, or several separated by commas: {text!r}") from None
     if any(value < 1 for value in values):
         raise argparse.ArgumentTypeError("the numbers of visits must be positive")
     return values

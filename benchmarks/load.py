@@ -7,7 +7,7 @@ skipped, because a million reports through it would take hours.
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
@@ -39,7 +39,7 @@ def visits_copy(*, scheme: Scheme, sites: list[Site], visitors: list[User], coun
     ANALYZE. They are written oldest first, as reports arrive, so the table's order follows the
     dates as it would."""
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     categories = list(IssueCategory.objects.filter(scheme=scheme).values_list("id", flat=True))
     zone = scheme.zone
     through = CustodyVisit.visitors.through._meta.db_table

@@ -24,7 +24,7 @@ import os
 import random
 import statistics
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ class Year:
         self.counts[cell] += 1
         self.last_day[cell] = day
         _, band = CELLS[cell]
-        at = datetime.combine(YEAR_START + timedelta(days=day), time(BAND_START_HOURS[band]), timezone.utc)
+        at = datetime.combine(YEAR_START + timedelta(days=day), time(BAND_START_HOURS[band]), UTC)
         self.arrivals[cell] = at + timedelta(minutes=rng.randrange(0, 230))
 
     def snapshot(self):
@@ -96,7 +96,7 @@ def todays_plan(state: Year, plan_day: int, pending: int | None) -> tuple[list[f
              for i, (d, b) in enumerate(CELLS)]
 
     def key(stat):
-        return (stat.visits > 0, stat.visits, stat.last_visit_at or datetime.min.replace(tzinfo=timezone.utc))
+        return (stat.visits > 0, stat.visits, stat.last_visit_at or datetime.min.replace(tzinfo=UTC))
 
     probabilities = [0.0] * len(CELLS)
     kinds = [[s for s in stats if s.handover], [s for s in stats if not s.handover]]

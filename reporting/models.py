@@ -55,11 +55,6 @@ class ExportJob(models.Model):
                                    condition=models.Q(quarter__isnull=True) | models.Q(fy__isnull=False)),
         ]
 
-    @property
-    def period(self) -> Period | None:
-        """The dates asked for, when the export was asked for by dates rather than a year."""
-        return Period(self.date_from, self.date_to) if self.date_from else None
-
     def __str__(self):
         if self.fy is not None:
             span = f"{self.fy}{f' Q{self.quarter}' if self.quarter else ''}"
@@ -68,3 +63,8 @@ class ExportJob(models.Model):
         else:
             span = "year to date"
         return f"Export {span} ({self.format}) by {self.owner}"
+
+    @property
+    def period(self) -> Period | None:
+        """The dates asked for, when the export was asked for by dates rather than a year."""
+        return Period(self.date_from, self.date_to) if self.date_from else None

@@ -125,7 +125,7 @@ class KpiExportView(APIView):
             try:
                 job = services.export_job_create(owner=request.user, schemes=schemes, format=fmt, **asked)
             except services.QueueUnavailable:
-                raise QueueDown()
+                raise QueueDown() from None
             job.refresh_from_db()  # a worker may have finished it already (eager mode does at once)
             return Response(ExportJobSerializer(job, context={"request": request}).data,
                             status=status.HTTP_202_ACCEPTED)

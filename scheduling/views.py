@@ -172,6 +172,6 @@ class RecommendationRefreshView(SchedulingView):
                                             requested_by=request.user)
         except services.QueueUnavailable:
             raise QueueDown("The task queue is not answering, so the refresh was not queued. Try again in a few "
-                            "minutes; the weekly refresh still runs on its own.")
+                            "minutes; the weekly refresh still runs on its own.") from None
         answer = {"status": "queued", "site": site.pk, "window_from": date_from, "window_to": date_to}
         return Response(RefreshAnswerSerializer(answer).data, status=status.HTTP_202_ACCEPTED)

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from backend.celery import app as celery_app
+from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from tests.helpers import test_database_url
 from tests.openapi import CheckedClient
-from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from visits.models import Role, SiteKind
 
 pytest_plugins = ["tests.browser"]
@@ -69,7 +69,7 @@ def tasks_in_process():
     """Queued tasks run at once in this process, even when a broker is configured. The Celery app's
     own changes win over Django's settings, so the switch is set there and put back as found."""
     eager = "CELERY_TASK_ALWAYS_EAGER"
-    celery_app.conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
+    _ = celery_app.conf.task_always_eager  # reading a setting loads the configuration, so `changes` is the real map
     changes = celery_app.conf.changes
     had, was = eager in changes, changes.get(eager)
     changes[eager] = True

@@ -1,6 +1,6 @@
 """The admin is a manager's back office for their own scheme, and nothing else."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -29,10 +29,10 @@ def test_a_manager_sees_only_their_schemes_reports_in_the_admin(alice, suite, bo
     from tests.factories import UserFactory
 
     mine = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                         arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+                         arrived_at=datetime(2024, 5, 1, 10, tzinfo=UTC))
     partner = UserFactory(scheme=other_suite.scheme)
     theirs = custody_visit(site=other_suite, sender=chris, visitors=[chris, partner],
-                           arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+                           arrived_at=datetime(2024, 5, 1, 10, tzinfo=UTC))
     client = signed_in(alice)
     assert client.get(f"/admin/visits/custodyvisit/{mine.pk}/change/").status_code == 200
     # Another scheme's report is not there for a manager: the admin redirects to its index with a message.
@@ -43,7 +43,7 @@ def test_a_manager_sees_only_their_schemes_reports_in_the_admin(alice, suite, bo
 
 def test_a_manager_cannot_delete_reports_in_the_admin(alice, suite, bob, bella):
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=UTC))
     assert signed_in(alice).get(f"/admin/visits/custodyvisit/{visit.pk}/delete/").status_code == 403
 
 
@@ -61,7 +61,7 @@ def test_new_bands_saved_in_the_admin_move_stored_visits(alice, suite, bob, bell
     from django.forms.models import model_to_dict
 
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 6, 5, 6, 30, tzinfo=timezone.utc))  # 07:30 BST
+                          arrived_at=datetime(2024, 6, 5, 6, 30, tzinfo=UTC))  # 07:30 BST
     form = {k: v for k, v in model_to_dict(suite.scheme).items() if k != "id"}
     form.update(custody_bands='["00:00-05:59", "06:00-11:59", "12:00-17:59", "18:00-23:59"]',
                 animal_bands='["07:00-12:59", "15:00-19:59"]', handover_windows='["06:30-07:15", "18:30-19:15"]')
@@ -86,7 +86,7 @@ def test_a_manager_demoted_to_visitor_loses_the_admin(api, root, alice):
 
 def test_a_superusers_correction_is_in_the_schemes_managers_admin(api, root, alice, suite, bob, bella):
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=timezone.utc))
+                          arrived_at=datetime(2024, 5, 1, 10, tzinfo=UTC))
     response = api(root).patch(f"/api/v1/visits/{visit.pk}/", {"comments": "Checked with the suite."},
                                format="json")
     assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_a_correction_belongs_to_exactly_one_visit(alice, suite, animal_unit, bo
     from tests.factories import animal_visit
     from visits.models import ReportCorrection
 
-    arrived = datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+    arrived = datetime(2024, 5, 1, 10, tzinfo=UTC)
     visits = {"custody_visit": custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=arrived),
               "animal_visit": animal_visit(site=animal_unit, sender=bob, visitors=[bob, bella], arrived_at=arrived)}
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -2,7 +2,7 @@
 the OpenAPI schema (tests/openapi.py), so the published description cannot drift from the service."""
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,7 +35,7 @@ def test_a_visitors_night_matches_the_schema(checked, suite, animal_unit, bob, b
     assert phone.get("/api/v1/users/").status_code == 403
     assert {p["id"] for p in phone.get("/api/v1/users/partners/").json()["results"]} == {bob.pk, bella.pk}
 
-    arrived = datetime.now(timezone.utc) - timedelta(hours=2)
+    arrived = datetime.now(UTC) - timedelta(hours=2)
     body = {
         "client_uuid": str(uuid.uuid4()), "site": suite.pk, "visitors": [bob.pk, bella.pk],
         "arrived_at": arrived.isoformat(), "admitted_at": (arrived + timedelta(minutes=20)).isoformat(),

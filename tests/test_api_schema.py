@@ -19,3 +19,15 @@ def test_the_schema_is_served(api, bob):
     paths = response.json()["paths"]
     for path in ("/api/v1/visits/", "/api/v1/animal-visits/", "/api/v1/auth/token/", "/api/v1/issue-categories/"):
         assert path in paths
+
+
+def test_every_operation_documents_the_outage_answer():
+    """The outage handler answers any API request with a 503 and Retry-After: the committed schema
+    must say so for every operation (a settings key listed twice once dropped the hook that adds it)."""
+    import yaml
+
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    missing = [f"{method.upper()} {path}" for path, operations in schema["paths"].items()
+               for method, operation in operations.items()
+               if "503" not in operation["responses"] or "Retry-After" not in operation["responses"]["503"].get("headers", {})]
+    assert not missing, missing

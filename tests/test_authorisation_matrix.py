@@ -5,7 +5,7 @@ one scheme's real objects. Each case expects "ok" (past authorisation: 2xx, or 4
 body) or the exact refusal: 401 signed out, 403 a role the endpoint is not for, 404 an object or
 scheme the caller may not see (never 403), 405 a method the path does not have."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -172,7 +172,7 @@ def world(db):
         "other_analyst": UserFactory(role=Role.ANALYST, scheme=None, schemes=[south]),
     }
     pair = [people["visitor"], people["partner"]]
-    arrived = datetime(2024, 7, 1, 21, 0, tzinfo=timezone.utc)
+    arrived = datetime(2024, 7, 1, 21, 0, tzinfo=UTC)
     # A TACT visit (its partner trained for it), so that its TACT report exists too.
     report = custody_visit(site=suite, sender=pair[0], visitors=pair, arrived_at=arrived, tact=True, issues=[
         {"category": "food-and-drink", "description": "No hot drink offered.", "resolved_during_visit": False}])

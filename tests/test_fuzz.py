@@ -3,7 +3,7 @@
 reason. Bounded: hypothesis derandomised (a fixed seed) and a few examples per operation and role,
 a few dozen per operation in all."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import schemathesis
@@ -56,7 +56,7 @@ def make_world() -> dict:
     }
     partner = UserFactory(role=Role.VISITOR, scheme=scheme)
     custody_visit(site=suite, sender=people["visitor"], visitors=[people["visitor"], partner],
-                  arrived_at=datetime(2024, 7, 1, 21, 0, tzinfo=timezone.utc))
+                  arrived_at=datetime(2024, 7, 1, 21, 0, tzinfo=UTC))
     return people
 
 

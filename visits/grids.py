@@ -23,7 +23,7 @@ def parse_band(label: str) -> tuple[time, time]:
         start, end = label.split("-")
         start_t, end_t = time.fromisoformat(start), time.fromisoformat(end)
     except (ValueError, AttributeError):
-        raise ValidationError(f"{label!r} is not a band like '08:00-11:59'.")
+        raise ValidationError(f"{label!r} is not a band like '08:00-11:59'.") from None
     if len(start) != 5 or len(end) != 5:
         raise ValidationError(f"{label!r} is not a band like '08:00-11:59'.")
     return start_t, end_t

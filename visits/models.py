@@ -19,7 +19,7 @@ def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{value!r} is not a known time zone, e.g. 'Europe/London'.")
+        raise ValidationError(f"{value!r} is not a known time zone, e.g. 'Europe/London'.") from None
 
 
 def validate_custody_bands(value) -> None:

@@ -5,8 +5,20 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db.models import (
-    Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, JSONField, Min, OuterRef, Prefetch, Q, QuerySet,
-    Subquery, Sum,
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, JSONArray, TruncMonth
 

@@ -2,8 +2,8 @@ import uuid
 from collections import defaultdict
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -31,9 +31,9 @@ from .models import (
     IssueEvent,
     IssueStatus,
     Notification,
+    Outcome,
     ReportCorrection,
     ReportStatus,
-    Outcome,
     Role,
     Scheme,
     Site,
@@ -43,7 +43,6 @@ from .models import (
 )
 from .selectors import sites_visible, writable_schemes
 from .services import PROFILE_DIMENSIONS
-
 
 # --- schemes, sites, people, categories ---------------------------------------------------
 
@@ -92,7 +91,7 @@ class SchemeSerializer(StrictModelSerializer):
         try:
             check(value, **kwargs)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages)
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
 
@@ -120,7 +119,7 @@ def email_or_blank(value: str) -> None:
         try:
             validate_email(value)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages)
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class UserSerializer(StrictModelSerializer):
@@ -153,7 +152,7 @@ class UserSerializer(StrictModelSerializer):
         try:
             validate_password(value)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages)
+            raise serializers.ValidationError(exc.messages) from exc
         return value
 
     def validate(self, attrs):

@@ -279,7 +279,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         except services.DuplicateConflict:
             raise Conflict({"client_uuid": [
                 "A different report was already stored with this client_uuid. Make a new UUID for a new report."
-            ]})
+            ]}) from None
         # The service gives the report with its related rows, so the answer reads nothing again.
         return Response(representation(self.output_serializer, report),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -301,7 +301,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         try:
             services.report_update(report=report, editor=request.user, changes=changes, reason=reason)
         except services.ReportLocked as exc:
-            raise PermissionDenied(str(exc))
+            raise PermissionDenied(str(exc)) from exc
         return Response(self.output_serializer(self.get_queryset().get(pk=report.pk)).data)
 
 

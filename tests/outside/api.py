@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
+
 from tests.openapi import CheckedClient
 
 ROOT_PASSWORD = "root-password-123"

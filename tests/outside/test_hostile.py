@@ -1,12 +1,12 @@
 """Check 3: hostile and careless clients, through the API only."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.openapi import CheckedClient
 
 from tests.helpers import utc
+from tests.openapi import CheckedClient
 from tests.outside.api import (
     PASSWORD,
     animal_body,
@@ -288,7 +288,7 @@ def test_naive_times_are_refused(two):
 
 def test_future_times(two):
     before = stored(two)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     body = n_body(two, arrived=now + timedelta(minutes=10), stay_min=5)
     assert_refused(two, two.n.visitors[0].post(V, body, format="json"), "arrived_at", "left_at",
                    "admitted_at", before=before)

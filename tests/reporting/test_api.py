@@ -1,6 +1,6 @@
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -195,7 +195,7 @@ KPI_QUERIES = 8
 
 def test_it_answers_with_the_same_queries_for_10_and_1000_visits(api, alice, suite, animal_unit, bob, bella,
                                                                   django_assert_num_queries):
-    first = datetime(2023, 4, 3, 9, 0, tzinfo=timezone.utc)
+    first = datetime(2023, 4, 3, 9, 0, tzinfo=UTC)
     bulk_visits(site=suite, visitors=[bob, bella], n=10, first=first)
     assert kpi_queries(api, alice, django_assert_num_queries, KPI_QUERIES)["visits"] == 10
     bulk_visits(site=suite, visitors=[bob, bella], n=990, first=first + timedelta(hours=3))

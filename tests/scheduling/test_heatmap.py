@@ -3,7 +3,6 @@ from xml.etree import ElementTree
 
 from scheduling.heatmap import colour_bins, render_heatmap_svg
 from scheduling.selectors import coverage_for_site
-
 from tests.helpers import utc
 
 SVG = "{http://www.w3.org/2000/svg}"

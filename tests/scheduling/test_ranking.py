@@ -1,13 +1,13 @@
 """The recommender's ranking rules, on generated grids."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduling.ranking import CellStat, rank_cells
 
-START = datetime(2024, 4, 1, tzinfo=timezone.utc)
+START = datetime(2024, 4, 1, tzinfo=UTC)
 
 
 @st.composite

@@ -4,9 +4,8 @@ import pytest
 
 from scheduling.selectors import coverage_for_site, unpredictability
 from tests.factories import SiteFactory
-from visits.models import CustodyVisit
-
 from tests.helpers import utc
+from visits.models import CustodyVisit
 
 MONDAY, TUESDAY, SATURDAY, SUNDAY = 0, 1, 5, 6
 NIGHT, MORNING, EVENING, LATE = 0, 1, 3, 4

@@ -7,10 +7,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from scheduling import services, tasks
 from scheduling.models import Recommendation
 from tests.factories import SiteFactory
+from tests.helpers import utc
 from visits import services as visit_services
 from visits.models import CustodyVisit, Site
-
-from tests.helpers import utc
 
 TODAY = date(2024, 6, 5)  # a Wednesday
 FY = {"date_from": date(2024, 4, 1), "date_to": TODAY}

@@ -102,7 +102,7 @@ def test_another_schemes_site_is_not_found(api, charlie, chris, suite):
     for method, path, data in endpoints(suite.pk):
         answer = getattr(api(charlie), method)(path, data, **({"format": "json"} if method == "post" else {}))
         assert answer.status_code == 404, path
-    for method, path, data in endpoints(suite.pk)[:3]:
+    for _method, path, data in endpoints(suite.pk)[:3]:
         assert api(chris).get(path, data).status_code == 404, path
     # A visitor may refresh no site at all, so the 403 says nothing about this one.
     assert api(chris).post(REFRESH, {"site": suite.pk}, format="json").status_code == 403

@@ -2,7 +2,7 @@
 children and vulnerable detainees, records examined, concerns of ill-treatment and animal welfare needs."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
@@ -145,7 +145,7 @@ def test_a_retry_that_adds_a_new_field_is_another_report_and_answers_409(body, b
 
 def test_the_content_hash_of_a_version_1_report_is_the_one_version_1_stored():
     """Hashes worked out by the code before version 1.1: a report stored then keeps matching its retries."""
-    at = lambda h, m: datetime(2024, 2, 6, h, m, tzinfo=timezone.utc)  # noqa: E731
+    at = lambda h, m: datetime(2024, 2, 6, h, m, tzinfo=UTC)  # noqa: E731
     custody = {
         "client_uuid": uuid.UUID("3f9c2f4e-7c1a-4d8e-9a57-2b3c4d5e6f70"), "site": 4, "visitors": [17, 12],
         "arrived_at": at(21, 40), "admitted_at": at(21, 58), "left_at": at(23, 5), "delay_reason": "Suite busy",
@@ -226,9 +226,9 @@ def test_custody_staff_are_told_of_the_issues_but_never_of_the_concern(body, bob
 def test_the_concern_notification_is_written_in_the_reports_transaction(suite, bob, bella, alice):
     data = {
         "client_uuid": uuid.uuid4(), "site": suite.pk, "visitors": [bob.pk, bella.pk],
-        "arrived_at": datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc),
-        "admitted_at": datetime(2024, 2, 6, 21, 43, tzinfo=timezone.utc),
-        "left_at": datetime(2024, 2, 6, 23, 5, tzinfo=timezone.utc), "status": "submitted", "concern": ALLEGATION,
+        "arrived_at": datetime(2024, 2, 6, 21, 40, tzinfo=UTC),
+        "admitted_at": datetime(2024, 2, 6, 21, 43, tzinfo=UTC),
+        "left_at": datetime(2024, 2, 6, 23, 5, tzinfo=UTC), "status": "submitted", "concern": ALLEGATION,
     }
     with pytest.raises(RuntimeError), transaction.atomic():
         services.report_submit(model=CustodyVisit, sender=bob, data=data)

@@ -1,7 +1,7 @@
 """Facts a report knows about itself (access band, timeslot cell) and the invariants the database keeps."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -10,7 +10,7 @@ from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visi
 from visits import services
 from visits.models import CustodyVisit
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(text: str) -> datetime:

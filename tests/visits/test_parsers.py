@@ -1,7 +1,7 @@
 """Hostile bodies answer 400 in DRF's field shape on every write endpoint, never 500, and store nothing."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -36,7 +36,7 @@ HOSTILE = [
 def write_urls(suite, alice, bob, bella, carol):
     """Every write endpoint, with the user who may use it."""
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc),
+                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC),
                           issues=[{"category": "food-and-drink", "description": "Cold."}])
     category = IssueCategory.objects.filter(scheme=suite.scheme).first()
     return [

@@ -6,7 +6,7 @@ stored reports, made here in Python from the rows, never from the roll-up."""
 import threading
 import uuid
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -117,7 +117,7 @@ def world(scheme, suite, animal_unit, bob, bella):
 
 def submit(world, spec) -> None:
     site = world["sites"][spec["site"]]
-    arrived = datetime.combine(YEAR, datetime.min.time(), timezone.utc) + timedelta(days=spec["day"], minutes=spec["minute"])
+    arrived = datetime.combine(YEAR, datetime.min.time(), UTC) + timedelta(days=spec["day"], minutes=spec["minute"])
     common = {"site": site, "sender": world["visitors"][0], "visitors": world["visitors"][:spec["visitors"]],
               "arrived_at": arrived, "minutes_on_site": spec["minutes"], "travel_minutes": spec["travel"],
               "issues": [{"category": c, "description": f"Issue {n}", "resolved_during_visit": r}
@@ -168,16 +168,16 @@ def kpis(api, user, date_from: date, date_to: date) -> dict:
 
 
 def test_a_correction_moves_the_report_between_months_and_changes_its_sums(api, alice, suite, bob, bella):
-    report = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 5, 31, 22, 30, tzinfo=timezone.utc),
+    report = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 5, 31, 22, 30, tzinfo=UTC),
                            detainees_present=4, detainees_offered=4, detainees_seen=3, detainees_refused=1,
                            issues=[{"category": "hygiene", "description": "No towels", "resolved_during_visit": False}])
     # 23:30 in London on 31 May: May's.
     assert kpis(api, alice, date(2024, 5, 1), date(2024, 5, 31))["detainees"]["present"] == 4
 
     services.report_update(report=report, editor=alice, reason="Wrong date and count on the paper form", changes={
-        "arrived_at": datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc),
-        "admitted_at": datetime(2024, 6, 3, 9, 2, tzinfo=timezone.utc),
-        "left_at": datetime(2024, 6, 3, 10, 0, tzinfo=timezone.utc),
+        "arrived_at": datetime(2024, 6, 3, 9, 0, tzinfo=UTC),
+        "admitted_at": datetime(2024, 6, 3, 9, 2, tzinfo=UTC),
+        "left_at": datetime(2024, 6, 3, 10, 0, tzinfo=UTC),
         "detainees_present": 6, "detainees_offered": 6, "detainees_seen": 5,
         "issues": [{"category": "health-care", "description": "Medication late", "resolved_during_visit": True}],
     })
@@ -191,10 +191,10 @@ def test_a_correction_moves_the_report_between_months_and_changes_its_sums(api, 
 
 
 def test_a_late_report_counts_in_the_month_of_its_visit(api, alice, suite, bob, bella):
-    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 7, 10, 14, tzinfo=timezone.utc))
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 7, 10, 14, tzinfo=UTC))
     before = kpis(api, alice, date(2024, 4, 1), date(2024, 4, 30))
     # Sent months later from a phone that was offline.
-    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 4, 20, 2, tzinfo=timezone.utc))
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 4, 20, 2, tzinfo=UTC))
     after = kpis(api, alice, date(2024, 4, 1), date(2024, 4, 30))
     assert (before["visits"], after["visits"]) == (0, 1)
     assert kpis(api, alice, date(2024, 4, 1), date(2024, 7, 31))["visits"] == 2
@@ -204,7 +204,7 @@ def test_a_late_report_counts_in_the_month_of_its_visit(api, alice, suite, bob, 
 def test_a_settings_change_moves_access_bands_and_local_dates(api, alice, scheme, suite, bob, bella):
     # Five minutes to admission: immediate under the default threshold.
     custody_visit(site=suite, sender=bob, visitors=[bob, bella], minutes_to_admission=5,
-                  arrived_at=datetime(2024, 6, 30, 23, 30, tzinfo=timezone.utc))
+                  arrived_at=datetime(2024, 6, 30, 23, 30, tzinfo=UTC))
     june = kpis(api, alice, date(2024, 6, 1), date(2024, 6, 30))
     assert (june["visits"], june["access"]["immediate"]) == (0, 0)  # 00:30 on 1 July in London
     assert kpis(api, alice, date(2024, 7, 1), date(2024, 7, 31))["access"]["immediate"] == 1
@@ -220,7 +220,7 @@ def test_a_settings_change_moves_access_bands_and_local_dates(api, alice, scheme
 
 
 def test_a_concern_handled_is_no_longer_open(api, alice, suite, bob, bella):
-    report = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 9, 2, 20, tzinfo=timezone.utc),
+    report = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 9, 2, 20, tzinfo=UTC),
                            concern={"raised": True, "details": "Bruising on a detainee's arm, not recorded."})
     september = (date(2024, 9, 1), date(2024, 9, 30))
     assert (kpis(api, alice, *september)["concerns_raised"], kpis(api, alice, *september)["concerns_open"]) == (1, 1)
@@ -231,7 +231,7 @@ def test_a_concern_handled_is_no_longer_open(api, alice, suite, bob, bella):
 
 
 def test_a_draft_counts_once_it_is_sent(api, alice, suite, bob, bella):
-    arrived = datetime(2024, 10, 8, 11, tzinfo=timezone.utc)
+    arrived = datetime(2024, 10, 8, 11, tzinfo=UTC)
     draft, _ = services.report_submit(model=CustodyVisit, sender=bob, data={
         "client_uuid": uuid.uuid4(), "site": suite.pk, "visitors": [bob.pk, bella.pk], "arrived_at": arrived,
         "status": "draft", "issues": []})
@@ -250,7 +250,7 @@ def test_a_draft_counts_once_it_is_sent(api, alice, suite, bob, bella):
 def test_reports_racing_on_one_site_and_day_all_count(suite, bob, bella):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time")
-    arrived = datetime(2024, 11, 12, 10, tzinfo=timezone.utc)
+    arrived = datetime(2024, 11, 12, 10, tzinfo=UTC)
     barrier, failures = threading.Barrier(8), []
 
     def send(n):
@@ -279,7 +279,7 @@ def test_reports_racing_on_one_site_and_day_all_count(suite, bob, bella):
 
 
 def test_the_command_finds_a_roll_up_out_of_step_and_rebuilds_it(capsys, scheme, suite, bob, bella):
-    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 12, 3, 10, tzinfo=timezone.utc))
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 12, 3, 10, tzinfo=UTC))
     call_command("rollup", "verify", "--scheme", str(scheme.pk))
     assert "it matches the reports" in capsys.readouterr().out
 

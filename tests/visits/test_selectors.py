@@ -1,6 +1,6 @@
 """Who sees what, through the API: every role against every endpoint. Another scheme's objects answer 404."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from visits.models import CustodyVisit, IssueCategory, Role, Site, User, VisitIs
 
 from .conftest import assert_field_errors, custody_body
 
-ARRIVED = datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc)
+ARRIVED = datetime(2024, 2, 6, 21, 40, tzinfo=UTC)
 ISSUE = [{"category": "food-and-drink", "description": "Cold meals.", "resolved_during_visit": False}]
 ROLES = ["anonymous", "bob", "alice", "carol", "dave", "root"]
 

@@ -3,7 +3,7 @@ drafts and corrections, and the force being told of issues."""
 
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -295,7 +295,7 @@ def _issues(*resolved):
 
 def test_an_unresolved_issue_writes_a_notification_for_custody_staff(suite, bob, bella, carol):
     custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=_issues(False, True))
+                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC), issues=_issues(False, True))
     [note] = Notification.objects.all()
     assert note.to_email == carol.email
     assert "Issue 0" in note.body and "Issue 1" not in note.body
@@ -304,7 +304,7 @@ def test_an_unresolved_issue_writes_a_notification_for_custody_staff(suite, bob,
 
 def test_issues_resolved_during_the_visit_notify_nobody(suite, bob, bella, carol):
     custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=_issues(True))
+                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC), issues=_issues(True))
     assert not Notification.objects.exists()
 
 
@@ -321,13 +321,13 @@ def test_another_schemes_custody_staff_are_not_told(suite, bob, bella, other_sch
 
     UserFactory(username="constable", role="custody", scheme=other_scheme)
     custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=_issues(False))
+                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC), issues=_issues(False))
     assert not Notification.objects.exists()
 
 
 def test_a_notification_is_mailed_once(suite, bob, bella, carol):
     custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=_issues(False))
+                  arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC), issues=_issues(False))
     note = Notification.objects.get()
     assert services.notification_deliver(notification_id=note.pk) is True
     assert services.notification_deliver(notification_id=note.pk) is False
@@ -350,7 +350,7 @@ def test_a_correction_keeps_identical_issues_as_they_were(api, alice, suite, bob
     # Two detainees may well complain of the same thing in the same words.
     twice = [{"category": "food-and-drink", "description": "Cold meals."}] * 2
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc), issues=twice)
+                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC), issues=twice)
     for attempt in range(2):
         response = api(alice).patch(f"{VISITS}{visit.pk}/", {"comments": f"Checked {attempt}"}, format="json")
         assert response.status_code == 200

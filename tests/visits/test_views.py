@@ -1,6 +1,6 @@
 """The API around the reports: sign-in, set-up, categories, lists (pages, filters, query counts)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -232,7 +232,7 @@ def test_reports_list_newest_first(api, alice, summer_reports):
     assert arrivals == sorted(arrivals, reverse=True)
 
 
-def _reports(n, *, suite, animal_unit, start=datetime(2024, 1, 1, 10, tzinfo=timezone.utc)):
+def _reports(n, *, suite, animal_unit, start=datetime(2024, 1, 1, 10, tzinfo=UTC)):
     pair = [UserFactory(scheme=suite.scheme), UserFactory(scheme=suite.scheme)]
     issues = [{"category": "food-and-drink", "description": "Cold."}, {"category": "hygiene", "description": "Soap."}]
     for i in range(n):
@@ -260,7 +260,7 @@ def test_a_list_runs_the_same_queries_for_2_or_20_rows(api, django_assert_num_qu
     client = api({"alice": alice, "carol": carol}[role])
     _reports(2, suite=suite, animal_unit=animal_unit)
     few = _queries_of(client, url)
-    _reports(18, suite=suite, animal_unit=animal_unit, start=datetime(2024, 3, 1, 10, tzinfo=timezone.utc))
+    _reports(18, suite=suite, animal_unit=animal_unit, start=datetime(2024, 3, 1, 10, tzinfo=UTC))
     with django_assert_num_queries(few):
         response = client.get(url)
     assert response.json()["count"] >= 20 or url.endswith(("users/", "sites/"))
@@ -280,7 +280,7 @@ def test_a_correction_on_a_listed_report_costs_no_extra_query(api, django_assert
 
 def test_issues_list_holds_the_report_they_came_from(api, carol, suite, bob, bella):
     visit = custody_visit(site=suite, sender=bob, visitors=[bob, bella],
-                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=timezone.utc),
+                          arrived_at=datetime(2024, 2, 6, 21, 40, tzinfo=UTC),
                           issues=[{"category": "hygiene", "description": "No soap."}])
     [issue] = api(carol).get("/api/v1/issues/").json()["results"]
     assert (issue["visit"], issue["site"], issue["visit_kind"], issue["visit_date"]) == (

@@ -131,7 +131,7 @@ def test_a_manager_refreshes_a_recommendation_and_sees_the_new_one(live_server, 
     try:
         page.get_by_text("The new recommendation is ready.").wait_for(timeout=60_000)
     except Exception:
-        raise AssertionError(f"no new recommendation shown; the worker said:\n{worker.log.read_text()}")
+        raise AssertionError(f"no new recommendation shown; the worker said:\n{worker.log.read_text()}") from None
     look(page, "recommendation-refreshed")
     assert Recommendation.objects.filter(site=suite).count() == before + 1, worker.log.read_text()
     latest = Recommendation.objects.filter(site=suite).latest("generated_at")

@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import PASSWORD, custody_visit
+from tests.web.conftest import signed_in
 from visits.models import VisitIssue
 from web.forms import CUSTODY_FIELDS
-from tests.web.conftest import signed_in
 
 MANAGER_PAGES = ["/coverage/", "/coverage/?grid=animal", "/recommendations/", "/reports/", "/reports/?kind=animal",
                  "/issues/", "/kpis/", "/volunteers/"]

@@ -3,11 +3,11 @@ concern. Callers use `from visits import services` and the names below."""
 
 from .issues import category_add, category_update, issue_close, issue_reopen, issue_respond
 from .notifications import (
+    issues_overdue_notify,
     message_id,
     notification_deliver,
     notifications_health,
     notifications_pending,
-    issues_overdue_notify,
 )
 from .people import user_add, user_create, user_tokens_revoke, user_update
 from .queue import QueueUnavailable

@@ -5,8 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import notifications
-from .rows import NewRows
 from ..models import (
     IssueCategory,
     IssueEvent,
@@ -15,6 +13,8 @@ from ..models import (
     User,
     VisitIssue,
 )
+from . import notifications
+from .rows import NewRows
 
 
 def category_add(*, by: User, fields: dict) -> IssueCategory:
@@ -26,7 +26,7 @@ def category_add(*, by: User, fields: dict) -> IssueCategory:
         with transaction.atomic():
             return IssueCategory.objects.create(scheme=by.scheme, **fields)
     except IntegrityError:
-        raise ValidationError({"slug": ["This scheme already has a category with this slug."]})
+        raise ValidationError({"slug": ["This scheme already has a category with this slug."]}) from None
 
 
 def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:

@@ -16,7 +16,6 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import issues as issue_steps
 from ..models import (
     AWAITING_FORCE,
     Notification,
@@ -26,6 +25,7 @@ from ..models import (
     VisitIssue,
 )
 from ..selectors import custody_staff_for_site, issues_submitted, managers_q
+from . import issues as issue_steps
 from .rows import NewRows
 
 # Minutes to wait after each failed attempt; one more failure after the last step and the row is

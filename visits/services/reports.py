@@ -4,8 +4,7 @@ of a concern raised on one."""
 import hashlib
 import json
 from collections import defaultdict
-from datetime import date, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, timedelta
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -68,7 +67,7 @@ def _canonical(value):
     if isinstance(value, (list, tuple)):
         return [_canonical(item) for item in value]
     if hasattr(value, "astimezone"):
-        return value.astimezone(dt_timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value if isinstance(value, (int, float, bool, str, type(None))) else str(value)

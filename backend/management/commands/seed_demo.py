@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from scheduling.services import recommendations_refresh_week_turned
 from visits import services
-from visits.services.notifications import MAX_ATTEMPTS
 from visits.models import (
     AnimalVisit,
     CustodyVisit,
@@ -25,6 +24,7 @@ from visits.models import (
     SiteKind,
     VisitIssue,
 )
+from visits.services.notifications import MAX_ATTEMPTS
 
 SCHEME_NAME = "Demoshire"
 PASSWORD = "demo-password-2024"
