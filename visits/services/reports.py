@@ -4,7 +4,7 @@ of a concern raised on one."""
 import hashlib
 import json
 from collections import defaultdict
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -12,17 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from ..kinds import ReportKind, kind_of
 from ..models import (
-    COUNT_FIELDS,
-    DETAINEE_SPLIT,
-    DETAINEES,
-    NOT_ADMITTED_OUTCOMES,
-    WELFARE_NEEDS,
     AuthorisingRank,
     CustodyVisit,
     IssueCategory,
     Notification,
-    Outcome,
     ReportCorrection,
     ReportStatus,
     Role,
@@ -31,26 +26,21 @@ from ..models import (
     Site,
     User,
     VisitIssue,
-    WelfareState,
 )
 from ..rollup import rollup_add, rollup_withdraw
+from ..rules import NO_CONCERN, NOTHING_CHECKED, ReportCheck, access_delay_minutes
 from ..selectors import people_for_report, report_for_answer, report_with_related
 from .issues import issue_resolution_correct, issues_raise
 from .notifications import concern_raised_notify, issues_raised_notify
 from .rows import NewRows
 
-MAX_VISIT = timedelta(hours=24)
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
-# Each person seen has one gender, one age group and one recorded ethnicity, but may carry several flags.
-EXCLUSIVE_DIMENSIONS = ("gender", "age_group", "ethnicity")
 
 
 class DuplicateConflict(Exception):
     """The client_uuid is already stored with other content."""
 
 
-NO_CONCERN = {"raised": False, "details": ""}
-NOTHING_CHECKED = {need: WelfareState.NOT_CHECKED.value for need in WELFARE_NEEDS}
 # The fields of version 1.1 of the contract. At these values they say nothing a version 1 report did not,
 # so they are left out of the content hash: a version 1 phone's retry of a report stored before them
 # still matches, and a newer phone that spells the defaults out sends the same report.
@@ -82,11 +72,7 @@ def _report_defaults(model) -> dict:
         if field.editable and field.name not in ("id", "scheme", "site", "created_by", "client_uuid")
     }
     defaults["issues"] = []
-    if model is CustodyVisit:
-        defaults["seen_profile"] = {}
-        defaults["concern"] = NO_CONCERN
-    else:
-        defaults["welfare_needs"] = NOTHING_CHECKED
+    defaults.update(kind_of(model).extra_defaults)
     return defaults
 
 
@@ -95,7 +81,7 @@ def content_hash(data: dict, *, model) -> str:
     said = {**_report_defaults(model), **data}
     said["visitors"] = sorted(said["visitors"])
     said["issues"] = [{"resolved_during_visit": False, **issue} for issue in said["issues"] or []]
-    if model is CustodyVisit:
+    if kind_of(model).has_seen_profile:
         # Zero counts are not stored, so {"female": 0} says nothing.
         profile = {dim: {v: n for v, n in values.items() if n} for dim, values in (said["seen_profile"] or {}).items()}
         said["seen_profile"] = {dim: values for dim, values in profile.items() if values}
@@ -121,13 +107,14 @@ def _refs_read(*, model, scheme: Scheme, data: dict, site: Site | None, tell: bo
     issues = data.get("issues") or []
     tell_staff = tell and submitted and site is not None and any(
         not issue.get("resolved_during_visit", False) for issue in issues)
-    tell_managers = tell and submitted and model is CustodyVisit and bool((data.get("concern") or {}).get("raised"))
+    tell_managers = (tell and submitted and kind_of(model).has_concern
+                     and bool((data.get("concern") or {}).get("raised")))
     people = people_for_report(scheme=scheme, visitor_ids=data.get("visitors", []),
                                staff_of=site if tell_staff else None, managers=tell_managers)
     by_role = defaultdict(list)
     for person in people:
         by_role[person.role].append(person)
-    slugs = [issue["category"] for issue in issues]
+    slugs = [issue["category"] for issue in issues if "category" in issue]
     return {
         "site": site,
         "visitors": by_role[Role.VISITOR],
@@ -138,157 +125,24 @@ def _refs_read(*, model, scheme: Scheme, data: dict, site: Site | None, tell: bo
     }
 
 
-def _validate_report(*, model, sender: User, scheme: Scheme, data: dict, refs: dict, errors: dict,
+def _validate_report(*, kind: ReportKind, sender: User, scheme: Scheme, data: dict, refs: dict,
                      is_correction: bool) -> None:
-    """Check a whole report against the scheme's rules, given the rows it refers to (_refs_read)."""
-    now = timezone.now()
-    skew = timedelta(minutes=scheme.clock_skew_minutes)
-    is_custody = model is CustodyVisit
-
-    if refs["site"] is None:
-        what = "custody suite" if is_custody else "animal unit"
-        errors["site"].append(f"No {what} with id {data.get('site')} in your scheme.")
-
-    arrived, admitted, left = data.get("arrived_at"), data.get("admitted_at"), data.get("left_at")
-    submitted = data.get("status") == ReportStatus.SUBMITTED
-    outcome = data.get("outcome", Outcome.COMPLETED)
-    admitted_to_suite = outcome not in NOT_ADMITTED_OUTCOMES
-    if submitted and left is None:
-        errors["left_at"].append("A submitted report needs the departure time.")
-    if submitted and is_custody and admitted is None and admitted_to_suite:
-        errors["admitted_at"].append("A submitted report needs the time of admission to the suite.")
-    for name, value in (("arrived_at", arrived), ("admitted_at", admitted), ("left_at", left)):
-        if value is not None and value > now + skew:
-            errors[name].append(f"This time is in the future (more than {scheme.clock_skew_minutes} minutes ahead).")
-    if arrived and admitted and admitted < arrived:
-        errors["admitted_at"].append("Admission cannot be before arrival.")
-    if admitted and left and left < admitted:
-        errors["left_at"].append("Departure cannot be before admission.")
-    if arrived and left and left < arrived:
-        errors["left_at"].append("Departure cannot be before arrival.")
-    if arrived and left and left - arrived >= MAX_VISIT:
-        errors["left_at"].append("A visit lasts under 24 hours; check the dates.")
-
-    visitor_ids = data.get("visitors", [])
-    visitors = refs["visitors"]
-    if len(set(visitor_ids)) != len(visitor_ids):
-        errors["visitors"].append("Each visitor may be named only once.")
-    if len(set(visitor_ids)) < scheme.min_visitors:
-        errors["visitors"].append(f"A report needs at least {scheme.min_visitors} visitors.")
-    unknown = sorted(set(visitor_ids) - {v.pk for v in visitors})
-    if unknown:
-        errors["visitors"].append(f"Not visitors of this scheme: {', '.join(map(str, unknown))}.")
-    if sender.role == Role.VISITOR and sender.pk not in visitor_ids:
-        errors["visitors"].append("You must be one of the visitors on your report.")
-    if arrived and not unknown:
-        local_day = arrived.astimezone(scheme.zone).date()
-        gone = sorted(v.pk for v in visitors if not v.is_member_on(local_day))
-        if gone:
-            errors["visitors"].append(f"Not a member of the scheme on {local_day}: {', '.join(map(str, gone))}.")
-
-    _validate_outcome(model, data, errors)
-    if is_custody:
-        _validate_detainees(data, errors)
-        delay = _delay_minutes(scheme, data)
-        if delay is not None and delay > scheme.immediate_access_minutes:
-            if not data.get("delay_reason", "").strip():
-                errors["delay_reason"].append(
-                    f"Access took {delay} minutes: say why (suite busy, staff shortage, handover, other)."
-                )
-            if not data.get("delay_authorised_by_rank"):
-                errors["delay_authorised_by_rank"].append(
-                    f"Access took {delay} minutes: give the rank of the officer who authorised the delay, "
-                    "or not_given if no one said."
-                )
-        if data.get("tact") and not any(v.tact_trained for v in visitors):
-            errors["tact"].append("A TACT visit needs at least one visitor trained for TACT visits.")
-        concern = {**NO_CONCERN, **(data.get("concern") or {})}
-        if concern["raised"] and not concern["details"].strip():
-            errors["concern"].append("Describe what was seen or alleged: a concern needs its details.")
-        if not concern["raised"] and concern["details"]:
-            errors["concern"].append("Details go with a concern raised: set raised to true, or leave details empty.")
-    else:
-        needs = {**NOTHING_CHECKED, **(data.get("welfare_needs") or {})}
-        of_concern = [need for need in WELFARE_NEEDS if needs[need] == WelfareState.CONCERN]
-        if of_concern and not data.get("issues"):
-            errors["welfare_needs"].append(
-                f"A concern about {', '.join(of_concern)} needs an issue in the report saying what it is."
-            )
-        if outcome == Outcome.ACCESS_REFUSED and any(needs[need] != WelfareState.NOT_CHECKED for need in WELFARE_NEEDS):
-            errors["welfare_needs"].append("A visit refused entry checked nothing: leave every need not_checked.")
-
-    categories = refs["categories"]
-    bad = []
-    for index, issue in enumerate(data.get("issues") or []):
-        category = categories.get(issue["category"])
-        # A correction may keep an issue in a category retired since; new issues need a live one.
-        if category is None or (not category.active and not is_correction):
-            bad.append(f"Issue {index + 1}: no category '{issue['category']}' in this scheme.")
-    if bad:
-        errors["issues"].extend(bad)
-
-
-def _delay_minutes(scheme: Scheme, data: dict) -> int | None:
-    arrived, admitted = data.get("arrived_at"), data.get("admitted_at")
-    if not (arrived and admitted and admitted >= arrived):
-        return None
-    visit = CustodyVisit(scheme=scheme, arrived_at=arrived, admitted_at=admitted)
-    visit.set_access()
-    return visit.access_delay_minutes
+    """Check a whole report against its kind's rules, given the rows it refers to (_refs_read);
+    raises ValidationError with every message found, by field."""
+    check = ReportCheck(site_label=kind.site_label, counted=kind.counted, sender=sender, scheme=scheme, data=data,
+                        refs=refs, is_correction=is_correction, now=timezone.now())
+    for rule in kind.rules:
+        rule(check)
+    if check.errors:
+        raise ValidationError(dict(check.errors))
 
 
 def _default_rank(scheme: Scheme, data: dict) -> dict:
     """A report that does not mention who authorised a delay (a version 1 phone) says no rank was given."""
-    delay = _delay_minutes(scheme, data)
+    delay = access_delay_minutes(scheme, data)
     if delay is not None and delay > scheme.immediate_access_minutes:
         return {**data, "delay_authorised_by_rank": AuthorisingRank.NOT_GIVEN.value}
     return data
-
-
-def _validate_outcome(model, data: dict, errors: dict) -> None:
-    """What each outcome allows: why it was not completed, no admission when not admitted, nothing seen when refused."""
-    outcome = data.get("outcome", Outcome.COMPLETED)
-    if outcome != Outcome.COMPLETED and not data.get("outcome_reason", "").strip():
-        errors["outcome_reason"].append(
-            f"Say why the visit was {Outcome(outcome).label.lower()} (e.g. the suite was closed, an incident)."
-        )
-    if model is CustodyVisit and outcome in NOT_ADMITTED_OUTCOMES and data.get("admitted_at") is not None:
-        errors["admitted_at"].append(
-            f"A visit with outcome {outcome} was not admitted to the suite: leave the admission time out."
-        )
-    if outcome == Outcome.ACCESS_REFUSED:
-        counted = COUNT_FIELDS if model is CustodyVisit else ("animals_seen",)
-        extra = ("juveniles_present", "vulnerable_present", "custody_records_examined") if model is CustodyVisit else ()
-        for name in (*counted, *extra):
-            if data.get(name, 0):
-                errors[name].append("A visit refused entry saw no one: this count is 0.")
-
-
-def _validate_detainees(data: dict, errors: dict) -> None:
-    n = {name: data.get(f"detainees_{name}", 0) for name in DETAINEES}
-    dealt_with = sum(n[name] for name in DETAINEE_SPLIT)
-    if n["present"] != dealt_with:
-        errors["detainees_present"].append(
-            f"Detainees present ({n['present']}) must equal offered + not offered + unavailable + observed ({dealt_with})."
-        )
-    if n["offered"] != n["seen"] + n["refused"]:
-        errors["detainees_offered"].append(
-            f"Detainees offered ({n['offered']}) must equal seen + refused ({n['seen'] + n['refused']})."
-        )
-    for dimension, values in (data.get("seen_profile") or {}).items():
-        if dimension in EXCLUSIVE_DIMENSIONS and sum(values.values()) > n["seen"]:
-            errors["seen_profile"].append(
-                f"The {dimension.replace('_', ' ')} counts add up to more than the {n['seen']} detainees seen."
-            )
-        elif any(count > n["seen"] for count in values.values()):
-            errors["seen_profile"].append(f"A {dimension} count is more than the {n['seen']} detainees seen.")
-    for name, what in (("juveniles_present", "children"), ("vulnerable_present", "vulnerable detainees")):
-        if data.get(name, 0) > n["present"]:
-            errors[name].append(f"There cannot be more {what} ({data[name]}) than detainees present ({n['present']}).")
-    if data.get("custody_records_examined", 0) > n["seen"]:
-        errors["custody_records_examined"].append(
-            f"Records examined ({data['custody_records_examined']}) cannot be more than detainees seen ({n['seen']})."
-        )
 
 
 REPORT_FIELDS_SKIPPED = {"site", "visitors", "issues", "seen_profile", "client_uuid", "concern", "welfare_needs"}
@@ -311,7 +165,7 @@ def _columns_set(report, *, data: dict, refs: dict) -> None:
     report.scheme = refs["site"].scheme
     report.visitor_count = len(refs["visitors"])
     report.set_cell()
-    if isinstance(report, CustodyVisit):
+    if kind_of(report).has_access_delay:
         report.set_access()
     if report.status == ReportStatus.SUBMITTED and report.submitted_at is None:
         report.submitted_at = timezone.now()
@@ -339,7 +193,7 @@ def _report_create(*, model, data: dict, refs: dict, sender: User, fingerprint: 
     link = model.visitors.field.m2m_field_name()
     rows.add(through(**{link: report, "user": visitor}) for visitor in refs["visitors"])
     issues = issues_raise(report=report, items=_issue_items(data.get("issues") or [], refs["categories"]), rows=rows)
-    profile = rows.add(_profile_rows(report, data.get("seen_profile"))) if model is CustodyVisit else []
+    profile = rows.add(_profile_rows(report, data.get("seen_profile"))) if kind_of(model).has_seen_profile else []
     return report_with_related(report, visitors=refs["visitors"], issues=issues, corrections=[],
                                seen_profile=profile), issues
 
@@ -351,7 +205,7 @@ def _write_report(report, *, data: dict, refs: dict, by: User) -> list[VisitIssu
     report.save()
     report.visitors.set(refs["visitors"])
     new_issues = _replace_issues(report, data["issues"], refs["categories"], by) if "issues" in data else []
-    if isinstance(report, CustodyVisit) and "seen_profile" in data:
+    if kind_of(report).has_seen_profile and "seen_profile" in data:
         report.seen_profile.all().delete()
         SeenProfileCount.objects.bulk_create(_profile_rows(report, data["seen_profile"]))
     return new_issues
@@ -400,14 +254,11 @@ def report_submit(*, model, sender: User, data: dict):
     if stored_id is not None:
         return _replayed(report_for_answer(model, scheme=scheme, pk=stored_id), fingerprint), False
 
-    if model is CustodyVisit and "delay_authorised_by_rank" not in data:
+    kind = kind_of(model)
+    if kind.has_access_delay and "delay_authorised_by_rank" not in data:
         data = _default_rank(scheme, data)
     refs = _refs_read(model=model, scheme=scheme, data=data, site=site, tell=True)
-    errors = defaultdict(list)
-    _validate_report(model=model, sender=sender, scheme=scheme, data=data, refs=refs, errors=errors,
-                     is_correction=False)
-    if errors:
-        raise ValidationError(dict(errors))
+    _validate_report(kind=kind, sender=sender, scheme=scheme, data=data, refs=refs, is_correction=False)
     told = [*(refs["custody_staff"] or ()), *(refs["managers"] or ())]
     try:
         with transaction.atomic():
@@ -416,7 +267,7 @@ def report_submit(*, model, sender: User, data: dict):
                                             rows=rows)
             if report.status == ReportStatus.SUBMITTED:
                 issues_raised_notify(report, issues=issues, staff=refs["custody_staff"], rows=rows)
-                if model is CustodyVisit and report.concern_raised:
+                if kind.has_concern and report.concern_raised:
                     concern_raised_notify(report, managers=refs["managers"], rows=rows)
             rows.write()
             if report.status == ReportStatus.SUBMITTED:
@@ -449,14 +300,15 @@ def report_as_data(report) -> dict:
     for field in report._meta.concrete_fields:
         if field.editable and field.name not in ("id", "scheme", "site", "created_by", "client_uuid"):
             data[field.name] = getattr(report, field.attname)
-    if isinstance(report, CustodyVisit):
-        profile = defaultdict(dict)
+    kind = kind_of(report)
+    if kind.has_seen_profile:
+        profile: dict[str, dict[str, int]] = defaultdict(dict)
         for row in report.seen_profile.all():
             profile[row.dimension][row.value] = row.count
         data["seen_profile"] = dict(profile)
-        data["concern"] = report.concern
-    else:
-        data["welfare_needs"] = report.welfare_needs
+    # Each of the kind's own parts, as the report reads it (concern, welfare_needs).
+    for name in kind.extra_defaults.keys() - {"seen_profile"}:
+        data[name] = getattr(report, name)
     return data
 
 
@@ -487,18 +339,15 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if report.status == ReportStatus.SUBMITTED and changes.get("status") == ReportStatus.DRAFT:
         raise ValidationError({"status": ["A submitted report cannot go back to draft."]})
 
+    kind = kind_of(report)
     before = report_as_data(report)
     data = {**before, **changes}
-    if isinstance(report, CustodyVisit) and "delay_authorised_by_rank" not in changes and not before["delay_authorised_by_rank"]:
+    if kind.has_access_delay and "delay_authorised_by_rank" not in changes and not before["delay_authorised_by_rank"]:
         data = _default_rank(report.scheme, data)
-    had_concern = isinstance(report, CustodyVisit) and report.concern_raised
-    errors = defaultdict(list)
-    site = Site.objects.filter(pk=data.get("site"), scheme=report.scheme, kind=report.site_kind).first()
-    refs = _refs_read(model=type(report), scheme=report.scheme, data=data, site=site)
-    _validate_report(model=type(report), sender=editor, scheme=report.scheme, data=data, refs=refs, errors=errors,
-                     is_correction=True)
-    if errors:
-        raise ValidationError(dict(errors))
+    had_concern = kind.has_concern and report.concern_raised
+    site = Site.objects.filter(pk=data.get("site"), scheme=report.scheme, kind=kind.site_kind).first()
+    refs = _refs_read(model=kind.model, scheme=report.scheme, data=data, site=site)
+    _validate_report(kind=kind, sender=editor, scheme=report.scheme, data=data, refs=refs, is_correction=True)
     was_submitted = report.status == ReportStatus.SUBMITTED
     if was_submitted:
         rollup_withdraw(report)
@@ -519,7 +368,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
         issues_raised_notify(report)
     elif was_submitted and new_issues:
         issues_raised_notify(report, issues=new_issues)
-    if (isinstance(report, CustodyVisit) and report.status == ReportStatus.SUBMITTED and report.concern_raised
+    if (kind.has_concern and report.status == ReportStatus.SUBMITTED and report.concern_raised
             and not (was_submitted and had_concern)):
         concern_raised_notify(report)
     return report
