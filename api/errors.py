@@ -8,7 +8,7 @@ class ErrorSerializer(serializers.Serializer):
     """400: one list of messages per field, as DRF gives them; 401/403/404/409: a detail."""
 
     detail = serializers.CharField(required=False)
-    field_name = serializers.ListField(child=serializers.CharField(), required=False)
+    field_name = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
 
 
 DESCRIPTIONS = {

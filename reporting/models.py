@@ -67,4 +67,4 @@ class ExportJob(models.Model):
     @property
     def period(self) -> Period | None:
         """The dates asked for, when the export was asked for by dates rather than a year."""
-        return Period(self.date_from, self.date_to) if self.date_from else None
+        return Period(self.date_from, self.date_to) if self.date_from and self.date_to else None

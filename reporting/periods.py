@@ -33,7 +33,7 @@ def fy_label(fy: int) -> str:
 
 def complete_months(period: Period) -> list[tuple[date, date]]:
     """The calendar months lying wholly inside the period, as (first day, last day)."""
-    months = []
+    months: list[tuple[date, date]] = []
     first = period.date_from if period.date_from.day == 1 else _next_month(period.date_from)
     while True:
         last = _next_month(first) - timedelta(days=1)

@@ -31,7 +31,7 @@ from visits.models import (
     VisitIssue,
 )
 from visits.rollup import rows_within
-from visits.selectors import awaiting_force_q, readable_schemes
+from visits.selectors import awaiting_force_q, scoped
 
 from .periods import Period, complete_months
 
@@ -62,9 +62,7 @@ def pct(part: int, whole: int) -> float | None:
 
 def kpi_schemes(user: User) -> QuerySet[Scheme]:
     """Schemes whose KPIs the user may read: a manager their own, an analyst those granted."""
-    if user.is_superuser or user.role in (Role.MANAGER, Role.ANALYST):
-        return readable_schemes(user)
-    return Scheme.objects.none()
+    return scoped(Scheme.objects.all(), user, "kpis", scheme="pk")
 
 
 # --- targets ------------------------------------------------------------------------------------

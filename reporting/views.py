@@ -11,6 +11,7 @@ from api.errors import ErrorSerializer, errors
 from api.exceptions import Conflict, QueueDown
 from api.permissions import RolePermission
 from api.renderers import JSONRenderer
+from visits import access
 from visits.models import Role
 
 from . import selectors, services
@@ -20,7 +21,7 @@ from .periods import Period
 from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
-KPI_ROLES = (Role.MANAGER, Role.ANALYST)
+KPI_ROLES = access.roles("kpis")
 def query_params(request) -> dict:
     """Query parameters without DRF's own `format` override."""
     return {key: value for key, value in request.query_params.items() if key != "format"}

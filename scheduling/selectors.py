@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
 
 from visits.grids import Grid, overlaps
-from visits.models import ReportStatus, Role, Scheme, Site, User
+from visits.models import ReportStatus, Scheme, Site, User
+from visits.selectors import scoped
 
 from .models import Recommendation
 
@@ -41,12 +42,7 @@ class Coverage:
 
 def sites_schedulable(user: User) -> QuerySet[Site]:
     """Sites whose coverage the user may see: their own scheme's for managers and visitors."""
-    qs = Site.objects.select_related("scheme")
-    if user.is_superuser:
-        return qs
-    if user.role in (Role.MANAGER, Role.VISITOR) and user.scheme_id is not None:
-        return qs.filter(scheme_id=user.scheme_id)
-    return qs.none()
+    return scoped(Site.objects.select_related("scheme"), user, "coverage")
 
 
 def coverage_window(*, scheme: Scheme, date_from: date | None, date_to: date | None,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from visits.models import Scheme, Site, SiteKind, User
+from visits.kinds import kind_for_site
+from visits.models import Scheme, Site, User
 from visits.services import QueueUnavailable
 
 from . import draw, selectors
@@ -27,7 +28,7 @@ OVERDUE_TASK_NAME = "Overdue issues: digest and reminders"
 def plan_period(*, site: Site, today: date) -> tuple[date, date]:
     """What the plan covers: next Monday to Sunday for a custody suite, next calendar month for
     an animal unit. Always after today, so no planned slot has already passed."""
-    if site.kind == SiteKind.ANIMAL_UNIT:
+    if kind_for_site(site.kind).planned_monthly:
         start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
         return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
     start = today + timedelta(days=7 - today.weekday())
@@ -37,7 +38,7 @@ def plan_period(*, site: Site, today: date) -> tuple[date, date]:
 def _plan_date(*, site: Site, cell: CellStat, plan_from: date, plan_to: date) -> date:
     """A custody cell's date is its weekday in the planned week; an animal cell's is a date of
     its day group drawn at random in the planned month, so the date says nothing in advance."""
-    if site.kind != SiteKind.ANIMAL_UNIT:
+    if not kind_for_site(site.kind).planned_monthly:
         return plan_from + timedelta(days=cell.day)
     dates = (plan_from + timedelta(days=n) for n in range((plan_to - plan_from).days + 1))
     return secrets.choice([d for d in dates if min(d.weekday(), 5) == cell.day])
@@ -65,7 +66,8 @@ def _recommendation_compute(*, site: Site, coverage: selectors.Coverage, pending
     plan_from, plan_to = plan_period(site=site, today=today)
     plan, drawn_probability, largest_probability = [], None, None
     if site.active:
-        wanted = 1 if site.kind == SiteKind.ANIMAL_UNIT else max(scheme.weekly_target, 1)
+        monthly = kind_for_site(site.kind).planned_monthly
+        wanted = 1 if monthly else max(scheme.weekly_target, 1)
         zone = scheme.zone
         cell_keys = grid.cells()
         inputs = draw.draw_inputs(
@@ -79,7 +81,7 @@ def _recommendation_compute(*, site: Site, coverage: selectors.Coverage, pending
         probabilities = draw.cell_probabilities(
             inputs, gap_strength=scheme.plan_gap_strength, handover_weight=scheme.handover_proposal_rate,
             periods_left=draw.periods_left(plan_from=plan_from, horizon_end=horizon_end,
-                                           monthly=site.kind == SiteKind.ANIMAL_UNIT),
+                                           monthly=monthly),
         )
         by_key = {(cell.day, cell.band): cell for cell in ranked}
         entries = []

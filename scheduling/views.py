@@ -19,7 +19,7 @@ from api.errors import ErrorSerializer
 from api.errors import errors as edge_errors
 from api.exceptions import QueueDown
 from api.permissions import RolePermission
-from visits.models import Role
+from visits import access
 
 from . import selectors, services
 from .heatmap import render_heatmap_svg
@@ -44,15 +44,15 @@ class SchedulingPermission(RolePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        if user.is_authenticated and not user.is_superuser and user.role not in (Role.MANAGER, Role.VISITOR):
+        if user.is_authenticated and access.is_hidden_from(user, "coverage"):
             raise NotFound()
         return super().has_permission(request, view)
 
 
 class SchedulingView(APIView):
     permission_classes = [SchedulingPermission]
-    read_roles = (Role.MANAGER, Role.VISITOR)
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("coverage")
+    write_roles = access.roles("coverage", access.WRITE)
 
     def window_input(self, data) -> tuple:
         """The site (404 outside the caller's scheme) and the window, defaulting to the financial year to date."""

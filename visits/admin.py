@@ -106,7 +106,7 @@ class IssueCategoryAdmin(ManagerScopedAdmin):
 class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "scheme", "joined_on", "left_on", "is_active"]
     list_filter = ["role", "is_active", "animal_welfare_trained", "tact_trained"]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()),
         ("Scheme", {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
                                "animal_welfare_trained", "tact_trained")}),
     )
@@ -188,7 +188,7 @@ class AnimalVisitAdmin(ReportAdmin):
 class IssueEventInline(admin.TabularInline):
     model = IssueEvent
     extra = 0
-    fields = readonly_fields = ["at", "by", "from_status", "to_status", "note"]
+    fields = readonly_fields = ("at", "by", "from_status", "to_status", "note")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -161,7 +161,9 @@ class User(AbstractUser):
     tact_trained = models.BooleanField(
         default=False, help_text="Trained for visits to detainees held under the Terrorism Act (TACT)."
     )
-    sites = models.ManyToManyField(
+    # Set between pre_save and post_save when a new password or a deactivation must end the sign-ins.
+    _revoke_tokens = False
+    sites: models.ManyToManyField = models.ManyToManyField(
         "Site", blank=True, related_name="custody_staff",
         help_text="Custody staff: the sites they answer for; none means all of their scheme's.",
     )
@@ -299,6 +301,9 @@ class Report(models.Model):
     travel_minutes = models.PositiveIntegerField(
         default=0, validators=[MaxValueValidator(24 * 60)], help_text="Travel time of all the visitors together."
     )
+    # Each kind names these: the site kind it goes to, and the name its issues and corrections give it.
+    site_kind: str
+    link: str
     comments = models.TextField(blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.COMPLETED)
     outcome_reason = models.TextField(blank=True, help_text="Why the visit was not completed.")

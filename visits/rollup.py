@@ -16,18 +16,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, DurationField, F, Func, IntegerField, Q, Sum, Value
+from django.db.models import Count, DurationField, F, Func, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 
+from .kinds import KINDS, kind_of
 from .models import (
     VISIT_MADE_OUTCOMES,
     AccessBand,
-    AnimalVisit,
     AuthorisingRank,
     CustodyVisit,
     Grain,
     Outcome,
+    Report,
     ReportStatus,
+    RollupRow,
     Scheme,
     SeenProfileCount,
     SiteIssueTotals,
@@ -43,10 +45,10 @@ KEY = ("scheme_id", "site_id", "grain", "starts_on")
 class Part:
     """One roll-up table's share of some reports: the aggregate query and where its sums go."""
 
-    table: type
+    table: type[RollupRow]
     keys: tuple[str, ...]  # the unique key beyond site, grain and starts_on
     sums: tuple[str, ...]
-    query: object  # rows of KEY, keys, sums
+    query: QuerySet  # rows of KEY, keys, sums
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -130,7 +132,7 @@ def _parts(model, where: dict) -> list[Part]:
     parts.append(Part(SiteIssueTotals, ("category_id",), tuple(issue_sums),
                       _both_grains(issues, report=link, group={"category_id": "category_id"}, sums=issue_sums)))
 
-    if model is CustodyVisit:
+    if kind_of(model).has_seen_profile:
         seen = SeenProfileCount.objects.filter(
             visit__status=ReportStatus.SUBMITTED, **{f"visit__{lookup}": value for lookup, value in where.items()})
         parts.append(Part(SiteProfileTotals, ("dimension", "value"), ("count",), _both_grains(
@@ -176,7 +178,7 @@ def _one_report(model, build, vendor: str) -> list[tuple[str, tuple]]:
     return [build(part) for part in _parts(model, {"pk": ANY_REPORT})]
 
 
-def _for(report, build) -> list[tuple[str, tuple]]:
+def _for(report: Report, build) -> list[tuple[str, tuple]]:
     return [(sql, tuple(report.pk if value == ANY_REPORT else value for value in params))
             for sql, params in _one_report(type(report), build, connection.vendor)]
 
@@ -204,13 +206,13 @@ def rollup_rebuild(*, scheme: Scheme) -> None:
                            + " IN SHARE ROW EXCLUSIVE MODE")
     for table in ROLLUP_TABLES:
         table.objects.filter(scheme_id=scheme.pk).delete()
-    for model in (CustodyVisit, AnimalVisit):
+    for model in (kind.model for kind in KINDS):
         _execute([_add_sql(part) for part in _parts(model, {"scheme_id": scheme.pk})])
 
 
 def rollup_differences(*, scheme: Scheme) -> list[str]:
     """Where the stored roll-up differs from the reports, in words; empty when it is right."""
-    parts = [part for model in (CustodyVisit, AnimalVisit) for part in _parts(model, {"scheme_id": scheme.pk})]
+    parts = [part for model in (kind.model for kind in KINDS) for part in _parts(model, {"scheme_id": scheme.pk})]
     expected, stored = {}, {}
     for part in parts:
         width = len(KEY) + len(part.keys)
@@ -219,7 +221,7 @@ def rollup_differences(*, scheme: Scheme) -> list[str]:
     # Each table once: custody suites and animal units share SiteTotals.
     for part in {part.table: part for part in parts}.values():
         width = len(KEY) + len(part.keys)
-        for row in part.table.objects.filter(scheme_id=scheme.pk).values_list(*part.columns):
+        for row in part.table._default_manager.filter(scheme_id=scheme.pk).values_list(*part.columns):
             values = dict(zip(part.sums, row[width:]))
             if any(values.values()):  # a row withdrawn to nothing is left at zero
                 stored[(part.table.__name__, *row[1:width])] = values

@@ -22,6 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONArray, TruncMonth
 
+from . import access
+from .kinds import KINDS, kind_of
 from .models import (
     AWAITING_FORCE,
     AnimalVisit,
@@ -40,42 +42,37 @@ from .models import (
 )
 
 
+def scoped(qs: QuerySet, user: User, resource: str, **columns) -> QuerySet:
+    """The rows of `qs` the access policy lets the user see of the resource."""
+    where = access.scope_q(user, resource, **columns)
+    return qs if where is None else qs.filter(where)
+
+
 def readable_schemes(user: User) -> QuerySet[Scheme]:
-    if user.is_superuser:
-        return Scheme.objects.all()
-    if user.role == Role.ANALYST:
-        return user.schemes.all()
-    return Scheme.objects.filter(pk=user.scheme_id)
+    return scoped(Scheme.objects.all(), user, "schemes", scheme="pk")
 
 
 def writable_schemes(user: User) -> QuerySet[Scheme]:
     """Schemes a caller may put people and sites in: a superuser any, a manager their own."""
     if user.is_superuser:
         return Scheme.objects.all()
-    return Scheme.objects.filter(pk=getattr(user, "scheme_id", None))
-
-
-def member_scheme_id(user: User) -> int | None:
-    """The scheme whose reports the user may see (analysts and superusers have none as members)."""
-    return user.scheme_id if user.role in (Role.VISITOR, Role.MANAGER, Role.CUSTODY) else None
+    return Scheme.objects.filter(pk=user.scheme_id) if user.scheme_id is not None else Scheme.objects.none()
 
 
 def sites_visible(user: User) -> QuerySet[Site]:
-    return Site.objects.filter(scheme__in=readable_schemes(user)).select_related("scheme")
+    return scoped(Site.objects.select_related("scheme"), user, "sites")
 
 
 def users_visible(user: User) -> QuerySet[User]:
     """Managers see their scheme's people; superusers everyone."""
     qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes", "sites")
-    if user.is_superuser:
-        return qs
-    if user.role == Role.MANAGER:
-        return qs.filter(scheme_id=user.scheme_id)
-    return qs.none()
+    return scoped(qs, user, "users")
 
 
 def partners_visible(user: User) -> QuerySet[User]:
     """The active visitors of the user's scheme, whom a visitor may name on a report."""
+    if user.scheme_id is None:
+        return User.objects.none()
     return User.objects.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True).order_by(
         "last_name", "first_name", "id"
     )
@@ -85,23 +82,12 @@ def _reports_visible(model, user: User) -> QuerySet:
     qs = model.objects.select_related("site__scheme", "created_by").prefetch_related(
         "visitors", "issues__category",
         Prefetch("corrections", queryset=ReportCorrection.objects.select_related("corrected_by")),
-        *(["seen_profile"] if model is CustodyVisit else []),
+        *(["seen_profile"] if kind_of(model).has_seen_profile else []),
     )
-    if user.is_superuser:
-        return qs
-    scheme_id = member_scheme_id(user)
-    if scheme_id is None:
-        return qs.none()
-    qs = qs.filter(scheme_id=scheme_id)
-    if user.role == Role.MANAGER:
-        return qs
-    if user.role == Role.CUSTODY:
-        return qs.filter(status=ReportStatus.SUBMITTED)
-    # A visitor: their own drafts, and the submitted reports they are on.
-    on_report = model.visitors.through.objects.filter(user_id=user.pk).values(
-        "custodyvisit_id" if model is CustodyVisit else "animalvisit_id"
-    )
-    return qs.filter(Q(created_by=user) | Q(pk__in=on_report, status=ReportStatus.SUBMITTED))
+    def reports_on(person: User) -> QuerySet:
+        return model.visitors.through.objects.filter(user_id=person.pk).values(kind_of(model).visitors_column)
+
+    return scoped(qs, user, "reports", status="status", reports_on=reports_on)
 
 
 class JSONList(Aggregate):
@@ -124,7 +110,7 @@ def report_with_related(report, *, visitors, issues, corrections, seen_profile=(
     """The report with its related rows in place as prefetch_related leaves them (querysets holding
     their rows), so its answer reads none of them again. Issues come with their category."""
     related = {"visitors": visitors, "issues": issues, "corrections": corrections}
-    if isinstance(report, CustodyVisit):
+    if kind_of(report).has_seen_profile:
         related["seen_profile"] = seen_profile
     report._prefetched_objects_cache = {}
     for name, rows in related.items():
@@ -146,7 +132,7 @@ def report_for_answer(model, *, scheme: Scheme, **lookup):
         corrected=Exists(ReportCorrection.objects.filter(**{model.link: OuterRef("pk")})),
         **({"profile": _children_as_json(SeenProfileCount.objects.all(), "visit",
                                          JSONArray("dimension", "value", "count"))}
-           if model is CustodyVisit else {}),
+           if kind_of(model).has_seen_profile else {}),
     ).filter(**lookup).order_by().first()
     if report is None:
         return None
@@ -180,7 +166,7 @@ def animal_visits_visible(user: User) -> QuerySet[AnimalVisit]:
 
 
 def categories_visible(user: User) -> QuerySet[IssueCategory]:
-    return IssueCategory.objects.filter(scheme__in=readable_schemes(user))
+    return scoped(IssueCategory.objects.all(), user, "issue_categories")
 
 
 def issues_submitted() -> QuerySet[VisitIssue]:
@@ -193,16 +179,7 @@ def issues_submitted() -> QuerySet[VisitIssue]:
 def issues_visible(user: User) -> QuerySet[VisitIssue]:
     """Managers follow their scheme's issues; custody staff those of the sites they answer for
     (all the scheme's when they are attached to none)."""
-    qs = issues_submitted().select_related("scheme", "category", "site")
-    if user.is_superuser:
-        return qs
-    if user.role == Role.MANAGER:
-        return qs.filter(scheme_id=user.scheme_id)
-    if user.role == Role.CUSTODY:
-        qs = qs.filter(scheme_id=user.scheme_id)
-        sites = list(user.sites.values_list("pk", flat=True))
-        return qs.filter(site_id__in=sites) if sites else qs
-    return qs.none()
+    return scoped(issues_submitted().select_related("scheme", "category", "site"), user, "issues")
 
 
 def custody_staff_q(site: Site) -> Q:
@@ -240,13 +217,13 @@ def issue_trends(*, user: User, date_from: date, date_to: date, site: Site | Non
     issues = issues_visible(user).filter(raised_on__range=(date_from, date_to))
     if site is not None:
         issues = issues.filter(site=site)
-    by_month = defaultdict(dict)
+    by_month: dict[str, dict[str, int]] = defaultdict(dict)
     for row in issues.annotate(month=TruncMonth("raised_on")).values("month", "category__slug").annotate(n=Count("id")).order_by():
         by_month[row["month"].strftime("%Y-%m")][row["category__slug"]] = row["n"]
-    by_site = defaultdict(dict)
-    for row in issues.values("site_id", "category__slug").annotate(n=Count("id")).order_by():
-        by_site[row["site_id"]][row["category__slug"]] = row["n"]
-    sites = {}
+    by_site: dict[int, dict[str, int]] = defaultdict(dict)
+    for site_row in issues.values("site_id", "category__slug").annotate(n=Count("id")).order_by():
+        by_site[site_row["site_id"]][site_row["category__slug"]] = site_row["n"]
+    sites: dict[int, dict] = {}
     first_response = Min("history__at", filter=Q(history__to_status=IssueStatus.RESPONDED))
     for issue in issues.annotate(first_response=first_response).order_by():
         figures = sites.setdefault(issue.site_id, {"site": issue.site_id, "name": issue.site.name, "open": 0,
@@ -284,12 +261,7 @@ def _median(values: list[int]) -> float | None:
 
 def notifications_visible(user: User) -> QuerySet[Notification]:
     """The manager sees the scheme's outbox, newest first: what was sent, what waits, what failed."""
-    qs = Notification.objects.order_by("-created_at", "-id")
-    if user.is_superuser:
-        return qs
-    if user.role == Role.MANAGER:
-        return qs.filter(scheme_id=user.scheme_id)
-    return qs.none()
+    return scoped(Notification.objects.order_by("-created_at", "-id"), user, "notifications")
 
 
 def tact_report(*, visit: CustodyVisit) -> dict:
@@ -348,7 +320,8 @@ def issues_awaiting_force(user: User) -> QuerySet[VisitIssue]:
 def reports_search(qs: QuerySet, *, text=None, site=None, date_from=None, date_to=None, visitor=None, status=None,
                    has_issues=None, access_band=None) -> QuerySet:
     """Narrow a visible reports queryset by what the manager's search form asks (None: any)."""
-    link = "custody_visit" if qs.model is CustodyVisit else "animal_visit"
+    kind = kind_of(qs.model)
+    link = kind.link
     if text:
         mentioned = VisitIssue.objects.filter(**{link: OuterRef("pk")}, description__icontains=text)
         qs = qs.filter(Q(comments__icontains=text) | Exists(mentioned))
@@ -360,13 +333,13 @@ def reports_search(qs: QuerySet, *, text=None, site=None, date_from=None, date_t
         qs = qs.filter(local_date__lte=date_to)
     if visitor is not None:
         qs = qs.filter(pk__in=qs.model.visitors.through.objects.filter(user=visitor).values(
-            "custodyvisit_id" if qs.model is CustodyVisit else "animalvisit_id"))
+            kind.visitors_column))
     if status:
         qs = qs.filter(status=status)
     if has_issues is not None:
         with_issues = VisitIssue.objects.filter(**{link: OuterRef("pk")})
         qs = qs.filter(Exists(with_issues)) if has_issues else qs.exclude(Exists(with_issues))
-    if access_band and qs.model is CustodyVisit:
+    if access_band and kind.has_access_delay:
         qs = qs.filter(access_band=access_band)
     return qs
 
@@ -375,7 +348,7 @@ def reports_search(qs: QuerySet, *, text=None, site=None, date_from=None, date_t
 
 
 def _visit_seconds(model, scheme: Scheme, date_from: date, date_to: date) -> dict[int, float]:
-    link = "custodyvisit" if model is CustodyVisit else "animalvisit"
+    link = model._meta.model_name  # the visitors' link table names its report so
     rows = model.visitors.through.objects.filter(**{
         f"{link}__scheme": scheme, f"{link}__status": ReportStatus.SUBMITTED,
         f"{link}__local_date__range": (date_from, date_to),
@@ -405,8 +378,8 @@ def volunteers_overview(*, scheme: Scheme, date_from: date, date_to: date) -> li
     people = list(User.objects.filter(scheme=scheme, role=Role.VISITOR).filter(
         Q(joined_on__isnull=True) | Q(joined_on__lte=date_to)).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=date_from)).order_by("last_name", "first_name", "id"))
-    seconds = defaultdict(float)
-    for model in (CustodyVisit, AnimalVisit):
+    seconds: dict[int, float] = defaultdict(float)
+    for model in (kind.model for kind in KINDS):
         for user_id, spent in _visit_seconds(model, scheme, date_from, date_to).items():
             seconds[user_id] += spent
     rows = []
@@ -418,7 +391,8 @@ def volunteers_overview(*, scheme: Scheme, date_from: date, date_to: date) -> li
             "probation_until": person.probation_ends_on if person.probation_ends_on and person.probation_ends_on >= date_to
             else None,
             "certificate_due": anniversary if anniversary and anniversary >= date_from else None,
-            "certificate_years": ((anniversary.year - person.joined_on.year) if anniversary else None),
+            "certificate_years": ((anniversary.year - person.joined_on.year)
+                                  if anniversary and person.joined_on else None),
             "hours": round(seconds[person.pk] / 3600, 1),
             "joined": person.joined_on is not None and date_from <= person.joined_on <= date_to,
             "left": person.left_on is not None and date_from <= person.left_on <= date_to,

@@ -253,7 +253,7 @@ class ReportInputSerializer(serializers.Serializer):
     left_at = AwareDateTimeField(required=False, allow_null=True)
     travel_minutes = CountField(required=False, max_value=24 * 60)
     # The list may be null (no issues), its items may not: many=True would pass allow_null to each item.
-    issues = serializers.ListSerializer(child=IssueInputSerializer(), required=False, allow_null=True,
+    issues: serializers.ListSerializer = serializers.ListSerializer(child=IssueInputSerializer(), required=False, allow_null=True,
                                         max_length=100)
     comments = SafeTextField(required=False)
     status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
@@ -317,7 +317,7 @@ class TimeslotSerializer(serializers.Serializer):
 
 
 class IssueOutputSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = VisitIssue
@@ -420,7 +420,7 @@ class ConcernHandledInputSerializer(serializers.Serializer):
 
 
 class IssueListSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     visit = serializers.SerializerMethodField()
     visit_kind = serializers.SerializerMethodField()
     visit_date = serializers.DateField(source="raised_on", read_only=True)

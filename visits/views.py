@@ -25,7 +25,8 @@ from api.filters import BooleanFilter, IdFilter
 from api.permissions import RolePermission
 from api.serializers import representation, validated_data
 
-from . import selectors, services
+from . import access, selectors, services
+from .access import WRITE
 from .models import (
     AnimalVisit,
     CustodyVisit,
@@ -33,6 +34,7 @@ from .models import (
     IssueStatus,
     Notification,
     Outcome,
+    Report,
     ReportStatus,
     Role,
     Scheme,
@@ -93,8 +95,8 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     serializer_class = SchemeSerializer
     queryset = Scheme.objects.none()
-    read_roles = ALL_ROLES
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("schemes")
+    write_roles = access.roles("schemes", WRITE)
 
     def visible(self, user):
         return selectors.readable_schemes(user).order_by("name")
@@ -126,8 +128,8 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                   mixins.UpdateModelMixin, ScopedViewSet):
     serializer_class = SiteSerializer
     queryset = Site.objects.none()
-    read_roles = ALL_ROLES
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("sites")
+    write_roles = access.roles("sites", WRITE)
     filterset_class = SiteFilter
 
     def visible(self, user):
@@ -161,8 +163,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     queryset = User.objects.none()
     serializer_class = UserSerializer
-    read_roles = (Role.MANAGER,)
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("users")
+    write_roles = access.roles("users", WRITE)
     filterset_class = UserFilter
 
     def visible(self, user):
@@ -170,7 +172,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(responses={200: UserBriefSerializer(many=True), **LIST_ERRORS},
                    description="Fellow visitors of the scheme, by name only: whom a visitor can name on a report.")
-    @action(detail=False, methods=["get"], read_roles=(Role.VISITOR, Role.MANAGER),
+    @action(detail=False, methods=["get"], read_roles=access.roles("partners"),
             serializer_class=UserBriefSerializer, filterset_class=None)
     def partners(self, request):
         people = self.paginate_queryset(selectors.partners_visible(request.user))
@@ -205,8 +207,8 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     serializer_class = IssueCategorySerializer
     queryset = IssueCategory.objects.none()
-    read_roles = ALL_ROLES
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("issue_categories")
+    write_roles = access.roles("issue_categories", WRITE)
     filterset_class = CategoryFilter
 
     def visible(self, user):
@@ -262,16 +264,16 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     """Visit reports from phones. POST is idempotent on client_uuid; PATCH edits a draft or,
     for a manager, corrects a submitted report and records the correction."""
 
-    read_roles = (Role.VISITOR, Role.MANAGER, Role.CUSTODY)
-    write_roles = (Role.VISITOR, Role.MANAGER)
-    model = None
-    input_serializer = None
-    output_serializer = None
+    read_roles = access.roles("reports")
+    write_roles = access.roles("reports", WRITE)
+    model: type[Report]
+    input_serializer: type[serializers.Serializer]
+    output_serializer: type[serializers.Serializer]
 
     def get_serializer_class(self):
         return self.output_serializer
 
-    def _create(self, request):
+    def create(self, request, *args, **kwargs):
         # Each report through the same bound fields (api.serializers): the phones' hot path.
         data = validated_data(self.input_serializer, request.data)
         try:
@@ -284,7 +286,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return Response(representation(self.output_serializer, report),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    def _update(self, request, partial):
+    def update(self, request, *args, partial=False, **kwargs):
         report = self.get_object()
         # A locked report is refused whatever the body says, before the body is judged.
         if (locked := services.report_lock_reason(report=report, editor=request.user)) is not None:
@@ -304,9 +306,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             raise PermissionDenied(str(exc)) from exc
         return Response(self.output_serializer(self.get_queryset().get(pk=report.pk)).data)
 
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
-def report_viewset(model, input_serializer, output_serializer, filterset, visible, label):
-    create_doc = extend_schema(
+
+def _report_docs(output_serializer, input_serializer, label):
+    """The schema of a kind's report endpoints: a POST answered 201, or 200 for a retry, 409 for a key reused."""
+    create = extend_schema(
         request=input_serializer,
         responses={
             201: output_serializer,
@@ -316,50 +322,41 @@ def report_viewset(model, input_serializer, output_serializer, filterset, visibl
         },
         description=f"Submit {label}. Idempotent on client_uuid.",
     )
-    update_doc = extend_schema(
+    update = extend_schema(
         request=input_serializer,
         responses={200: output_serializer, **WRITE_ERRORS},
         description="Edit your own draft, or (manager) correct a submitted report. "
                     "A manager may add `correction_reason`; the change is recorded with who and when.",
     )
-
-    @extend_schema_view(list=extend_schema(responses={200: output_serializer(many=True), **LIST_ERRORS}),
-                        retrieve=extend_schema(responses={200: output_serializer, **READ_ERRORS}))
-    class ViewSet(ReportViewSet):
-        filterset_class = filterset
-
-        queryset = model.objects.none()
-
-        def visible(self, user):
-            return visible(user)
-
-        @create_doc
-        def create(self, request, *args, **kwargs):
-            return self._create(request)
-
-        @update_doc
-        def update(self, request, *args, **kwargs):
-            return self._update(request, partial=False)
-
-        @update_doc
-        def partial_update(self, request, *args, **kwargs):
-            return self._update(request, partial=True)
-
-    ViewSet.model = model
-    ViewSet.input_serializer = input_serializer
-    ViewSet.output_serializer = output_serializer
-    ViewSet.__name__ = ViewSet.__qualname__ = f"{model.__name__}ViewSet"
-    return ViewSet
+    return extend_schema_view(
+        list=extend_schema(responses={200: output_serializer(many=True), **LIST_ERRORS}),
+        retrieve=extend_schema(responses={200: output_serializer, **READ_ERRORS}),
+        create=create, update=update, partial_update=update,
+    )
 
 
-CustodyVisitViewSet = report_viewset(
-    CustodyVisit, CustodyVisitInputSerializer, CustodyVisitOutputSerializer, CustodyVisitFilter,
-    selectors.custody_visits_visible, "a custody visit report",
-)
-AnimalVisitViewSet = report_viewset(
-    AnimalVisit, AnimalVisitInputSerializer, AnimalVisitOutputSerializer, AnimalVisitFilter,
-    selectors.animal_visits_visible, "an animal welfare visit report",
-)
+@_report_docs(CustodyVisitOutputSerializer, CustodyVisitInputSerializer, "a custody visit report")
+class CustodyVisitViewSet(ReportViewSet):
+    model = CustodyVisit
+    queryset = CustodyVisit.objects.none()
+    input_serializer = CustodyVisitInputSerializer
+    output_serializer = CustodyVisitOutputSerializer
+    filterset_class = CustodyVisitFilter
+
+    def visible(self, user):
+        return selectors.custody_visits_visible(user)
+
+
+@_report_docs(AnimalVisitOutputSerializer, AnimalVisitInputSerializer, "an animal welfare visit report")
+class AnimalVisitViewSet(ReportViewSet):
+    model = AnimalVisit
+    queryset = AnimalVisit.objects.none()
+    input_serializer = AnimalVisitInputSerializer
+    output_serializer = AnimalVisitOutputSerializer
+    filterset_class = AnimalVisitFilter
+
+    def visible(self, user):
+        return selectors.animal_visits_visible(user)
 
 
 class IssueFilter(filters.FilterSet):
@@ -384,8 +381,8 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     the sites they answer for. One issue's answer holds its history."""
 
     queryset = VisitIssue.objects.none()
-    read_roles = (Role.MANAGER, Role.CUSTODY)
-    write_roles = ()
+    read_roles = access.roles("issues")
+    write_roles = access.roles("issues", WRITE)
     filterset_class = IssueFilter
 
     def get_serializer_class(self):
@@ -414,7 +411,7 @@ class IssueOperationView(APIView):
 
 
 class IssueResponseView(IssueOperationView):
-    write_roles = (Role.CUSTODY, Role.MANAGER)
+    write_roles = access.roles("issue_responses", WRITE)
 
     @extend_schema_serializer(component_name="IssueResponseInput")
     class InputSerializer(serializers.Serializer):
@@ -435,7 +432,7 @@ class IssueResponseView(IssueOperationView):
 
 
 class IssueCloseView(IssueOperationView):
-    write_roles = (Role.MANAGER,)
+    write_roles = access.roles("issue_decisions", WRITE)
 
     @extend_schema_serializer(component_name="IssueCloseInput")
     class InputSerializer(serializers.Serializer):
@@ -452,7 +449,7 @@ class IssueCloseView(IssueOperationView):
 
 
 class IssueReopenView(IssueOperationView):
-    write_roles = (Role.MANAGER,)
+    write_roles = access.roles("issue_decisions", WRITE)
 
     @extend_schema_serializer(component_name="IssueReopenInput")
     class InputSerializer(serializers.Serializer):
@@ -473,8 +470,8 @@ class IssueTrendsView(APIView):
     """Themes and trends for the quarterly team meeting; custody staff see their sites' figures only."""
 
     permission_classes = [RolePermission]
-    read_roles = (Role.MANAGER, Role.CUSTODY)
-    write_roles = ()
+    read_roles = access.roles("issue_trends")
+    write_roles = access.roles("issue_trends", WRITE)
 
     @extend_schema_serializer(component_name="IssueTrendsQuery")
     class QuerySerializer(FromToMixin, serializers.Serializer):
@@ -546,8 +543,8 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
-    read_roles = (Role.MANAGER,)
-    write_roles = ()
+    read_roles = access.roles("notifications")
+    write_roles = access.roles("notifications", WRITE)
     filterset_class = NotificationFilter
 
     def visible(self, user):
@@ -558,8 +555,8 @@ class ConcernHandledView(APIView):
     """A manager marks a raised concern handled, with a note of what was done; it then leaves the open list."""
 
     permission_classes = [RolePermission]
-    read_roles = ()
-    write_roles = (Role.MANAGER,)
+    read_roles = access.roles("concerns")
+    write_roles = access.roles("concerns", WRITE)
 
     @extend_schema(request=ConcernHandledInputSerializer, responses={200: CustodyVisitOutputSerializer, **WRITE_ERRORS})
     def post(self, request, pk):
@@ -576,8 +573,8 @@ class TactReportView(APIView):
     with a copy to the Independent Reviewer of Terrorism Legislation. It names no visitor."""
 
     permission_classes = [RolePermission]
-    read_roles = (Role.MANAGER,)
-    write_roles = ()
+    read_roles = access.roles("tact_reports")
+    write_roles = access.roles("tact_reports", WRITE)
 
     @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR, **READ_ERRORS},
                    description="Printable HTML (print to PDF from the browser). 404 for a visit that is not TACT.")

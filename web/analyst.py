@@ -4,7 +4,7 @@ Scheme-level figures only: no report contents, no names."""
 from django.shortcuts import render
 
 from reporting.selectors import kpi_schemes, scheme_kpis
-from visits.models import Role, Scheme
+from visits.models import Scheme
 
 from .access import desk_for
 from .manager import downloads
@@ -26,7 +26,7 @@ def _dig(figures: dict, path: str):
     return figures
 
 
-@desk_for(Role.ANALYST)
+@desk_for("desk_analyst")
 def returns(request):
     schemes = list(kpi_schemes(request.user).order_by("name"))
     # The analyst spans schemes, so the year and today are those of UTC (a scheme set in UTC says which).

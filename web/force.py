@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from visits import selectors, services
-from visits.models import Role
 
 from .access import desk_for
 from .forms import ResponseForm
 
-force_only = desk_for(Role.CUSTODY)
+force_only = desk_for("desk_custody")
 ANSWERED_SHOWN = 50
 
 

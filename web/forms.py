@@ -5,7 +5,8 @@ from datetime import datetime
 from django import forms
 
 from visits import selectors
-from visits.models import AccessBand, AnimalVisit, IssueStatus, ReportStatus, Role, SiteKind
+from visits.kinds import kind_named, kind_of
+from visits.models import AccessBand, IssueStatus, ReportStatus, Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -26,8 +27,7 @@ class ReportSearchForm(forms.Form):
 
     def __init__(self, data, *, user, kind):
         super().__init__(data)
-        site_kind = SiteKind.ANIMAL_UNIT if kind == "animal" else SiteKind.CUSTODY_SUITE
-        self.fields["site"].queryset = selectors.sites_visible(user).filter(kind=site_kind).order_by("name")
+        self.fields["site"].queryset = selectors.sites_visible(user).filter(kind=kind_named(kind).site_kind).order_by("name")
         self.fields["visitor"].queryset = selectors.users_visible(user).filter(role=Role.VISITOR).prefetch_related(None)
         self.fields["visitor"].label_from_instance = lambda person: person.get_full_name() or person.username
         if kind == "animal":
@@ -47,6 +47,7 @@ CUSTODY_FIELDS = ("arrived_at", "admitted_at", "left_at", "delay_reason", "detai
                   "detainees_seen", "detainees_refused", "detainees_not_offered", "detainees_unavailable",
                   "detainees_observed", "travel_minutes", "comments")
 ANIMAL_FIELDS = ("arrived_at", "left_at", "animals_seen", "travel_minutes", "comments")
+CORRECTED_FIELDS = {"custody": CUSTODY_FIELDS, "animal": ANIMAL_FIELDS}
 LABELS = {"arrived_at": "Arrival", "admitted_at": "Admission to the suite", "left_at": "Departure",
           "detainees_present": "Detainees present", "detainees_offered": "Offered a visit",
           "detainees_seen": "Seen", "detainees_refused": "Refused",
@@ -64,7 +65,7 @@ class CorrectionForm(forms.Form):
     def __init__(self, data, *, report):
         super().__init__(data)
         self.report = report
-        names = ANIMAL_FIELDS if isinstance(report, AnimalVisit) else CUSTODY_FIELDS
+        names = CORRECTED_FIELDS[kind_of(report).name]
         fields = {}
         for name in names:
             model_field = report._meta.get_field(name)

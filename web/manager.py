@@ -16,15 +16,16 @@ from reporting.selectors import scheme_kpis
 from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
-from visits.models import AccessBand, IssueStatus, Role, SiteKind
+from visits.kinds import KINDS, kind_for_site, kind_of
+from visits.models import AccessBand, IssueStatus
 
 from .access import desk_for
 from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
 from .heatmap import heatmap_rows, shared_scale
 from .periods import scheme_period
 
-manager_only = desk_for(Role.MANAGER)
-GRIDS = {"custody": SiteKind.CUSTODY_SUITE, "animal": SiteKind.ANIMAL_UNIT}
+manager_only = desk_for("desk_manager")
+GRIDS = {kind.name: kind.site_kind for kind in KINDS}
 KINDS = {"custody": selectors.custody_visits_visible, "animal": selectors.animal_visits_visible}
 
 
@@ -77,7 +78,7 @@ def _site_page(request, site, *, queue_down: bool = False):
     latest = recommendation.pk if recommendation else 0
     return render(request, "web/site.html", {
         "title": site.name, "section": "coverage",
-        "crumbs": [("Coverage", reverse("web:coverage") + ("?grid=animal" if site.kind == SiteKind.ANIMAL_UNIT else "")),
+        "crumbs": [("Coverage", reverse("web:coverage") + f"?grid={kind_for_site(site.kind).name}"),
                    (site.name, None)],
         "site": site, "chosen": chosen, "form": form, "coverage": cov, "scale": scale,
         "rows": heatmap_rows(cov, scale), "recommendation": recommendation, "queue_down": queue_down,
@@ -147,8 +148,7 @@ def reports(request):
 
 
 def report_title(report) -> str:
-    kind = "Animal welfare visit" if report.site.kind == SiteKind.ANIMAL_UNIT else "Custody visit"
-    return f"{kind} to {report.site.name}, {report.local_date:%-d %b %Y}"
+    return f"{kind_of(report).title} to {report.site.name}, {report.local_date:%-d %b %Y}"
 
 
 def _report(request, kind, pk):

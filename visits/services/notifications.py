@@ -4,6 +4,7 @@ once the lease runs out. Failures are retried with back-off up to a ceiling, the
 for the manager to see. The e-mails say what the issue is, where and on which day, and where to
 answer it: never who visited, how to reach them, or at what time."""
 
+import functools
 import smtplib
 from collections import defaultdict
 from datetime import timedelta
@@ -54,7 +55,7 @@ def _queue(notes) -> None:
 
     for note in notes:
         # robust: the cause is committed; a broker that is down leaves the row for the sweep.
-        transaction.on_commit(lambda pk=note.pk: notification_send.delay(pk), robust=True)
+        transaction.on_commit(functools.partial(notification_send.delay, note.pk), robust=True)
 
 
 def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str):

@@ -248,7 +248,7 @@ def report_submit(*, model, sender: User, data: dict):
     # unless the key is stored) the key is looked up on its own: a retry is answered before any rule.
     key = data["client_uuid"]
     stored = model.objects.filter(scheme=scheme, client_uuid=key).order_by().values_list("pk", flat=True)
-    site = (Site.objects.filter(pk=data.get("site"), scheme=scheme, kind=model.site_kind)
+    site = (Site.objects.filter(pk=data.get("site") or 0, scheme=scheme, kind=model.site_kind)
             .annotate(stored_id=Subquery(stored[:1])).order_by().first())
     stored_id = site.stored_id if site is not None else stored.first()
     if stored_id is not None:
@@ -345,7 +345,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if kind.has_access_delay and "delay_authorised_by_rank" not in changes and not before["delay_authorised_by_rank"]:
         data = _default_rank(report.scheme, data)
     had_concern = kind.has_concern and report.concern_raised
-    site = Site.objects.filter(pk=data.get("site"), scheme=report.scheme, kind=kind.site_kind).first()
+    site = Site.objects.filter(pk=data.get("site") or 0, scheme=report.scheme, kind=kind.site_kind).first()
     refs = _refs_read(model=kind.model, scheme=report.scheme, data=data, site=site)
     _validate_report(kind=kind, sender=editor, scheme=report.scheme, data=data, refs=refs, is_correction=True)
     was_submitted = report.status == ReportStatus.SUBMITTED
@@ -354,24 +354,34 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     new_issues = _write_report(report, data=data, refs=refs, by=editor)
     if report.status == ReportStatus.SUBMITTED:
         rollup_add(report)
+    if was_submitted:
+        _correction_record(report, before=before, after=data, changed=changes, by=editor, reason=reason)
+    _update_notify(report, was_submitted=was_submitted, had_concern=had_concern, new_issues=new_issues)
+    return report
+
+
+def _correction_record(report, *, before: dict, after: dict, changed: dict, by: User, reason: str) -> None:
+    """A manager's change to a submitted report is kept with who, when, what and why; no change, no trace."""
     diff = {
-        name: {"from": _canonical(before.get(name)), "to": _canonical(data.get(name))}
-        for name in sorted(changes)
-        if _canonical(before.get(name)) != _canonical(data.get(name))
+        name: {"from": _canonical(before.get(name)), "to": _canonical(after.get(name))}
+        for name in sorted(changed)
+        if _canonical(before.get(name)) != _canonical(after.get(name))
     }
-    if was_submitted and diff:
-        ReportCorrection.objects.create(
-            scheme=report.scheme, corrected_by=editor, changes=diff, reason=reason,
-            **{report.link: report},
-        )
+    if diff:
+        ReportCorrection.objects.create(scheme=report.scheme, corrected_by=by, changes=diff, reason=reason,
+                                        **{report.link: report})
+
+
+def _update_notify(report, *, was_submitted: bool, had_concern: bool, new_issues: list[VisitIssue]) -> None:
+    """Whom an update tells: the force of every issue when a draft is submitted, or of the issues a
+    correction added; the managers of a concern newly raised on a submitted report."""
     if not was_submitted and report.status == ReportStatus.SUBMITTED:
         issues_raised_notify(report)
     elif was_submitted and new_issues:
         issues_raised_notify(report, issues=new_issues)
-    if (kind.has_concern and report.status == ReportStatus.SUBMITTED and report.concern_raised
+    if (kind_of(report).has_concern and report.status == ReportStatus.SUBMITTED and report.concern_raised
             and not (was_submitted and had_concern)):
         concern_raised_notify(report)
-    return report
 
 
 @transaction.atomic

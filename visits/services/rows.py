@@ -20,8 +20,8 @@ class NewRows:
         """`ids`: how many rows of each model will be referred to before they are written. Without
         it, each batch is written as it is added."""
         self.together = ids is not None and connection.vendor == "postgresql"
-        self._ids = _ids_reserve(ids) if self.together else {}
-        self._batches = []
+        self._ids = _ids_reserve(ids) if ids is not None and self.together else {}
+        self._batches: list = []
 
     def add(self, rows) -> list:
         """New rows of one model; returned with their ids, unless they wait for `write()` and nothing

@@ -86,7 +86,7 @@ def timeslots_recompute(*, scheme: Scheme) -> int:
         site.scheme = scheme
     moved = 0
     for model in (CustodyVisit, AnimalVisit):
-        stale = []
+        stale: list = []
         reports = model.objects.filter(scheme=scheme).only(
             "id", "arrived_at", "site_id", "local_date", "slot_day", "slot_band"
         )
