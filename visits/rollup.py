@@ -11,7 +11,6 @@ overwrite each other; every statement takes a site's month row before its day ro
 wait for each other instead of deadlocking.
 """
 
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DurationField, F, Func, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 
+from .db import STAND_IN, compiled_once, execute_together
 from .kinds import KINDS, kind_of
 from .models import (
     VISIT_MADE_OUTCOMES,
@@ -156,31 +156,21 @@ def _withdraw_sql(part: Part) -> tuple[str, tuple]:
             + f" FROM ({sql}) AS contribution WHERE {match}", params)
 
 
+def _statements(model, build) -> list[tuple[str, tuple]]:
+    return [build(part) for part in _parts(model, {"pk": STAND_IN})]
+
+
+# Built once per kind of report and direction: compiling them took some 20 ms of CPU, longer than
+# the rest of a report's write.
+_report_statements = compiled_once(_statements)
+
+
 def _execute(statements: list[tuple[str, tuple]]) -> None:
-    """All in one round trip on PostgreSQL (data-modifying WITH); one by one elsewhere."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(statements) > 1:
-            *first, last = statements
-            sql = "WITH " + ", ".join(f"rollup_{n} AS ({s})" for n, (s, _) in enumerate(first)) + " " + last[0]
-            cursor.execute(sql, [p for _, params in statements for p in params])
-            return
-        for sql, params in statements:
-            cursor.execute(sql, params)
-
-
-# Stands for the report's id in the statements built once per kind of report: compiling them took
-# some 20 ms of CPU, longer than the rest of a report's write.
-ANY_REPORT = -7_000_000_001
-
-
-@functools.cache
-def _one_report(model, build, vendor: str) -> list[tuple[str, tuple]]:
-    return [build(part) for part in _parts(model, {"pk": ANY_REPORT})]
+    execute_together(statements, prefix="rollup")
 
 
 def _for(report: Report, build) -> list[tuple[str, tuple]]:
-    return [(sql, tuple(report.pk if value == ANY_REPORT else value for value in params))
-            for sql, params in _one_report(type(report), build, connection.vendor)]
+    return _report_statements(type(report), build, value=report.pk)
 
 
 def rollup_add(report) -> None:

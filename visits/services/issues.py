@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..db import NewRows
 from ..models import (
     IssueCategory,
     IssueEvent,
@@ -14,7 +15,6 @@ from ..models import (
     VisitIssue,
 )
 from . import notifications
-from .rows import NewRows
 
 
 def category_add(*, by: User, fields: dict) -> IssueCategory:

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ..db import NewRows
 from ..models import (
     AWAITING_FORCE,
     Notification,
@@ -27,7 +28,6 @@ from ..models import (
 )
 from ..selectors import custody_staff_for_site, issues_submitted, managers_q
 from . import issues as issue_steps
-from .rows import NewRows
 
 # Minutes to wait after each failed attempt; one more failure after the last step and the row is
 # marked failed. With the sweep every 5 minutes this spans about 16 hours of a mail server's trouble.

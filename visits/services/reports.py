@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from ..db import NewRows
 from ..kinds import ReportKind, kind_of
 from ..models import (
     AuthorisingRank,
@@ -32,7 +33,6 @@ from ..rules import NO_CONCERN, NOTHING_CHECKED, ReportCheck, access_delay_minut
 from ..selectors import people_for_report, report_for_answer, report_with_related
 from .issues import issue_resolution_correct, issues_raise
 from .notifications import concern_raised_notify, issues_raised_notify
-from .rows import NewRows
 
 PROFILE_DIMENSIONS = ("gender", "age_group", "ethnicity", "vulnerability")
 

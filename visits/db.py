@@ -1,16 +1,30 @@
-"""New rows of several tables in one round trip: a report, its visitors, issues, their first events,
-its seen profile and its outbox rows.
+"""Statement-level work below the ORM, fenced: the only module that uses Django's private API (its
+INSERT compiler, a model's preparation of related fields for a bulk INSERT), so that an upgrade
+that changes them breaks here, where tests/visits/test_db.py names each risk, and nowhere else.
 
-On PostgreSQL the rows wait until `write()`, then go in one statement: each table's bulk INSERT,
-as bulk_create would write it, is a data-modifying CTE of it. The rows that others refer to take
-their ids from their sequences beforehand, in one query for them all, so the rows can be built
-referring to each other before any is written; foreign keys are checked at commit, so the order
-of the INSERTs in the statement does not matter. Elsewhere (SQLite) each `add()` is a bulk_create
-at once, which gives the rows their ids."""
+- `NewRows`: new rows of several tables in one round trip: a report, its visitors, issues, their
+  first events, its seen profile and its outbox rows. On PostgreSQL the rows wait until `write()`,
+  then go in one statement: each table's bulk INSERT, as bulk_create would write it, is a
+  data-modifying CTE of it. The rows that others refer to take their ids from their sequences
+  beforehand, in one query for them all, so the rows can be built referring to each other before
+  any is written; foreign keys are checked at commit, so the order of the INSERTs in the statement
+  does not matter. Elsewhere (SQLite) each `add()` is a bulk_create at once, which gives the rows
+  their ids.
+- `compiled_once` and `execute_together`: statements built from querysets once per shape with a
+  stand-in for one value (compiling them costs more CPU than running them), then run with the
+  real value, all in one round trip on PostgreSQL.
+"""
+
+import functools
+from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import AutoField, sql
 from django.db.models.sql.compiler import SQLInsertCompiler
+
+Statement = tuple[str, tuple]
+
+
 
 
 class NewRows:
@@ -85,3 +99,35 @@ def _insert_sql(rows) -> tuple[str, tuple]:
     query.insert_values(fields, rows)
     [statement] = SQLInsertCompiler(query, connection, connection.alias).as_sql()
     return statement
+
+
+# Stands for the one value a statement built once is for (a report's id): a number no row has.
+STAND_IN = -7_000_000_001
+
+
+def compiled_once(build: Callable[..., list[Statement]]) -> Callable[..., list[Statement]]:
+    """`build(*key)` gives the statements of one shape with STAND_IN where the value goes; the
+    result, given the key and the value, gives them with the value in place, built once per key
+    and database vendor."""
+
+    @functools.cache
+    def built(vendor: str, *key) -> list[Statement]:
+        return build(*key)
+
+    def statements(*key, value) -> list[Statement]:
+        return [(text, tuple(value if param == STAND_IN else param for param in params))
+                for text, params in built(connection.vendor, *key)]
+
+    return statements
+
+
+def execute_together(statements: list[Statement], *, prefix: str = "step") -> None:
+    """All in one round trip on PostgreSQL (data-modifying WITH); one by one elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, last = statements
+            text = "WITH " + ", ".join(f"{prefix}_{n} AS ({s})" for n, (s, _) in enumerate(first)) + " " + last[0]
+            cursor.execute(text, [p for _, params in statements for p in params])
+            return
+        for text, params in statements:
+            cursor.execute(text, params)

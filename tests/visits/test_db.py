@@ -1,0 +1,93 @@
+"""The fenced module (visits.db) and the two other places that lean on a library's insides (the
+API's serializers built once, the JWT user read with the scheme): one test per upgrade risk, so
+that a Django, DRF or simplejwt release that changes what they rely on fails here by name."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from rest_framework import serializers
+from rest_framework_simplejwt import authentication as simplejwt
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.tokens import AccessToken
+
+from api.serializers import representation, validated_data
+from backend.authentication import JWTAuthentication
+from visits.db import STAND_IN, NewRows, compiled_once, execute_together
+from visits.models import IssueCategory, Site, SiteActivityChange
+
+
+def test_new_rows_refer_to_each_other_before_either_is_written(scheme):
+    """Django's INSERT compiler, and a model's preparation of a foreign key to a row given its id
+    only just now, as bulk_create uses them."""
+    rows = NewRows(ids={Site: 1})
+    [site] = rows.add([Site(scheme=scheme, name="Riverside")])
+    rows.add([SiteActivityChange(site=site, active=False, effective_on=date(2024, 1, 1))])
+    rows.write()
+    stored = SiteActivityChange.objects.select_related("site").get()
+    assert (stored.site.name, stored.site.pk, stored.recorded_at is not None) == ("Riverside", site.pk, True)
+    assert site._state.adding is False  # saved rows, as bulk_create leaves them
+
+
+@pytest.mark.services
+def test_on_postgresql_new_rows_go_in_one_statement(scheme, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the ids reserved, then one INSERT of both tables
+        rows = NewRows(ids={Site: 2})
+        sites = rows.add([Site(scheme=scheme, name="A"), Site(scheme=scheme, name="B")])
+        rows.add([SiteActivityChange(site=site, active=True, effective_on=date(2024, 1, 1)) for site in sites])
+        rows.write()
+    assert connection.vendor == "postgresql"
+    assert sorted(Site.objects.values_list("name", flat=True)) == ["A", "B"]
+    assert SiteActivityChange.objects.count() == 2
+
+
+def test_a_statement_built_once_takes_each_value(scheme):
+    builds = []
+
+    def build(name):
+        builds.append(name)
+        return [(f"UPDATE {IssueCategory._meta.db_table} SET name = %s WHERE id = %s", (name, STAND_IN))]
+
+    renamed = compiled_once(build)
+    first, second, third = (IssueCategory.objects.create(scheme=scheme, slug=f"c{n}", name="Old") for n in range(3))
+    execute_together(renamed("Moved", value=first.pk))
+    execute_together(renamed("Moved", value=second.pk) + renamed("Kept", value=-1))
+    assert builds == ["Moved", "Kept"]
+    names = IssueCategory.objects.filter(slug__in=["c0", "c1", "c2"]).order_by("slug").values_list("name", flat=True)
+    assert list(names) == ["Moved", "Moved", "Old"]
+
+
+class Pair(serializers.Serializer):
+    name = serializers.CharField(max_length=5)
+    count = serializers.IntegerField(min_value=0)
+
+
+def test_serializer_fields_built_once_give_what_drf_gives():
+    """DRF's `fields` is a cached property a serializer may be given; the answers must be DRF's own."""
+    assert validated_data(Pair, {"name": "ab", "count": 2}) == {"name": "ab", "count": 2}
+    with pytest.raises(serializers.ValidationError) as ours:
+        validated_data(Pair, {"name": "abcdefg", "count": -1})
+    plain = Pair(data={"name": "abcdefg", "count": -1})
+    assert not plain.is_valid()
+    assert ours.value.detail == plain.errors
+    assert representation(Pair, {"name": "x", "count": 1}) == Pair({"name": "x", "count": 1}).data
+
+
+def test_the_jwt_user_read_with_the_scheme_answers_as_simplejwts_own(bob, alice):
+    """Our get_user is simplejwt's with a select_related: every other outcome must stay theirs."""
+    ours, theirs = JWTAuthentication(), simplejwt.JWTAuthentication()
+    token = AccessToken.for_user(bob)
+    assert ours.get_user(token) == theirs.get_user(token) == bob
+    stale = AccessToken.for_user(alice)
+    alice.is_active = False
+    alice.save()
+    answers = []
+    for auth in (ours, theirs):
+        with pytest.raises(AuthenticationFailed) as refused:
+            auth.get_user(stale)
+        answers.append(refused.value.detail)
+    assert answers[0] == answers[1] and "inactive" in str(answers[0]["detail"])
+    del token["user_id"]
+    for auth in (ours, theirs):
+        with pytest.raises(InvalidToken):
+            auth.get_user(token)
