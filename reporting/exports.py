@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from visits.models import Scheme
+from visits.periods import Period, fy_of, fy_period, quarters_begun
 
 from . import selectors
-from .periods import Period, fy_of, fy_period, quarters_begun
 
 IDENTITY = ("scheme", "fy", "quarter", "from", "to")
 GROUPED = ("seen_profile_", "issues_by_category_")

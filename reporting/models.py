@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from .periods import Period
+from visits.periods import Period
 
 
 class ExportStatus(models.TextChoices):

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from scheduling.heatmap import render_heatmap_svg
+from visits.periods import fy_label, fy_period, to_date
 
 from . import selectors
 from .charts import bar_chart_svg
-from .periods import fy_label, fy_period, to_date
 
 
 @login_required

@@ -30,10 +30,9 @@ from visits.models import (
     User,
     VisitIssue,
 )
+from visits.periods import Period, complete_months, years_later
 from visits.rollup import rows_within
 from visits.selectors import awaiting_force_q, scoped
-
-from .periods import Period, complete_months
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 OUTCOMES = tuple(Outcome.values)
@@ -177,10 +176,7 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
     """Counts only, never names: visitors who were members during the period, who joined, who left,
     and how many of those still members on its last day had served `long_service_years` or more."""
     end = period.date_to
-    try:
-        cutoff = end.replace(year=end.year - scheme.long_service_years)
-    except ValueError:  # 29 February in a year without one
-        cutoff = end.replace(year=end.year - scheme.long_service_years, day=28)
+    cutoff = years_later(end, -scheme.long_service_years)
     joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=end)
     member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=end))
     figures = User.objects.filter(scheme=scheme, role=Role.VISITOR).aggregate(

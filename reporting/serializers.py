@@ -3,9 +3,9 @@ from rest_framework import serializers
 
 from api.dates import FromToMixin
 from visits.models import DETAINEE_SPLIT, DETAINEES, SiteKind
+from visits.periods import Period, fy_period, window_problem
 
 from .models import ExportJob, ExportStatus
-from .periods import Period, fy_period
 
 MAX_PERIOD_DAYS = 366 * 5
 
@@ -42,8 +42,8 @@ class PeriodInputSerializer(FromToMixin, serializers.Serializer):
             errors["to"] = ["Give the last day (YYYY-MM-DD) with the first, or fy=YYYY."]
         if errors:
             raise serializers.ValidationError(errors)
-        if end < start:
-            raise serializers.ValidationError({"to": ["The last day cannot be before the first."]})
+        if problem := window_problem(start, end):
+            raise serializers.ValidationError({"to": [problem]})
         if (end - start).days >= MAX_PERIOD_DAYS:
             raise serializers.ValidationError({"to": ["A period may span at most five years."]})
         attrs["period"] = Period(start, end)

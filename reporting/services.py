@@ -6,11 +6,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, User
+from visits.periods import Period
 from visits.services import QueueUnavailable
 
 from . import exports
 from .models import ExportJob, ExportStatus
-from .periods import Period
 
 QUEUE_DOWN = "The task queue was not answering, so the file was never built. Ask for the export again."
 

@@ -13,11 +13,11 @@ from api.permissions import RolePermission
 from api.renderers import JSONRenderer
 from visits import access
 from visits.models import Role
+from visits.periods import Period
 
 from . import selectors, services
 from .exports import file_name, quarterly_return
 from .models import ExportJob, ExportStatus
-from .periods import Period
 from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 

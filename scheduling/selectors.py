@@ -10,6 +10,7 @@ from django.db.models import Count, Max, QuerySet
 
 from visits.grids import Grid, overlaps
 from visits.models import ReportStatus, Scheme, Site, User
+from visits.periods import window_problem
 from visits.selectors import scoped
 
 from .models import Recommendation
@@ -50,8 +51,8 @@ def coverage_window(*, scheme: Scheme, date_from: date | None, date_to: date | N
     """The window asked for, with the financial year to date filling what is missing."""
     default_from, default_to = scheme.financial_year_to_date(today)
     date_from, date_to = date_from or default_from, date_to or default_to
-    if date_from > date_to:
-        raise ValidationError({"to": [f"'to' ({date_to}) is before 'from' ({date_from})."]})
+    if problem := window_problem(date_from, date_to):
+        raise ValidationError({"to": [problem]})
     return date_from, date_to
 
 

@@ -1,6 +1,5 @@
 """Writes: recommendations and their schedules."""
 
-import calendar
 import secrets
 import uuid
 from collections import defaultdict
@@ -13,6 +12,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.kinds import kind_for_site
 from visits.models import Scheme, Site, User
+from visits.periods import month_end, next_month
 from visits.services import QueueUnavailable
 
 from . import draw, selectors
@@ -29,8 +29,8 @@ def plan_period(*, site: Site, today: date) -> tuple[date, date]:
     """What the plan covers: next Monday to Sunday for a custody suite, next calendar month for
     an animal unit. Always after today, so no planned slot has already passed."""
     if kind_for_site(site.kind).planned_monthly:
-        start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        return start, start.replace(day=calendar.monthrange(start.year, start.month)[1])
+        start = next_month(today)
+        return start, month_end(start)
     start = today + timedelta(days=7 - today.weekday())
     return start, start + timedelta(days=6)
 

@@ -37,6 +37,7 @@ from .models import (
     SiteTotals,
     VisitIssue,
 )
+from .periods import next_month
 
 KEY = ("scheme_id", "site_id", "grain", "starts_on")
 
@@ -222,13 +223,9 @@ def rollup_differences(*, scheme: Scheme) -> list[str]:
     return differences
 
 
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _months_within(date_from: date, date_to: date) -> tuple[date, date] | None:
     """The first days of the first and last calendar months wholly inside the span, if any."""
-    first = date_from if date_from.day == 1 else _next_month(date_from)
+    first = date_from if date_from.day == 1 else next_month(date_from)
     after = date_to + timedelta(days=1)
     end = after if after.day == 1 else date_to.replace(day=1)  # the day after the last whole month
     return (first, (end - timedelta(days=1)).replace(day=1)) if first < end else None
@@ -242,7 +239,7 @@ def rows_within(rows, *, scheme: Scheme, date_from: date, date_to: date):
         span = Q(grain=Grain.DAY, starts_on__range=(date_from, date_to))
     else:
         first, last = months
-        after_last = _next_month(last)
+        after_last = next_month(last)
         span = (Q(grain=Grain.MONTH, starts_on__range=(first, last))
                 | Q(grain=Grain.DAY, starts_on__range=(date_from, first - timedelta(days=1)))
                 | Q(grain=Grain.DAY, starts_on__range=(after_last, date_to)))

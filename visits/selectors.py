@@ -40,6 +40,7 @@ from .models import (
     User,
     VisitIssue,
 )
+from .periods import years_later
 
 
 def scoped(qs: QuerySet, user: User, resource: str, **columns) -> QuerySet:
@@ -365,10 +366,7 @@ def service_anniversary(*, joined_on: date | None, years: int, on: date) -> date
     blocks = served // years
     if blocks < 1:
         return None
-    try:
-        return joined_on.replace(year=joined_on.year + blocks * years)
-    except ValueError:  # joined on 29 February
-        return joined_on.replace(year=joined_on.year + blocks * years, day=28)
+    return years_later(joined_on, blocks * years)
 
 
 def volunteers_overview(*, scheme: Scheme, date_from: date, date_to: date) -> list[dict]:

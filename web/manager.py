@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from reporting.periods import fy_label, fy_period
 from reporting.selectors import scheme_kpis
 from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
 from visits.models import AccessBand, IssueStatus
+from visits.periods import fy_label, fy_period
 
 from .access import desk_for
 from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm

@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.http import Http404
 
-from reporting.periods import Period, fy_label, fy_period, quarters_begun, to_date
+from visits.periods import Period, fy_label, fy_period, quarters_begun, to_date, window_problem
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
     if custom and (data.get("date_from") or data.get("date_to")):
         start = data.get("date_from") or fy_period(current_fy).date_from
         end = data.get("date_to") or today
-        if end < start:
-            raise Http404("The period ends before it starts.")
+        if problem := window_problem(start, end):
+            raise Http404(problem)
         return Chosen(Period(start, end), f"{start:%-d %b %Y} to {end:%-d %b %Y}" + (" (to date)" if end >= today else ""), end >= today,
                       current_fy, None, True), form
     fy = data.get("fy") or current_fy

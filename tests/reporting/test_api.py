@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from reporting.periods import Period, complete_months, fy_period
 from reporting.selectors import active_days, pct, scheme_kpis, suite_target
 from reporting.serializers import KpiSerializer
 from visits.models import CustodyVisit, IssueCategory, SeenProfileCount, SiteActivityChange, VisitIssue
+from visits.periods import Period, complete_months, fy_period
 from visits.rollup import rollup_rebuild
 
 URL = "/api/v1/kpis/"

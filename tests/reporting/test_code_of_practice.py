@@ -13,13 +13,13 @@ from datetime import date
 
 import pytest
 
-from reporting.periods import Period
 from reporting.selectors import annual_report, scheme_kpis
 from scheduling.selectors import coverage_for_site
 from tests.factories import UserFactory, animal_visit, custody_visit
 from tests.helpers import utc
 from visits import services
 from visits.models import Role
+from visits.periods import Period
 
 JANUARY = Period(date(2024, 1, 1), date(2024, 1, 31))
 CONCERN = {"raised": True, "details": "Bruising on a detainee's wrists; he said the handcuffs were too tight."}

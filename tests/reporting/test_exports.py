@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from reporting import services
 from reporting.models import ExportJob, ExportStatus
-from reporting.periods import fy_of, quarters_begun
 from reporting.tasks import export_job_build
+from visits.periods import fy_of, quarters_begun
 
 URL = "/api/v1/kpis/export/"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from reporting.periods import Period, fy_period
 from reporting.selectors import scheme_kpis
+from visits.periods import Period, fy_period
 
 FY2023 = fy_period(2023)
 CATEGORIES = ["food-and-drink", "cell-and-contents", "hygiene", "health-care", "rights-and-entitlements",

@@ -17,11 +17,11 @@ from django.db import connection
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from reporting.periods import Period
 from reporting.selectors import scheme_kpis
 from tests.factories import SiteFactory, UserFactory, animal_visit, custody_visit
 from visits import services
 from visits.models import AnimalVisit, CustodyVisit, Grain, ReportStatus, SiteKind, SiteTotals
+from visits.periods import Period
 from visits.rollup import rollup_differences
 
 KPIS = "/api/v1/kpis/"

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from reporting.periods import Period
 from reporting.selectors import closures
 from tests.factories import SiteFactory, UserFactory
 from tests.helpers import test_database_url
 from tests.test_resilience import ROOT
 from tests.web.conftest import signed_in
 from visits.models import Role, SiteActivityChange
+from visits.periods import Period
 from visits.selectors import issues_awaiting_force, service_anniversary
 
 

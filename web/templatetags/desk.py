@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from reporting.periods import fy_label
+from visits.periods import fy_label
 from web.forms import LABELS
 
 register = template.Library()

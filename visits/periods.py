@@ -1,4 +1,6 @@
-"""Reporting periods: inclusive ranges of local dates, and the UK financial year (1 April - 31 March)."""
+"""The calendar, once: periods as inclusive ranges of local dates, calendar months, the UK financial
+year (1 April - 31 March) and its quarters, years of service (29 February included), and the
+from/to window every report, page and export asks for."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +20,7 @@ def fy_period(fy: int, quarter: int | None = None) -> Period:
     year = fy + (first_month - 1) // 12
     month = (first_month - 1) % 12 + 1
     start = date(year, month, 1)
-    return Period(start, _next_month(_next_month(_next_month(start))) - timedelta(days=1))
+    return Period(start, next_month(next_month(next_month(start))) - timedelta(days=1))
 
 
 def fy_of(day: date) -> int:
@@ -34,17 +36,38 @@ def fy_label(fy: int) -> str:
 def complete_months(period: Period) -> list[tuple[date, date]]:
     """The calendar months lying wholly inside the period, as (first day, last day)."""
     months: list[tuple[date, date]] = []
-    first = period.date_from if period.date_from.day == 1 else _next_month(period.date_from)
+    first = period.date_from if period.date_from.day == 1 else next_month(period.date_from)
     while True:
-        last = _next_month(first) - timedelta(days=1)
+        last = next_month(first) - timedelta(days=1)
         if last > period.date_to:
             return months
         months.append((first, last))
         first = last + timedelta(days=1)
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
+    """The first day of the month after the day's."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the day's month."""
+    return next_month(day) - timedelta(days=1)
+
+
+def years_later(day: date, years: int) -> date:
+    """The same day `years` later (or earlier, if negative); 29 February becomes the 28th in a year without one."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def window_problem(date_from: date | None, date_to: date | None) -> str | None:
+    """What is wrong with a from/to window as asked, in words; None when nothing is."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        return "The last day cannot be before the first."
+    return None
 
 
 def to_date(period: Period, *, today: date) -> tuple[Period, bool] | None:
