@@ -198,8 +198,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
-    # Sign-in attempts (right or wrong) per hour: a phone signs in once a fortnight, a guesser often.
-    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour"},
+    # Sign-in attempts (right or wrong) per hour, at the API and the desk together: a phone signs in
+    # once a fortnight, a guesser often. The address's count takes password-reset requests too; one
+    # inbox gets at most five reset links an hour.
+    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour",
+                               "password-reset-account": "5/hour"},
     # Proxies in front of the service that append to X-Forwarded-For: the client's address is read
     # from that header instead of the proxy's, for the sign-in throttle.
     "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
