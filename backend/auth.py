@@ -1,14 +1,9 @@
 """JWT sign-in for phones (simplejwt), with its error answers described in the schema, throttled
 by account and by address, and a logout that kills the refresh token."""
 
-import hashlib
-import logging
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.serializers import (
     TokenBlacklistSerializer,
     TokenObtainPairSerializer,
@@ -16,49 +11,16 @@ from rest_framework_simplejwt.serializers import (
 )
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
+from api import throttles
 from api.errors import ErrorSerializer
-
-logger = logging.getLogger(__name__)
 
 BAD_INPUT = OpenApiResponse(ErrorSerializer, description="A field is missing or not text.")
 # The same words whether or not the account exists, so the answer tells a guesser nothing.
 TOO_MANY = "Too many sign-in attempts for this account or from this address."
 
 
-class _SignInThrottle(SimpleRateThrottle):
-    """Counts every sign-in attempt. A cache that is down lets the attempt through (and says so in
-    the log): signing in matters more than slowing a guesser during a Redis outage."""
-
-    def allow_request(self, request, view):
-        try:
-            return super().allow_request(request, view)
-        except RedisError:
-            logger.warning("sign-in throttle skipped: the cache is not answering", exc_info=True)
-            return True
-
-
-class SignInAddressThrottle(_SignInThrottle):
-    scope = "sign-in-address"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class SignInAccountThrottle(_SignInThrottle):
-    """Keyed by the name typed, existing or not, in any case (so `Bob` and `bob` share one count)."""
-
-    scope = "sign-in-account"
-
-    def get_cache_key(self, request, view):
-        username = request.data.get("username") if hasattr(request.data, "get") else None
-        if not isinstance(username, str) or not username.strip():
-            return None  # nothing to count against: the serializer refuses the request
-        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": digest}
-
-
 class TokenView(TokenObtainPairView):
-    throttle_classes = [SignInAddressThrottle, SignInAccountThrottle]
+    throttle_classes = throttles.SIGN_IN
 
     def throttled(self, request, wait):
         raise exceptions.Throttled(wait, detail=TOO_MANY)

@@ -38,11 +38,11 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def env_header(name: str) -> tuple[str, str] | None:
+def env_header(name: str, default: str = "") -> tuple[str, str] | None:
     """A header and the value that marks a request as HTTPS, written `X-Forwarded-Proto: https`,
-    as Django's META key and value: ("HTTP_X_FORWARDED_PROTO", "https")."""
-    raw = os.environ.get(name)
-    if not raw:
+    as Django's META key and value: ("HTTP_X_FORWARDED_PROTO", "https"); `0` for none."""
+    raw = os.environ.get(name) or default
+    if not raw or raw.lower() in ("0", "false", "no", "off"):
         return None
     header, sep, value = raw.partition(":")
     if not sep or not header.strip() or not value.strip():

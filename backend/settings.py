@@ -20,16 +20,21 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG=1"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
-# HTTPS. Off by default so that the laptop demo runs on plain http; the production environment in the
-# README turns each on, and `manage.py check --deploy` is clean with it.
-SECURE_PROXY_SSL_HEADER = env_header("DJANGO_SECURE_PROXY_SSL_HEADER")  # only behind a proxy that sets it
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# HTTPS. With debug off each switch is on unless its variable turns it off, as cookiecutter-django's
+# production settings are: a deployment served over plain http says so (docker-compose.yml does, on
+# localhost). With debug on (the laptop demo) each is off.
+_https = not DEBUG
+# Only behind a proxy that sets the header and strips it from clients; "0" when there is none.
+SECURE_PROXY_SSL_HEADER = env_header("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https" if _https else "")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _https)
 # A load balancer probes health over plain http inside its own network; a redirect would read as down.
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
-SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", _https)
+# Off unless asked for: once a domain is on the browsers' preload lists, every subdomain of it is
+# HTTPS-only in every browser for months, whoever runs them; the owner of the domain decides that.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", _https)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,7 +88,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The covering indexes keep their INCLUDE columns on PostgreSQL; the SQLite demo gets plain ones.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# HSTS preload is a choice for the domain's owner (see SECURE_HSTS_PRELOAD), not a missing setting.
+SILENCED_SYSTEM_CHECKS = ["models.W040", "security.W021"]
 
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
@@ -198,8 +204,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
-    # Sign-in attempts (right or wrong) per hour: a phone signs in once a fortnight, a guesser often.
-    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour"},
+    # Sign-in attempts (right or wrong) per hour, at the API and the desk together: a phone signs in
+    # once a fortnight, a guesser often. The address's count takes password-reset requests too; one
+    # inbox gets at most five reset links an hour.
+    "DEFAULT_THROTTLE_RATES": {"sign-in-account": "10/hour", "sign-in-address": "50/hour",
+                               "password-reset-account": "5/hour"},
     # Proxies in front of the service that append to X-Forwarded-For: the client's address is read
     # from that header instead of the proxy's, for the sign-in throttle.
     "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),

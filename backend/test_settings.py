@@ -3,6 +3,12 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-secret-but-long-enough-for-hs256")
+# The test client, the live servers and the workers speak plain http, as a deployment without TLS
+# does: debug is off here, so each HTTPS switch is turned off explicitly (tests/test_deployment.py
+# checks them on). Processes started with these settings read the same.
+for _switch in ("DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES", "DJANGO_SECURE_HSTS_SECONDS",
+                "DJANGO_SECURE_PROXY_SSL_HEADER"):
+    os.environ.setdefault(_switch, "0")
 
 from .settings import *  # noqa: E402,F403
 

@@ -387,7 +387,10 @@ def measure(args) -> dict:
         "bare_kpi_sql": explain(kpi_sql(), [scheme.pk, date_from, date_to]),
     }
 
-    env = {**os.environ, "DATABASE_URL": own_database_url(), "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    # Plain http on loopback: the HTTPS defaults of DJANGO_DEBUG=0 are turned off.
+    env = {**os.environ, "DATABASE_URL": own_database_url(), "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+           "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "DJANGO_SECURE_HSTS_SECONDS": "0",
+           "DJANGO_SECURE_PROXY_SSL_HEADER": "0"}
     service = Server(wsgi="backend.wsgi:application", settings_module="backend.settings", port=args.port, env=env)
     bare = Server(wsgi="django.core.wsgi:get_wsgi_application()", settings_module="benchmarks.bare.settings",
                   port=args.port + 1, env=env)

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.factories import SiteFactory, UserFactory, custody_visit
 from tests.helpers import test_database_url
 from visits import services
-from visits.models import CustodyVisit, Notification, Role, VisitIssue
+from visits.models import CustodyVisit, Notification, Role, Scheme, VisitIssue
 from visits.tasks import notifications_flush
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,3 +175,40 @@ def test_a_large_export_asked_for_while_redis_is_down_says_so_and_is_not_left_qu
     assert result.returncode == 0, result.stderr
     assert "answer 503 The task queue is not answering" in result.stdout
     assert "job failed" in result.stdout
+
+
+SETTINGS_CHANGE = """
+from visits import services
+from visits.models import Scheme
+services.scheme_update(scheme=Scheme.objects.get(pk={scheme}), fields={{"timezone": "UTC"}})
+print("changed")
+"""
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_settings_change_made_while_redis_is_down_reaches_the_stored_reports_once_the_sweep_runs(
+        scheme, start_worker):
+    suite = SiteFactory(scheme=scheme)
+    bob, bella = UserFactory(scheme=scheme), UserFactory(scheme=scheme)
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London, the scheme's zone until the change.
+    report = custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=datetime(2024, 6, 30, 23, 30, tzinfo=UTC))
+    assert report.local_date == date(2024, 7, 1)
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.test_settings", "DATABASE_URL": test_database_url(),
+           "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}  # nothing listens on port 1: the broker is down
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETTINGS_CHANGE.format(scheme=scheme.pk)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "changed" in result.stdout
+    scheme.refresh_from_db()
+    assert scheme.timezone == "UTC"
+    report.refresh_from_db()
+    assert report.local_date == date(2024, 7, 1)  # not yet carried through
+
+    # The broker is back: a real worker runs the sweep, which carries the change through.
+    Scheme.objects.update(rederive_due_since=timezone.now() - timedelta(minutes=5))  # past the grace period
+    worker = start_worker()
+    wait_for(lambda: CustodyVisit.objects.get(pk=report.pk).local_date == date(2024, 6, 30), workers=[worker],
+             nudge=notifications_flush.delay)
+    wait_for(lambda: not Scheme.objects.filter(rederive_due_since__isnull=False).exists(), workers=[worker])

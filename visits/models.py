@@ -72,6 +72,9 @@ class Scheme(models.Model):
     clock_skew_minutes = models.PositiveSmallIntegerField(
         default=5, validators=[MaxValueValidator(60)], help_text="How far in the future a phone's clock may be before a report is refused."
     )
+    # Outbox for a settings change: set with the change, cleared once its stored reports follow it;
+    # the sweep runs the re-derivation again for a scheme left set (its task lost to a broker outage).
+    rederive_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     custody_bands = models.JSONField(default=default_custody_bands, validators=[validate_custody_bands])
     animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
     handover_windows = models.JSONField(default=default_handover_windows, validators=[grids.validate_windows])

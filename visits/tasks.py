@@ -23,13 +23,18 @@ def scheme_reports_rederive(scheme_id: int) -> int | None:
     return None if scheme is None else services.scheme_reports_rederive(scheme=scheme)
 
 
+# Named for its first job; the beat schedule's rows name it, so the name stays.
 @shared_task(name="visits.notifications_flush", acks_late=True, reject_on_worker_lost=True)
 def notifications_flush() -> int:
-    """Send what the broker or a worker dropped: every note still unsent after a grace period."""
+    """The outbox sweep: do what the broker or a worker dropped. Every note still unsent after a
+    grace period is sent, and every scheme settings change not yet carried through its reports is."""
     pending = services.notifications_pending()
     for pk in pending:
         notification_send.delay(pk)
-    return len(pending)
+    due = services.schemes_rederive_due()
+    for pk in due:
+        scheme_reports_rederive.delay(pk)
+    return len(pending) + len(due)
 
 
 @shared_task(name="visits.issues_overdue_notify", acks_late=True)

@@ -1,10 +1,13 @@
 """Signing in and each role's start page."""
 
+import math
+
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 
+from api import throttles
 from visits import selectors
 from visits.models import Role
 
@@ -41,10 +44,34 @@ def issue_link(request, pk: int):
     return redirect("web:start")
 
 
-class SignInView(auth.LoginView):
+class ThrottledFormMixin:
+    """Counts each post against `throttles` before the form sees it; past the limit the page comes
+    back with its form empty of the attempt, the wait, and 429."""
+
+    throttles = ()
+
+    def post(self, request, *args, **kwargs):
+        wait = throttles.attempt_wait(request, self.throttles)
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        # An unbound form: binding it would check the password we are refusing to check.
+        kwargs = {key: value for key, value in self.get_form_kwargs().items() if key not in ("data", "files")}
+        answer = self.render_to_response(self.get_context_data(
+            form=self.get_form_class()(**kwargs), too_many=throttles.too_many(wait)))
+        answer.status_code = 429
+        answer["Retry-After"] = str(math.ceil(wait))
+        return answer
+
+
+class SignInView(ThrottledFormMixin, auth.LoginView):
     template_name = "web/signin.html"
     redirect_authenticated_user = True
     extra_context = {"title": "Sign in"}
+    throttles = throttles.SIGN_IN
+
+
+class PasswordResetView(ThrottledFormMixin, auth.PasswordResetView):
+    throttles = throttles.PASSWORD_RESET
 
 
 class SignOutView(auth.LogoutView):
@@ -66,7 +93,7 @@ password_change = form_page(auth.PasswordChangeView, title="Change your password
 password_change_done = message_page(auth.PasswordChangeDoneView, title="Password changed",
                                     text="Your password has been changed.", link="/", link_text="Back to your start page")
 password_reset = form_page(
-    auth.PasswordResetView, title="Reset your password", submit="Send the reset link",
+    PasswordResetView, title="Reset your password", submit="Send the reset link",
     intro="Give the e-mail address of your account; we send it a link to choose a new password.",
     email_template_name="web/password_reset_email.txt", subject_template_name="web/password_reset_subject.txt",
     success_url=reverse_lazy("web:password_reset_done"),

@@ -24,6 +24,7 @@ from .schemes import (
     scheme_create,
     scheme_reports_rederive,
     scheme_update,
+    schemes_rederive_due,
     site_save,
     timeslots_recompute,
 )
@@ -33,6 +34,6 @@ __all__ = [
     "category_add", "category_update", "concern_mark_handled", "issue_close", "issue_reopen", "issue_respond",
     "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
     "report_lock_reason", "report_submit", "report_update",
-    "scheme_create", "scheme_reports_rederive", "scheme_update", "site_save", "timeslots_recompute",
+    "scheme_create", "scheme_reports_rederive", "scheme_update", "schemes_rederive_due", "site_save", "timeslots_recompute",
     "user_add", "user_create", "user_tokens_revoke", "user_update",
 ]

@@ -1,9 +1,11 @@
 """Writes about schemes and their sites: settings, the follow-up a settings change needs, and the
 sites' activity history."""
 
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Case, Value, When
+from django.utils import timezone
 
 from ..models import (
     AccessBand,
@@ -51,16 +53,20 @@ DERIVED_FROM_SETTINGS = ("timezone", "custody_bands", "animal_bands", "immediate
 def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
     """Change a scheme's settings. What stored reports derive from them (cells, access bands)
     is brought in step by a task queued on commit, so the change answers at once however many
-    reports the scheme holds."""
+    reports the scheme holds; the scheme is marked due in the same transaction, so the sweep runs
+    the task again if the broker lost it."""
     before = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS]
     for name, value in fields.items():
         setattr(scheme, name, value)
     scheme.full_clean()
+    changed = [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before
+    if changed:
+        scheme.rederive_due_since = timezone.now()
     scheme.save()
-    if [getattr(scheme, name) for name in DERIVED_FROM_SETTINGS] != before:
+    if changed:
         from ..tasks import scheme_reports_rederive
 
-        # robust: the settings are committed; `recompute_timeslots` repairs a scheme whose task was lost.
+        # robust: the settings and the mark are committed; a broker that is down leaves it to the sweep.
         transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
     return scheme
 
@@ -74,7 +80,16 @@ def scheme_reports_rederive(*, scheme: Scheme) -> int:
         When(access_delay_minutes__lte=scheme.long_delay_minutes, then=Value(AccessBand.MEDIUM)),
         default=Value(AccessBand.LONG),
     ))
-    return timeslots_recompute(scheme=scheme)
+    moved = timeslots_recompute(scheme=scheme)
+    # Only the change these settings came with: one made meanwhile keeps its mark for its own run.
+    Scheme.objects.filter(pk=scheme.pk, rederive_due_since=scheme.rederive_due_since).update(rederive_due_since=None)
+    return moved
+
+
+def schemes_rederive_due(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """The schemes whose settings change the sweep carries through: marked, past a grace period, as
+    the change's own task is usually on its way."""
+    return list(Scheme.objects.filter(rederive_due_since__lte=timezone.now() - older_than).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ from scheduling import services
 
 class Command(BaseCommand):
     help = ("Create or repair the periodic tasks: the weekly recommendations (each site once its local week "
-            "turns, Monday 04:30 in its scheme's zone), the notification sweeper (every 5 minutes) and the "
+            "turns, Monday 04:30 in its scheme's zone), the outbox sweeper (every 5 minutes: notifications and scheme "
+            "settings changes the broker dropped) and the "
             "overdue issues' digest and reminders (daily, 07:00 Europe/London). "
             "Safe to run again.")
 
