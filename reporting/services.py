@@ -7,7 +7,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, User
 from visits.periods import Period
-from visits.services import QueueUnavailable
+from visits.services import QueueUnavailable, enqueue
 
 from . import exports
 from .models import ExportJob, ExportStatus
@@ -28,8 +28,6 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, qua
     """Store the job, with the period as asked (fy and quarter, dates, or neither for the financial
     year to date), and queue its build once committed. Raises QueueUnavailable (the job marked
     failed with the reason) when the broker does not take it."""
-    from .tasks import export_job_build
-
     job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format,
                                    date_from=period.date_from if period else None,
                                    date_to=period.date_to if period else None)
@@ -37,7 +35,7 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, qua
 
     def queue():
         try:
-            export_job_build.delay(str(job.pk))
+            enqueue("reporting.export_job_build", str(job.pk))
         except KombuOperationalError as exc:
             ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=QUEUE_DOWN)
             raise QueueUnavailable() from exc

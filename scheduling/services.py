@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from visits.kinds import kind_for_site
 from visits.models import Scheme, Site, User
 from visits.periods import month_end, next_month
-from visits.services import QueueUnavailable
+from visits.services import QueueUnavailable, enqueue, enqueue_on_commit
 
 from . import draw, selectors
 from .models import Recommendation
@@ -153,13 +153,11 @@ def recommendation_refresh(*, site: Site, date_from: date, date_to: date, reques
 def recommendation_request(*, site: Site, date_from: date | None, date_to: date | None,
                            requested_by: User) -> tuple[date, date]:
     """Queue a refresh for the site over the window (the financial year to date by default)."""
-    from .tasks import refresh_site
-
     date_from, date_to = selectors.coverage_window(scheme=site.scheme, date_from=date_from, date_to=date_to)
     args = (site.pk, date_from.isoformat(), date_to.isoformat(), f"request:{uuid.uuid4()}", requested_by.pk)
     try:
         # Outside a transaction this runs at once, so a broker that is down is known before answering.
-        transaction.on_commit(lambda: refresh_site.delay(*args))
+        enqueue_on_commit("scheduling.refresh_site", *args)
     except KombuOperationalError as exc:
         raise QueueUnavailable() from exc
     return date_from, date_to
@@ -179,8 +177,6 @@ def recommendations_refresh_week_turned(*, now: datetime | None = None) -> int:
     recommendation, one batch per scheme. Each is keyed by the turn, so a site is refreshed once a
     week however often this runs, and a refresh lost on the way is queued again on the next run;
     returns how many sites."""
-    from .tasks import refresh_sites
-
     now = now or timezone.now()
     keys = {}
     for site in Site.objects.filter(active=True).select_related("scheme"):
@@ -194,7 +190,7 @@ def recommendations_refresh_week_turned(*, now: datetime | None = None) -> int:
         date_to = now.astimezone(scheme.zone).date()
         # Counted over the scheme's horizon to date, the period by whose end every cell should have a visit.
         date_from, _ = draw.horizon_bounds(date_to, months=scheme.plan_horizon_months)
-        refresh_sites.delay(scheme.pk, due, date_from.isoformat(), date_to.isoformat())
+        enqueue("scheduling.refresh_sites", scheme.pk, due, date_from.isoformat(), date_to.isoformat())
     return sum(len(due) for due in batches.values())
 
 

@@ -10,7 +10,7 @@ from .notifications import (
     notifications_pending,
 )
 from .people import user_add, user_create, user_tokens_revoke, user_update
-from .queue import QueueUnavailable
+from .queue import QueueUnavailable, enqueue, enqueue_on_commit
 from .reports import (
     PROFILE_DIMENSIONS,
     DuplicateConflict,
@@ -32,7 +32,7 @@ from .schemes import (
 __all__ = [
     "PROFILE_DIMENSIONS", "DuplicateConflict", "QueueUnavailable", "ReportLocked",
     "category_add", "category_update", "concern_mark_handled", "issue_close", "issue_reopen", "issue_respond",
-    "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
+    "enqueue", "enqueue_on_commit", "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
     "report_lock_reason", "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "schemes_rederive_due", "site_save", "timeslots_recompute",
     "user_add", "user_create", "user_tokens_revoke", "user_update",

@@ -4,7 +4,6 @@ once the lease runs out. Failures are retried with back-off up to a ceiling, the
 for the manager to see. The e-mails say what the issue is, where and on which day, and where to
 answer it: never who visited, how to reach them, or at what time."""
 
-import functools
 import smtplib
 from collections import defaultdict
 from datetime import timedelta
@@ -28,6 +27,7 @@ from ..models import (
 )
 from ..selectors import custody_staff_for_site, issues_submitted, managers_q
 from . import issues as issue_steps
+from .queue import enqueue_on_commit
 
 # Minutes to wait after each failed attempt; one more failure after the last step and the row is
 # marked failed. With the sweep every 5 minutes this spans about 16 hours of a mail server's trouble.
@@ -51,11 +51,9 @@ def _render(name: str, **context) -> str:
 
 
 def _queue(notes) -> None:
-    from ..tasks import notification_send
-
     for note in notes:
         # robust: the cause is committed; a broker that is down leaves the row for the sweep.
-        transaction.on_commit(functools.partial(notification_send.delay, note.pk), robust=True)
+        enqueue_on_commit("visits.notification_send", note.pk, robust=True)
 
 
 def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str):

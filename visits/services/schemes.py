@@ -18,6 +18,7 @@ from ..models import (
     User,
 )
 from ..rollup import rollup_rebuild
+from .queue import enqueue_on_commit
 
 DEFAULT_ISSUE_CATEGORIES = (
     ("food-and-drink", "Food and drink"),
@@ -64,10 +65,8 @@ def scheme_update(*, scheme: Scheme, fields: dict) -> Scheme:
         scheme.rederive_due_since = timezone.now()
     scheme.save()
     if changed:
-        from ..tasks import scheme_reports_rederive
-
         # robust: the settings and the mark are committed; a broker that is down leaves it to the sweep.
-        transaction.on_commit(lambda: scheme_reports_rederive.delay(scheme.pk), robust=True)
+        enqueue_on_commit("visits.scheme_reports_rederive", scheme.pk, robust=True)
     return scheme
 
 
