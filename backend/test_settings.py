@@ -7,3 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-secret-but-long-
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Pages are rendered without a collectstatic first; the live server serves the apps' own static folders.
+# tests/test_static_files.py checks the production storage.
+PRODUCTION_STORAGES = STORAGES  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
