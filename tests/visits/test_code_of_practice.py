@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from visits import services
 from visits.models import CustodyVisit, Notification, Role
 from visits.services.reports import content_hash
@@ -215,6 +216,19 @@ def test_a_concern_writes_an_urgent_notification_to_the_managers_only(body, bob,
     assert not Notification.objects.filter(to_email=carol.email).exists()
     # The allegation stays behind sign-in.
     assert all("pushed" not in n.body for n in notes)
+
+
+def test_the_urgent_email_links_to_the_reports_page_where_the_manager_reads_the_concern(
+        body, bob, post_report, alice, settings):
+    visit = post_report(bob, body(concern=ALLEGATION, issues=[])).json()
+    [note] = Notification.objects.filter(to_email=alice.email)
+    [link] = [word for word in note.body.split() if word.startswith(settings.SITE_URL)]
+    manager = Client()
+    assert manager.login(username=alice.username, password=PASSWORD)
+    page = manager.get(link.removeprefix(settings.SITE_URL))
+    assert page.status_code == 200
+    assert "pushed him against the wall" in page.content.decode()
+    assert link == f"{settings.SITE_URL}/reports/custody/{visit['id']}/"
 
 
 def test_custody_staff_are_told_of_the_issues_but_never_of_the_concern(body, bob, post_report, alice, carol):

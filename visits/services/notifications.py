@@ -40,6 +40,11 @@ def issue_url(issue: VisitIssue) -> str:
     return f"{settings.SITE_URL}/issues/{issue.pk}/"
 
 
+def report_url(report) -> str:
+    """The report's desk page (web's `report` route; the core may not import the URLs)."""
+    return f"{settings.SITE_URL}/reports/custody/{report.pk}/"
+
+
 def message_id(note: Notification) -> str:
     """The same for every attempt at one row, so a mail client folds a duplicate delivery."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
@@ -222,7 +227,7 @@ def concern_raised_notify(report, *, managers=None, rows: NewRows | None = None)
     subject = f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date:%-d %B %Y}"
     body = (f"Independent custody visitors raised a concern about the treatment of a detainee at "
             f"{report.site.name} on {report.local_date:%-d %B %Y} (custody visit report {report.pk}).\n\n"
-            "Read it in the custody visiting service and act on it today; mark it handled with a note "
+            f"Read it at {report_url(report)} and act on it today; mark it handled with a note there "
             "once it is dealt with.")
     if managers is None:
         managers = User.objects.filter(managers_q(report.scheme)).order_by("pk")

@@ -5,8 +5,10 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from scheduling.services import recommendations_refresh_week_turned
@@ -28,6 +30,8 @@ from visits.services.notifications import MAX_ATTEMPTS
 
 SCHEME_NAME = "Demoshire"
 PASSWORD = "demo-password-2024"
+# Members of the demo scheme, by which it is known whatever its name.
+DEMO_USERNAMES = ("manager", "inspector")
 SUITES = (("Northgate", 32), ("Riverside", 24), ("Eastfield", 12))
 FIRST = ["Ann", "Ben", "Carys", "Dev", "Elin", "Femi", "Gareth", "Hana", "Ibrahim", "Jo", "Kiran", "Lowri",
          "Mo", "Nia", "Owen", "Priya", "Rhys", "Sian", "Tom", "Yusuf"]
@@ -81,8 +85,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024, help="Random seed, for a repeatable demo.")
 
     def handle(self, *args, seed, **options):
-        if Scheme.objects.filter(name=SCHEME_NAME).exists():
-            self.stdout.write(f"{SCHEME_NAME} is already loaded; nothing to do.")
+        loaded = self._loaded()
+        if loaded is not None:
+            self.stdout.write(f"{SCHEME_NAME} is already loaded (as {loaded!r}); nothing to do.")
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -101,11 +106,18 @@ class Command(BaseCommand):
             "and a recommendation for each site."
         ))
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/signin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
+            f"Sign in at {settings.SITE_URL}/signin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
             "manager (volunteer manager), inspector (custody inspector, all suites), sergeant.northgate "
             "(custody sergeant, Northgate only), analyst (ICVA analyst), "
             f"{people['visitors'][0].username} (a visitor)."
         )
+
+    @staticmethod
+    def _loaded() -> str | None:
+        """The demo scheme's present name, or None when it is not loaded. Found by its own accounts as
+        well as by name: its manager may rename it (the API allows it), and the usernames stay."""
+        scheme = Scheme.objects.filter(Q(name=SCHEME_NAME) | Q(members__username__in=DEMO_USERNAMES)).first()
+        return None if scheme is None else scheme.name
 
     def _people(self, rng):
         scheme = services.scheme_create(name=SCHEME_NAME, hourly_rate="18.37", weekly_target=1)
