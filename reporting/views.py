@@ -21,9 +21,11 @@ from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
 KPI_ROLES = (Role.MANAGER, Role.ANALYST)
-def query_params(request) -> dict:
-    """Query parameters without DRF's own `format` override."""
-    return {key: value for key, value in request.query_params.items() if key != "format"}
+def query_params(request):
+    """Query parameters without DRF's own `format` override (each value kept, for the blank check)."""
+    params = request.query_params.copy()
+    params.pop("format", None)
+    return params
 
 
 class KpiPermission(RolePermission):

@@ -21,7 +21,7 @@ from api.dates import FromToMixin
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
-from api.filters import BooleanFilter, IdFilter
+from api.filters import BooleanFilter, IdFilter, QuerySerializer
 from api.permissions import RolePermission
 from api.serializers import representation, validated_data
 
@@ -477,7 +477,7 @@ class IssueTrendsView(APIView):
     write_roles = ()
 
     @extend_schema_serializer(component_name="IssueTrendsQuery")
-    class QuerySerializer(FromToMixin, serializers.Serializer):
+    class QuerySerializer(FromToMixin, QuerySerializer):
         date_from = serializers.DateField(required=False, help_text="First visit date (local); default 1 April of this financial year.")
         date_to = serializers.DateField(required=False, help_text="Last visit date (local), inclusive; default today.")
         site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
