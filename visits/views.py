@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.dates import FromToMixin
-from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
+from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ReportConflictSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
 from api.filters import BooleanFilter, IdFilter, QuerySerializer
@@ -311,7 +311,7 @@ def report_viewset(model, input_serializer, output_serializer, filterset, visibl
         responses={
             201: output_serializer,
             200: OpenApiResponse(output_serializer, description="Already stored with the same content (a retry)."),
-            409: OpenApiResponse(ErrorSerializer, description="client_uuid already stored with other content."),
+            409: OpenApiResponse(ReportConflictSerializer, description="client_uuid already stored with other content."),
             **WRITE_ERRORS,
         },
         description=f"Submit {label}. Idempotent on client_uuid.",
