@@ -80,6 +80,10 @@ XLSX_ANSWER = OpenApiResponse(OpenApiTypes.BINARY, description="format=xlsx: a w
 JSON_ROWS = OpenApiResponse({"type": "array", "items": {"type": "object", "additionalProperties": True}},
                             description=f"format=json: a list of rows, {ROWS}; columns are the KPI names, "
                                         "nested ones joined by '_'.")
+# The files first: a generated client reads every answer as the first media type it knows, and a
+# CSV or a workbook read as JSON fails in it, where any file read as bytes (or as text) does not.
+FILE_ANSWERS = {(200, XLSXRenderer.media_type): XLSX_ANSWER, (200, CSVRenderer.media_type): CSV_ANSWER,
+                (200, "application/json"): JSON_ROWS}
 
 
 class KpiExportView(APIView):
@@ -100,12 +104,8 @@ class KpiExportView(APIView):
                              description="Or send Accept: text/csv, application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet or application/json."),
         ],
-        # The files first: a generated client reads the first media type it knows, and a CSV or a
-        # workbook read as JSON is an error in it, where JSON read as text is not.
         responses={
-            (200, CSVRenderer.media_type): CSV_ANSWER,
-            (200, XLSXRenderer.media_type): XLSX_ANSWER,
-            (200, "application/json"): JSON_ROWS,
+            **FILE_ANSWERS,
             (202, "application/json"): OpenApiResponse(
                 ExportJobSerializer, description=f"More than {services.EXPORT_SYNC_MAX_ROWS} rows, or async=1: "
                                                  "built by a worker; follow status_url, then download url."),
@@ -169,9 +169,7 @@ class ExportDownloadView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(responses={
-        (200, CSVRenderer.media_type): CSV_ANSWER,
-        (200, XLSXRenderer.media_type): XLSX_ANSWER,
-        (200, "application/json"): JSON_ROWS,
+        **FILE_ANSWERS,
         (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Not built yet: poll the job."),
         **{(code, "application/json"): response for code, response in errors(401, 404).items()},
     })
