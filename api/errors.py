@@ -1,14 +1,49 @@
 """The shape of every error answer, and its documentation in the OpenAPI schema."""
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
 class ErrorSerializer(serializers.Serializer):
-    """400: one list of messages per field, as DRF gives them; 401/403/404/409: a detail."""
+    """401, 403, 404, 415, 429, 503 and a 409 about the request as a whole: one message."""
 
-    detail = serializers.CharField(required=False)
-    field_name = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """400 (DRF's shape): each field or query parameter named with its list of messages; a nested
+    object's or list's messages nest the same way. `non_field_errors`: what no one field is to blame for."""
+
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False, help_text="A request refused whole, before its fields were read.")
+
+
+class ReportConflictSerializer(serializers.Serializer):
+    """409 on a report: its client_uuid is stored with other content."""
+
+    client_uuid = serializers.ListField(child=serializers.CharField())
+
+
+# A field's messages (a list of text); a nested object's are an object of the same, and a list of
+# nested objects' a list of them, one per item ({} for an item without fault).
+FIELD_MESSAGES = {"anyOf": [
+    {"type": "array", "items": {"type": "string"}},
+    {"type": "object", "additionalProperties": True},
+    {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+]}
+
+
+class ValidationErrorExtension(OpenApiSerializerExtension):
+    """Every other key of a 400 is a field's or parameter's name: the schema says so, so a generated
+    client reads each message rather than dropping it as an unknown property."""
+
+    target_class = ValidationErrorSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["additionalProperties"] = FIELD_MESSAGES
+        return schema
 
 
 DESCRIPTIONS = {
@@ -22,7 +57,8 @@ DESCRIPTIONS = {
 
 
 def error(code: int, description: str | None = None) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description or DESCRIPTIONS[code])
+    shape = ValidationErrorSerializer if code == 400 else ErrorSerializer
+    return OpenApiResponse(shape, description=description or DESCRIPTIONS[code])
 
 
 def errors(*codes: int, media_type: str | None = None, **descriptions: str) -> dict:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC
+from decimal import Decimal
 
 from django.db import models
 from django.utils.dateparse import parse_datetime
@@ -126,6 +127,11 @@ class StrictEmailField(_TextOnly, serializers.EmailField):
     pass
 
 
+class DecimalNumberField(serializers.DecimalField):
+    """A JSON number with at most `decimal_places` decimals (an amount of money); the schema states
+    the step, so a client knows 12.345 is refused before sending it."""
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """A model serializer that takes only what the schema says: booleans are true or false (DRF's
     own would take 0, 1, "yes" and more), and text is text."""
@@ -133,7 +139,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping,
                                 models.BooleanField: StrictBooleanField, models.CharField: StrictCharField,
                                 models.TextField: StrictCharField, models.SlugField: StrictSlugField,
-                                models.EmailField: StrictEmailField}
+                                models.EmailField: StrictEmailField, models.DecimalField: DecimalNumberField}
 
 
 class SafeTextFieldExtension(OpenApiSerializerFieldExtension):
@@ -144,4 +150,16 @@ class SafeTextFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         schema["pattern"] = TEXT_PATTERN
+        return schema
+
+
+class DecimalNumberFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = DecimalNumberField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        # Input only: an answer's number (18.55) is no exact multiple of 0.01 in binary floating point,
+        # so a validator of answers would refuse it; what is sent is judged as decimal text.
+        if direction == "request":
+            schema["multipleOf"] = float(Decimal(1).scaleb(-self.target.decimal_places))
         return schema

@@ -12,9 +12,9 @@ from rest_framework_simplejwt.serializers import (
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
 from api import throttles
-from api.errors import ErrorSerializer
+from api.errors import ErrorSerializer, ValidationErrorSerializer
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="A field is missing or not text.")
+BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="A field is missing or not text.")
 # The same words whether or not the account exists, so the answer tells a guesser nothing.
 TOO_MANY = "Too many sign-in attempts for this account or from this address."
 

@@ -11,10 +11,11 @@ for _switch in ("DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES", "DJANGO_S
     os.environ.setdefault(_switch, "0")
 
 from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402  (named, for the type checker)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Pages are rendered without a collectstatic first; the live server serves the apps' own static folders.
 # tests/test_static_files.py checks the production storage.
-PRODUCTION_STORAGES = STORAGES  # noqa: F405
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+PRODUCTION_STORAGES = STORAGES
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.dates import FromToMixin
+from api.filters import QuerySerializer
 from visits.models import DETAINEE_SPLIT, DETAINEES, SiteKind
 from visits.periods import Period, fy_period, window_problem
 
@@ -10,7 +11,7 @@ from .models import ExportJob, ExportStatus
 MAX_PERIOD_DAYS = 366 * 5
 
 
-class PeriodInputSerializer(FromToMixin, serializers.Serializer):
+class PeriodInputSerializer(FromToMixin, QuerySerializer):
     """Either `from` and `to` (inclusive local dates) or `fy` with an optional `quarter`; neither
     means the financial year to date."""
 

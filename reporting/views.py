@@ -22,9 +22,13 @@ from .renderers import CSVRenderer, XLSXRenderer
 from .serializers import ExportInputSerializer, ExportJobSerializer, KpiSerializer, PeriodInputSerializer
 
 KPI_ROLES = access.roles("kpis")
-def query_params(request) -> dict:
-    """Query parameters without DRF's own `format` override."""
-    return {key: value for key, value in request.query_params.items() if key != "format"}
+
+
+def query_params(request):
+    """Query parameters without DRF's own `format` override (each value kept, for the blank check)."""
+    params = request.query_params.copy()
+    params.pop("format", None)
+    return params
 
 
 class KpiPermission(RolePermission):
@@ -72,6 +76,19 @@ def _scheme_for(user, scheme_id):
     return scheme
 
 
+ROWS = "one row per scheme and quarter (per scheme for from-to)"
+CSV_ANSWER = OpenApiResponse(OpenApiTypes.STR, description=f"format=csv: UTF-8 text, a header row, then {ROWS}.")
+XLSX_ANSWER = OpenApiResponse(OpenApiTypes.BINARY, description="format=xlsx: a workbook; its sheet `data` holds "
+                                                               "the CSV's columns, the first sheet the same in words.")
+JSON_ROWS = OpenApiResponse({"type": "array", "items": {"type": "object", "additionalProperties": True}},
+                            description=f"format=json: a list of rows, {ROWS}; columns are the KPI names, "
+                                        "nested ones joined by '_'.")
+# The files first: a generated client reads every answer as the first media type it knows, and a
+# CSV or a workbook read as JSON fails in it, where any file read as bytes (or as text) does not.
+FILE_ANSWERS = {(200, XLSXRenderer.media_type): XLSX_ANSWER, (200, CSVRenderer.media_type): CSV_ANSWER,
+                (200, "application/json"): JSON_ROWS}
+
+
 class KpiExportView(APIView):
     """The quarterly return, one row per scheme and quarter (or per scheme for from-to), as CSV, XLSX or JSON."""
 
@@ -91,15 +108,7 @@ class KpiExportView(APIView):
                                          "officedocument.spreadsheetml.sheet or application/json."),
         ],
         responses={
-            (200, "application/json"): OpenApiResponse(
-                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
-                description="A list of rows, one object per scheme and quarter (per scheme for from-to); "
-                                                 "columns are the KPI names, nested ones joined by '_'."),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Header row, then one row per "
-                                                                                "scheme and quarter (per scheme for "
-                                                                                "from-to)."),
-            (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="One sheet, "
-                                                                                            "header row frozen."),
+            **FILE_ANSWERS,
             (202, "application/json"): OpenApiResponse(
                 ExportJobSerializer, description=f"More than {services.EXPORT_SYNC_MAX_ROWS} rows, or async=1: "
                                                  "built by a worker; follow status_url, then download url."),
@@ -163,7 +172,7 @@ class ExportDownloadView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     @extend_schema(responses={
-        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+        **FILE_ANSWERS,
         (409, "application/json"): OpenApiResponse(ErrorSerializer, description="Not built yet: poll the job."),
         **{(code, "application/json"): response for code, response in errors(401, 404).items()},
     })

@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from api.dates import FromToMixin
+from api.filters import QuerySerializer
 
 from .models import Recommendation
 
 
-class SiteQuerySerializer(serializers.Serializer):
+class SiteQuerySerializer(QuerySerializer):
     site = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Id of a custody suite or animal unit of your scheme.")
 
 

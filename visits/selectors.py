@@ -71,12 +71,12 @@ def users_visible(user: User) -> QuerySet[User]:
 
 
 def partners_visible(user: User) -> QuerySet[User]:
-    """The active visitors of the user's scheme, whom a visitor may name on a report."""
+    """The active visitors of the user's scheme whom the user may name beside themselves on a report
+    (the sender is on every report already, so is no partner of their own)."""
     if user.scheme_id is None:
         return User.objects.none()
-    return User.objects.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True).order_by(
-        "last_name", "first_name", "id"
-    )
+    return (User.objects.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True)
+            .exclude(pk=user.pk).order_by("last_name", "first_name", "id"))
 
 
 def _reports_visible(model, user: User) -> QuerySet:

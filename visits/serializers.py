@@ -1,7 +1,11 @@
 import uuid
 from collections import defaultdict
 
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    MinimumLengthValidator,
+    get_default_password_validators,
+    validate_password,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from drf_spectacular.types import OpenApiTypes
@@ -122,8 +126,18 @@ def email_or_blank(value: str) -> None:
             raise serializers.ValidationError(exc.messages) from exc
 
 
+def _password_min_length() -> int:
+    """The shortest password the configured validators accept, for the schema's minLength."""
+    return max((validator.min_length for validator in get_default_password_validators()
+                if isinstance(validator, MinimumLengthValidator)), default=1)
+
+
+PASSWORD_MIN_LENGTH = _password_min_length()
+
+
 class UserSerializer(StrictModelSerializer):
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"},
+                                     min_length=PASSWORD_MIN_LENGTH)
     scheme = WritableSchemeField(required=False, allow_null=True)
     schemes = WritableSchemeField(many=True, required=False)
     sites = VisibleSitesField(many=True, required=False,

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.dates import FromToMixin
-from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, errors
+from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ReportConflictSerializer, errors
 from api.exceptions import Conflict
 from api.fields import SafeTextField, StrictBooleanField
-from api.filters import BooleanFilter, IdFilter
+from api.filters import BooleanFilter, IdFilter, QuerySerializer
 from api.permissions import RolePermission
 from api.serializers import representation, validated_data
 
@@ -317,7 +317,7 @@ def _report_docs(output_serializer, input_serializer, label):
         responses={
             201: output_serializer,
             200: OpenApiResponse(output_serializer, description="Already stored with the same content (a retry)."),
-            409: OpenApiResponse(ErrorSerializer, description="client_uuid already stored with other content."),
+            409: OpenApiResponse(ReportConflictSerializer, description="client_uuid already stored with other content."),
             **WRITE_ERRORS,
         },
         description=f"Submit {label}. Idempotent on client_uuid.",
@@ -474,7 +474,7 @@ class IssueTrendsView(APIView):
     write_roles = access.roles("issue_trends", WRITE)
 
     @extend_schema_serializer(component_name="IssueTrendsQuery")
-    class QuerySerializer(FromToMixin, serializers.Serializer):
+    class QuerySerializer(FromToMixin, QuerySerializer):
         date_from = serializers.DateField(required=False, help_text="First visit date (local); default 1 April of this financial year.")
         date_to = serializers.DateField(required=False, help_text="Last visit date (local), inclusive; default today.")
         site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
