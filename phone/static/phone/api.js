@@ -21,7 +21,7 @@ export async function signIn(username, password) {
     body: JSON.stringify({ username, password }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) return { ok: false, status: response.status, body };
+  if (!response.ok) return { ok: false, status: response.status, body, retryAfter: response.headers.get("Retry-After") };
   await db.set("tokens", { access: body.access, refresh: body.refresh });
   return { ok: true };
 }
@@ -60,7 +60,7 @@ async function accessToken() {
   return refreshed(tokens.access);
 }
 
-// -> {status, body}. Throws SignInNeeded, or a TypeError when there is no answer at all.
+// -> {status, body, headers}. Throws SignInNeeded, or a TypeError when there is no answer at all.
 export async function call(method, path, body) {
   const send = (token) => fetch(BASE + path, {
     method, cache: "no-store",
@@ -77,7 +77,7 @@ export async function call(method, path, body) {
   const text = await response.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 export async function all(path) {

@@ -7,7 +7,7 @@ import {
   WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, limitOf, newReport, problems,
   withAdditions,
 } from "./report.js";
-import { clock, day, fromLocalInput, h, messages, nowStamp, toLocalInput } from "./ui.js";
+import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput } from "./ui.js";
 
 const main = document.getElementById("main");
 const STATES = {
@@ -123,7 +123,11 @@ async function redraw() {
   if (shown) {
     const row = await db.report(shown.uuid);
     if (row && row.state !== shown.state) reportScreen(shown.uuid);
-    else if (row) document.getElementById("report-message").textContent = row.message || "";
+    else if (row) {
+      document.getElementById("report-message").textContent = row.message || "";
+      const next = document.getElementById("next-try");
+      if (next) { next.dataset.nextTry = row.next_try_at || ""; next.textContent = nextTry(row.next_try_at); }
+    }
   }
 }
 
@@ -182,7 +186,9 @@ async function homeScreen(focus = true) {
       h("a", { href: `#/report/${row.client_uuid}`, class: "card-link" },
         h("span", { class: "card-title" }, `${site ? site.name : "No suite chosen"} · ${when}`),
         h("span", { class: "badge" }, STATES[row.state]),
-        row.message && row.state !== "sent" ? h("span", { class: "card-note" }, row.message) : null));
+        row.message && row.state !== "sent" ? h("span", { class: "card-note" }, row.message) : null,
+        row.state === "queued" && row.next_try_at ? h("span", { class: "card-note", "data-next-try": row.next_try_at },
+          nextTry(row.next_try_at)) : null));
   })) : h("p", {}, "No reports on this phone yet.");
   const server = h("div", { id: "server-reports" }, serverList(await db.get("server_reports")));
   const content = [
@@ -582,7 +588,16 @@ async function reportScreen(uuid) {
   const status = h("div", { class: `status state-${row.state}`, role: "status" },
     h("p", { class: "status-state" }, STATES[row.state]),
     h("p", { id: "report-message" }, row.message || (editable ? "Kept on this phone from the first tap." : "")),
+    row.state === "queued" ? h("p", { id: "next-try", "data-next-try": row.next_try_at || "", "aria-live": "off" },
+      nextTry(row.next_try_at)) : null,
     other.length ? h("p", { class: "error" }, other.join(" ")) : null,
+    row.state === "queued" ? h("button", { type: "button", class: "button primary", id: "send-now", onclick: async (e) => {
+      e.target.disabled = true;
+      e.target.textContent = "Sending…";
+      await sync.send();
+      const now = document.getElementById("send-now");
+      if (now) { now.disabled = false; now.textContent = "Send now"; }
+    } }, "Send now") : null,
     editable ? null : h("a", { href: "#/", class: "button" }, "Back to my visits"));
 
   const actions = editable ? h("div", { class: "stack" },
