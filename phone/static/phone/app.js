@@ -341,16 +341,30 @@ async function reportScreen(uuid) {
     delayField.hidden = !(minutes !== null && minutes > lists.scheme.immediate_access_minutes);
   };
 
-  const stamp = (name, button, label) => {
+  // A stamp is tapped once: then it shows the time with a tick and cannot be tapped again by mistake
+  // (the time below it can still be corrected; cleared, the stamp comes back).
+  const stamp = (name, button, done, label) => {
     const input = h("input", { id: name, type: "datetime-local", step: "60", value: toLocalInput(f[name]),
-      onchange: (e) => { f[name] = fromLocalInput(e.target.value); showBand(); save(); } });
+      onchange: (e) => { f[name] = fromLocalInput(e.target.value); draw(); showBand(); save(); } });
     const tap = h("button", { type: "button", class: "button stamp", id: `stamp-${name}`, onclick: () => {
+      if (f[name]) return;
       f[name] = nowStamp();
       input.value = toLocalInput(f[name]);
+      draw();
       showBand();
       save();
-    } }, button);
-    return h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
+    } });
+    const box = h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
+    const draw = () => {
+      tap.disabled = Boolean(f[name]);
+      tap.classList.toggle("stamped", Boolean(f[name]));
+      if (f[name]) tap.replaceChildren(h("span", { class: "tick", "aria-hidden": "true" }, "✓"), ` ${box.done} ${clock(f[name])}`);
+      else tap.replaceChildren(box.button);
+    };
+    // adapt() words them for the outcome chosen.
+    box.words = (todo, stamped) => { box.button = todo; box.done = stamped; draw(); };
+    box.words(button, done);
+    return box;
   };
 
   // limit() -> [the most it may be, in words] for a count bounded by the tally, as the server checks it.
@@ -388,9 +402,9 @@ async function reportScreen(uuid) {
         onchange: () => { put(value); onchange(); save(); } }),
       h("label", { for: `${name}-${value}` }, words)))));
 
-  const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at");
-  const admittedRow = custody ? stamp("admitted_at", "We are in", "Let into the suite at") : null;
-  const leftRow = stamp("left_at", "We are leaving", "Left at");
+  const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at", "Arrived at");
+  const admittedRow = custody ? stamp("admitted_at", "We are in", "In at", "Let into the suite at") : null;
+  const leftRow = stamp("left_at", "We are leaving", "Left at", "Left at");
 
   // users/partners/ does not tell a visitor the partners' training, so the box shows for everyone: the
   // service refuses a TACT visit with no trained visitor, and its message appears beside the box.
@@ -406,7 +420,8 @@ async function reportScreen(uuid) {
         : "A TACT visit needs a visitor trained for it: the service checks your co-visitors' training."));
   }
 
-  const sections = [];
+  // The first thing a volunteer does at the door, so the first thing on the form.
+  const sections = [arrivedRow];
   sections.push(h("section", { "aria-labelledby": "where-title" },
     h("h3", { id: "where-title" }, custody ? "Where and who" : "Where and who"),
     field(row, "site", custody ? "Suite" : "Animal unit", site),
@@ -428,7 +443,7 @@ async function reportScreen(uuid) {
 
   sections.push(h("section", { "aria-labelledby": "times-title" },
     h("h3", { id: "times-title" }, "Times"),
-    arrivedRow, admittedRow, custody ? band : null, delayField, leftRow));
+    admittedRow, custody ? band : null, delayField, leftRow));
 
   if (custody) {
     const totals = h("p", { class: "totals", id: "totals", "aria-live": "polite" });
@@ -638,12 +653,10 @@ async function reportScreen(uuid) {
     const remote = f.outcome === "remote";
     reasonField.hidden = f.outcome === "completed";
     reasonField.querySelector("label").textContent = REASON_LABELS[f.outcome] || "Why?";
-    const [arrivedButton, arrivedLabel] = [arrivedRow.querySelector(".stamp"), arrivedRow.querySelector("label")];
-    const [leftButton, leftLabel] = [leftRow.querySelector(".stamp"), leftRow.querySelector("label")];
-    arrivedButton.textContent = remote ? "The call has started" : "We have arrived";
-    arrivedLabel.textContent = remote ? "Call started at" : "Arrived at";
-    leftButton.textContent = remote ? "The call has ended" : "We are leaving";
-    leftLabel.textContent = remote ? "Call ended at" : "Left at";
+    arrivedRow.words(remote ? "The call has started" : "We have arrived", remote ? "Call started at" : "Arrived at");
+    arrivedRow.querySelector("label").textContent = remote ? "Call started at" : "Arrived at";
+    leftRow.words(remote ? "The call has ended" : "We are leaving", remote ? "Call ended at" : "Left at");
+    leftRow.querySelector("label").textContent = remote ? "Call ended at" : "Left at";
     if (custody) {
       admittedRow.hidden = !inside;
       band.hidden = !inside;
