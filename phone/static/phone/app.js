@@ -617,14 +617,17 @@ async function reportScreen(uuid) {
 
   const actions = editable ? h("div", { class: "stack" },
     h("p", { class: "small", id: "saved", "data-pending": "0" }),
-    h("button", { type: "submit", class: "button primary big" }, "Submit report"),
-    row.state === "draft" ? h("button", { type: "button", class: "button quiet delete-draft", onclick: async () => {
+    h("button", { type: "submit", class: "button primary big" }, "Submit report"))
+    : h("a", { href: "#/", class: "button" }, "Back to my visits");
+  // Well away from "Submit report", so a thumb aiming at one cannot land on the other.
+  const discard = row.state === "draft" ? h("div", { class: "discard" },
+    h("p", { class: "small" }, "Not going ahead with this report?"),
+    h("button", { type: "button", class: "button danger-outline delete-draft", onclick: async () => {
       const sure = await confirmDialog("Delete this draft?", "It has not been sent: deleting it loses it for good.",
         "Keep the draft", "Delete the draft");
       if (!sure) return;
       await db.deleteReport(uuid); sync.changed(); location.hash = "#/";
-    } }, "Delete this draft") : null)
-    : h("a", { href: "#/", class: "button" }, "Back to my visits");
+    } }, "Delete this draft")) : null;
 
   const form = h("form", { class: "report", novalidate: true },
     h("fieldset", { class: "plain", disabled: !editable }, sections), actions);
@@ -646,7 +649,7 @@ async function reportScreen(uuid) {
   });
 
   screen(custody ? "Custody visit" : "Animal welfare visit",
-    h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form);
+    h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form, discard);
   // Shows the parts of the form that apply to the outcome chosen, keeping what was typed in the others.
   function adapt() {
     const inside = admitted(f);
