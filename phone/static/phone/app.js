@@ -4,8 +4,8 @@ import * as db from "./db.js";
 import * as sync from "./sync.js";
 import {
   ANIMAL_CHECKS, ANIMAL_OUTCOMES, CHECKS, LIMITED, OUTCOMES, PROFILE, RANKS, REASON_LABELS, TALLY, WELFARE_NEEDS,
-  WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, limitOf, newReport, problems,
-  withAdditions,
+  WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
+  problems, withAdditions,
 } from "./report.js";
 import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput } from "./ui.js";
 
@@ -112,6 +112,8 @@ function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/report\/([0-9a-f-]{36})$/);
   if (match) { reportScreen(match[1]); return; }
+  const sent = hash.match(/^#\/sent\/(custody|animal)\/(\d+)$/);
+  if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
   homeScreen();
 }
@@ -144,7 +146,11 @@ function signInScreen(notice = "") {
       h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password",
         required: true })),
     error,
-    h("button", { type: "submit", class: "button primary" }, "Sign in"));
+    h("button", { type: "submit", class: "button primary" }, "Sign in"),
+    // The service's own page (web/urls.py, password_reset): it e-mails a link to choose a new password.
+    // In a tab of its own, so this screen is still here to sign in on afterwards.
+    h("p", {}, h("a", { href: "/password/reset/", target: "_blank", rel: "noopener", class: "forgotten" },
+      "Forgotten your password?")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
@@ -217,9 +223,12 @@ function serverList(reports) {
   if (!reports.length) return h("p", {}, "None yet.");
   return h("ul", { class: "cards" }, reports.map((r) => {
     const site = lists.sites.find((s) => s.id === r.site);
-    return h("li", { class: "card" },
+    const said = [
       h("span", { class: "card-title" }, `${site ? site.name : `Site ${r.site}`} · ${day(r.arrived_at)} ${clock(r.arrived_at)}`),
-      r.access_band ? h("span", { class: "card-note" }, `Access: ${r.access_band === "immediate" ? "immediate" : r.access_band.replace("-", "–") + " minutes"}`) : null);
+      r.access_band ? h("span", { class: "card-note" }, `Access: ${r.access_band === "immediate" ? "immediate" : r.access_band.replace("-", "–") + " minutes"}`) : null];
+    // A list kept by an older version of the app does not say which kind each is: it cannot open them.
+    return h("li", { class: "card state-sent" },
+      r.kind ? h("a", { href: `#/sent/${r.kind}/${r.id}`, class: "card-link" }, said) : said);
   }));
 }
 
@@ -228,8 +237,9 @@ async function refreshServerList() {
   try {
     const mine = `?visitor=${lists.me.id}&status=submitted`;
     const [custody, animal] = await Promise.all([api.all(`visits/${mine}`), api.all(`animal-visits/${mine}`)]);
-    const reports = [...custody, ...animal].sort((a, b) => b.arrived_at.localeCompare(a.arrived_at))
-      .map(({ id, site, arrived_at, access_band }) => ({ id, site, arrived_at, access_band }));
+    const reports = [...custody.map((r) => ({ ...r, kind: "custody" })), ...animal.map((r) => ({ ...r, kind: "animal" }))]
+      .sort((a, b) => b.arrived_at.localeCompare(a.arrived_at))
+      .map(({ id, kind, site, arrived_at, access_band }) => ({ id, kind, site, arrived_at, access_band }));
     await db.set("server_reports", reports);
     const box = document.getElementById("server-reports");
     if (box) box.replaceChildren(serverList(reports));
@@ -278,10 +288,11 @@ function groupErrors(row, name) {
   return said.length ? h("p", { class: "error", id: `error-${name}` }, said.join(" ")) : null;
 }
 
-async function reportScreen(uuid) {
-  const row = await db.report(uuid);
+// given: a sent report read from the service, shown as it is there (not kept on the phone).
+async function reportScreen(uuid, given = null) {
+  const row = given || await db.report(uuid);
   if (!row) { location.hash = "#/"; return; }
-  shown = { uuid, state: row.state };
+  shown = given ? null : { uuid, state: row.state };
   const editable = row.state === "draft" || row.state === "fix";
   // A report on its way is shown as it will be sent; one being edited gets the fields of version 1.1.
   const f = editable ? withAdditions(row.kind, row.fields) : row.fields;
@@ -314,7 +325,10 @@ async function reportScreen(uuid) {
     } },
     h("option", { value: "" }, index === 0 ? "Choose your co-visitor" : "Nobody else"),
     lists.partners.map((p) => h("option", { value: String(p.id), selected: f.co_visitors[index] === p.id },
-      `${p.first_name} ${p.last_name}`.trim() || p.username)));
+      `${p.first_name} ${p.last_name}`.trim() || p.username)),
+    // A sent report read back may name someone no longer on the scheme's list.
+    f.co_visitors[index] && !lists.partners.some((p) => p.id === f.co_visitors[index])
+      ? h("option", { value: String(f.co_visitors[index]), selected: true }, "A visitor no longer on the list") : null);
     return h("div", { class: "field" }, h("label", { for: select.id }, label), select);
   };
   const visitorErrors = groupErrors(row, "visitors");
@@ -685,6 +699,27 @@ function focusFirstError() {
   const control = box.querySelector("input, select, textarea") || box;
   box.scrollIntoView({ block: "center" });
   control.focus({ preventScroll: true });
+}
+
+// A sent report, to read back: the phone's own copy when it has one, or the service's when online.
+async function sentScreen(kind, id) {
+  shown = null;
+  const kept = (await db.reports()).find((r) => r.kind === kind && r.server_id === id);
+  if (kept) { reportScreen(kept.client_uuid); return; }
+  const title = kind === "custody" ? "Custody visit" : "Animal welfare visit";
+  const back = h("a", { href: "#/", class: "back" }, "‹ My visits");
+  const say = (words) => screen(title, back, h("p", { class: "notice" }, words));
+  say("Fetching the report from the service…");
+  let result;
+  try {
+    result = await api.call("GET", `${kind === "custody" ? "visits" : "animal-visits"}/${id}/`);
+  } catch {
+    say("No connection: a report sent from another phone can be read here when there is signal.");
+    return;
+  }
+  if (location.hash !== `#/sent/${kind}/${id}`) return;  // the volunteer went elsewhere meanwhile
+  if (result.status !== 200) { say(messages(result.body).join(" ") || `The service answered ${result.status}.`); return; }
+  await reportScreen(null, fromServer(kind, result.body, lists.me));
 }
 
 // --- where next? ---------------------------------------------------------------------------------
