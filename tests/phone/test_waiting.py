@@ -123,3 +123,58 @@ def test_the_wait_between_tries_grows_to_two_minutes_at_most(phone, suite, bob, 
     assert page.locator("#next-try").inner_text().startswith("It will be sent in 2 minutes")
     page.clock.fast_forward("02:01")
     page.locator(".status-state", has_text="Sent").wait_for()
+
+
+def test_opening_the_app_again_during_the_wait_does_not_knock_early(phone, suite, bob, bella):
+    page = signed_in_with_a_clock(phone, bob)
+    posts = answering(page, (503, "60"))
+    uuid = submit_a_report(page, bella)
+    page.get_by_text("The service is busy.").wait_for()
+
+    # The phone locked and looked at again; the app opened afresh: both within the minute asked for.
+    page.clock.fast_forward("00:10")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.reload()
+    page.locator(".status-state", has_text="Waiting to send").wait_for()
+    page.wait_for_timeout(500)
+    assert len(posts) == 1 and state_of(page, uuid) == "queued"
+    assert page.locator("#next-try").inner_text().startswith("It will be sent in 50 seconds")
+
+    page.clock.fast_forward("00:51")
+    page.locator(".status-state", has_text="Sent").wait_for()
+    assert len(posts) == 2
+
+
+def test_a_busy_service_met_while_renewing_the_sign_in_is_waited_for_too(phone, suite, bob, bella):
+    page = signed_in_with_a_clock(phone, bob)
+    refreshes = []
+
+    def busy_once(route):
+        refreshes.append(1)
+        if len(refreshes) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "45"}, json={"detail": "Down for a moment."})
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/auth/token/refresh/", busy_once)
+    # An access token past its time: sending starts with a refresh, which meets the outage.
+    page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open("icv-phone");
+        open.onsuccess = () => {
+            const store = open.result.transaction("kv", "readwrite").objectStore("kv");
+            store.get("tokens").onsuccess = (e) => {
+                const tokens = e.target.result;
+                const [head, , sig] = tokens.access.split(".");
+                const body = btoa(JSON.stringify({exp: 1})).replace(/=+$/, "");
+                store.put({...tokens, access: `${head}.${body}.${sig}`}, "tokens").onsuccess = () => {
+                    open.result.close(); resolve();
+                };
+            };
+        };
+    })""")
+    submit_a_report(page, bella)
+    page.get_by_text("The service is busy.").wait_for()
+    assert page.locator("#next-try").inner_text().startswith("It will be sent in 45 seconds")
+    page.clock.fast_forward("00:46")
+    page.locator(".status-state", has_text="Sent").wait_for()
+    assert len(refreshes) == 2 and CustodyVisit.objects.count() == 1

@@ -6,6 +6,15 @@ const BASE = "/api/v1/";
 
 export class SignInNeeded extends Error {}
 
+// The service answered, but not with what was asked (a refresh met a 503, say): status and Retry-After.
+export class Unanswered extends Error {
+  constructor(status, retryAfter) {
+    super(`answered ${status}`);
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
 function expiresAt(token) {
   try {
     const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
@@ -46,7 +55,7 @@ async function refreshed(stale) {
       await db.set("tokens", { ...tokens, expired: true });
       throw new SignInNeeded();
     }
-    if (!response.ok) throw new Error(`refresh answered ${response.status}`);
+    if (!response.ok) throw new Unanswered(response.status, response.headers.get("Retry-After"));
     const body = await response.json();
     await db.set("tokens", { access: body.access, refresh: body.refresh || tokens.refresh });
     return body.access;

@@ -58,6 +58,9 @@ async function sendOne(row) {
         message: "Sign in again to send this report. It is kept on this phone." }));
       return "sign-in";
     }
+    if (error instanceof api.Unanswered) {
+      return { status: error.status, wait: [503, 429].includes(error.status) ? retryAfter(error.retryAfter) : null };
+    }
     return { status: 0, wait: null };
   }
   const { status, body, headers } = answer;
@@ -81,7 +84,7 @@ async function sendOne(row) {
     }));
     return "done";
   }
-  return { status, wait: status === 503 || status === 429 ? retryAfter(headers.get("Retry-After")) : null };
+  return { status, wait: [503, 429].includes(status) ? retryAfter(headers.get("Retry-After")) : null };
 }
 
 async function drain() {
@@ -118,13 +121,20 @@ async function drain() {
   return seconds;
 }
 
-// Sends whatever waits, at once (the volunteer's "Send now" too). One tab at a time (Web Locks), so two tabs or a double tap send a report once.
+// Sends whatever waits, at once (the volunteer's "Send now" too), or with whenDue (the app opened or
+// shown again) only once the wait the last answer set is over. One tab at a time (Web Locks), so two
+// tabs or a double tap send a report once.
 // -> false when the phone is offline for certain (nothing was tried), true otherwise.
-export async function send() {
+export async function send({ whenDue = false } = {}) {
   clearTimeout(timer);
   // Offline for certain (onLine can only be trusted when false): wait for the "online" event.
   if (navigator.onLine === false) { await noSignal(); return false; }
   if (!(await db.get("tokens"))) return false;
+  if (whenDue) {
+    const waits = (await db.reports()).filter((r) => r.state === "queued")
+      .map((r) => (r.next_try_at ? Date.parse(r.next_try_at) - Date.now() : 0));
+    if (waits.length && Math.min(...waits) > 0) { later(Math.min(...waits) / 1000); return true; }
+  }
   const run = navigator.locks ? (task) => navigator.locks.request("icv-send", task) : (task) => task();
   const seconds = await run(drain);
   if (seconds) later(seconds); else failures = 0;
@@ -156,6 +166,9 @@ export function start() {
   if (started) { send(); return; }
   started = true;
   window.addEventListener("online", () => { failures = 0; send(); });
-  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") send(); });
-  send();
+  // Looking at the phone again is no reason to knock before the service said to.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") send({ whenDue: true });
+  });
+  send({ whenDue: true });
 }
