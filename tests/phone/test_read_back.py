@@ -1,5 +1,5 @@
-"""What a volunteer may want once a report has gone: to read it back, and, before signing in at all, a
-way to a new password."""
+"""What a volunteer may want once a report has gone: to read it back; and, at the sign-in screen, a
+way to a new password and, when the service refuses for now, when to try again."""
 
 import pytest
 
@@ -63,3 +63,17 @@ def test_a_report_a_partner_sent_opens_read_only_and_ones_own_opens_offline(phon
     page.get_by_role("link", name="‹ My visits").click()
     partners.click()
     page.get_by_text("No connection: a report sent from another phone can be read here when there is signal.").wait_for()
+
+
+@pytest.mark.parametrize(("status", "said"), [
+    (429, "Too many sign-in attempts. Try again in 5 minutes, at "),
+    (503, "The service is busy. Try again in 5 minutes, at "),
+])
+def test_a_refused_sign_in_says_when_to_try_again(phone, bob, status, said):
+    page = phone()
+    page.route("**/api/v1/auth/token/", lambda route: route.fulfill(
+        status=status, headers={"Retry-After": "300"}, json={"detail": "Request was throttled."}))
+    page.get_by_label("Username").fill(bob.username)
+    page.get_by_label("Password").fill("whatever")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(said).wait_for()

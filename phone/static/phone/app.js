@@ -7,7 +7,7 @@ import {
   WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
   problems, withAdditions,
 } from "./report.js";
-import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput } from "./ui.js";
+import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
 const STATES = {
@@ -162,8 +162,12 @@ function signInScreen(notice = "") {
       return;
     }
     if (!result.ok) {
+      const wait = Number.parseInt(result.retryAfter, 10);
+      const again = wait > 0 ? ` Try again in ${waitWords(wait)}, at ${clock(new Date(Date.now() + wait * 1000).toISOString())}.` : " Try again in a while.";
       error.textContent = result.status === 401 ? "Wrong username or password."
-        : messages(result.body).join(" ") || `The service answered ${result.status}.`;
+        : result.status === 429 ? `Too many sign-in attempts.${again}`
+          : result.status === 503 ? `The service is busy.${again}`
+            : messages(result.body).join(" ") || `The service answered ${result.status}.`;
       return;
     }
     await loadLists();
