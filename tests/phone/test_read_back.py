@@ -3,8 +3,9 @@ way to a new password and, when the service refuses for now, when to try again."
 
 import pytest
 
-from tests.phone.conftest import full_name, sign_in
+from tests.phone.conftest import choose, full_name, sign_in
 from tests.phone.test_reports import fill_custody_report
+from visits.models import IssueCategory, User
 
 pytestmark = pytest.mark.services
 
@@ -77,3 +78,28 @@ def test_a_refused_sign_in_says_when_to_try_again(phone, bob, status, said):
     page.get_by_label("Password").fill("whatever")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text(said).wait_for()
+
+
+def test_a_report_read_back_names_what_the_scheme_has_since_retired(phone, suite, bob, bella, bianca):
+    hers = phone()
+    sign_in(hers, bella)
+    fill_custody_report(hers, bob)
+    choose(hers, "Another co-visitor (if any)", full_name(bianca))
+    hers.get_by_role("button", name="Add an issue").click()
+    choose(hers, "Category", "Food and drink")
+    hers.get_by_label("What is the issue? (no names)").fill("Cell 4: no hot meal since noon")
+    hers.get_by_role("button", name="We are leaving").click()
+    hers.get_by_role("button", name="Submit report").click()
+    hers.locator(".status-state", has_text="Sent").wait_for()
+    # Since then bianca has left and the category was retired: the phone's lists no longer have them.
+    User.objects.filter(pk=bianca.pk).update(is_active=False)
+    IssueCategory.objects.filter(slug="food-and-drink").update(active=False)
+
+    page = phone()
+    sign_in(page, bob)
+    page.locator("#server-reports a.card-link").first.click()
+    page.locator(".status-state", has_text="Sent").wait_for()
+    chosen = "option:checked"
+    assert page.get_by_label("Another co-visitor (if any)").locator(chosen).inner_text() == "A visitor no longer on the list"
+    assert page.get_by_label("Category").locator(chosen).inner_text() == "food and drink"
+    assert page.get_by_label("What is the issue? (no names)").input_value() == "Cell 4: no hot meal since noon"

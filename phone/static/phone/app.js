@@ -421,7 +421,7 @@ async function reportScreen(uuid, given = null) {
       h("label", { for: `${name}-${value}` }, words)))));
 
   const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at", "Arrived at");
-  const admittedRow = custody ? stamp("admitted_at", "We are in", "In at", "Let into the suite at") : null;
+  const admittedRow = custody ? stamp("admitted_at", "We are in", "In the suite at", "Let into the suite at") : null;
   const leftRow = stamp("left_at", "We are leaving", "Left at", "Left at");
 
   // users/partners/ does not tell a visitor the partners' training, so the box shows for everyone: the
@@ -533,7 +533,10 @@ async function reportScreen(uuid, given = null) {
     const category = h("select", { id: `issue-${n}-category`,
       onchange: (e) => { issue.category = e.target.value; save(); } },
     h("option", { value: "" }, "Choose a category"),
-    lists.categories.map((c) => h("option", { value: c.slug, selected: c.slug === issue.category }, c.name)));
+    lists.categories.map((c) => h("option", { value: c.slug, selected: c.slug === issue.category }, c.name)),
+    // A sent report read back may use a category the scheme has since retired.
+    issue.category && !lists.categories.some((c) => c.slug === issue.category)
+      ? h("option", { value: issue.category, selected: true }, issue.category.replace(/-/g, " ")) : null);
     const description = h("textarea", { id: `issue-${n}-description`, rows: "3", maxlength: "5000",
       oninput: (e) => { issue.description = e.target.value; save(); } });
     description.value = issue.description;
