@@ -129,7 +129,7 @@ def test_a_lost_answer_is_retried_and_stores_the_report_once(phone, suite, bob, 
     page.get_by_role("button", name="We are leaving").click()
     uuid = current_uuid(page)
     page.get_by_role("button", name="Submit report").click()
-    page.get_by_text("No answer from the service: will retry.").wait_for()
+    page.get_by_text("No answer from the service (no signal, or it did not reach it). Your report is safe on this phone.").wait_for()
     page.locator(".status-state", has_text="Sent").wait_for()
     assert lost == [201]
     assert [str(key) for key in CustodyVisit.objects.values_list("client_uuid", flat=True)] == [uuid]
@@ -250,7 +250,7 @@ def test_a_server_error_is_retried_and_a_changed_resend_is_sent_to_the_manager(p
     page.get_by_role("button", name="We are leaving").click()
     uuid = current_uuid(page)
     page.get_by_role("button", name="Submit report").click()
-    page.get_by_text("The service answered 503: will retry.").wait_for()
+    page.get_by_text("The service is busy. Your report is safe on this phone.").wait_for()
     page.locator(".status-state", has_text="Sent").wait_for()
     assert answered == [503] and CustodyVisit.objects.count() == 1
 

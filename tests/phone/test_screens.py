@@ -35,9 +35,10 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.get_by_role("heading", name="Custody visit", exact=True).wait_for()
     looked_at(page, "03-custody-form-new", dark)
 
+    page.get_by_role("button", name="We have arrived").click()
+    looked_at(page, "03b-custody-form-arrived", dark)
     choose(page, "Suite", "Central")
     choose(page, "Co-visitor", full_name(bella))
-    page.get_by_role("button", name="We have arrived").click()
     page.get_by_label("Arrived at").fill(local_input(datetime.now(LONDON) - timedelta(minutes=9)))
     page.get_by_role("button", name="We are in").click()
     page.get_by_label("Why was access delayed?").fill("Suite busy with a handover")
@@ -85,6 +86,11 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.get_by_text("Sent reports you are on").wait_for()
     page.locator("#server-reports .card").first.wait_for()
     looked_at(page, "09-my-visits", dark)
+    page.locator("#server-reports a.card-link").first.click()
+    page.locator(".status-state", has_text="Sent").wait_for()
+    looked_at(page, "09b-sent-report-read-back", dark)
+    page.get_by_role("link", name="‹ My visits").click()
+    page.get_by_role("heading", name="My visits", exact=True).wait_for()
 
     page.get_by_role("link", name="Where next?").click()
     choose(page, "Suite or unit", "Central")
@@ -102,7 +108,16 @@ def test_every_screen_is_legible_and_accessible(phone, suite, animal_unit, train
     page.get_by_role("link", name="‹ My visits").click()
     page.get_by_role("heading", name="My visits", exact=True).wait_for()
     looked_at(page, "12-my-visits-offline", dark)
+
+    # Back in signal, but the service is busy: it says so, and when it tries next.
+    page.route("**/api/v1/visits/", lambda route: route.fulfill(status=503, headers={"Retry-After": "120"},
+               json={"detail": "Down for a moment."}) if route.request.method == "POST" else route.continue_())
     page.context.set_offline(False)
+    page.locator("a.card-link", has_text="Waiting to send").click()
+    page.get_by_text("The service is busy.").wait_for()
+    looked_at(page, "12b-custody-report-waiting-busy", dark)
+    page.get_by_role("link", name="‹ My visits").click()
+    page.get_by_role("heading", name="My visits", exact=True).wait_for()
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("dialog").wait_for()

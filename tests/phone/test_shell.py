@@ -47,5 +47,10 @@ def test_the_service_worker_is_never_cached_and_names_every_file_of_this_version
 
 def test_the_scripts_call_only_the_public_api():
     for path in (APP / "static" / "phone").glob("*.js"):
-        for url in re.findall(r'"(/[a-z][^"]*)"', path.read_text()):
+        script = path.read_text()
+        for url in re.findall(r'"(/[a-z][^"]*)"', script):
+            # The one page of the service's own the sign-in screen links to (a link the volunteer follows
+            # into a tab of its own, never fetched by the app): forgotten passwords.
+            if url == "/password/reset/" and f'href: "{url}", target: "_blank"' in script:
+                continue
             assert url.startswith(("/api/v1/", "/app/")), f"{path.name} calls {url}"

@@ -6,6 +6,15 @@ const BASE = "/api/v1/";
 
 export class SignInNeeded extends Error {}
 
+// The service answered, but not with what was asked (a refresh met a 503, say): status and Retry-After.
+export class Unanswered extends Error {
+  constructor(status, retryAfter) {
+    super(`answered ${status}`);
+    this.status = status;
+    this.retryAfter = retryAfter;
+  }
+}
+
 function expiresAt(token) {
   try {
     const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
@@ -21,7 +30,7 @@ export async function signIn(username, password) {
     body: JSON.stringify({ username, password }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) return { ok: false, status: response.status, body };
+  if (!response.ok) return { ok: false, status: response.status, body, retryAfter: response.headers.get("Retry-After") };
   await db.set("tokens", { access: body.access, refresh: body.refresh });
   return { ok: true };
 }
@@ -46,7 +55,7 @@ async function refreshed(stale) {
       await db.set("tokens", { ...tokens, expired: true });
       throw new SignInNeeded();
     }
-    if (!response.ok) throw new Error(`refresh answered ${response.status}`);
+    if (!response.ok) throw new Unanswered(response.status, response.headers.get("Retry-After"));
     const body = await response.json();
     await db.set("tokens", { access: body.access, refresh: body.refresh || tokens.refresh });
     return body.access;
@@ -60,7 +69,7 @@ async function accessToken() {
   return refreshed(tokens.access);
 }
 
-// -> {status, body}. Throws SignInNeeded, or a TypeError when there is no answer at all.
+// -> {status, body, headers}. Throws SignInNeeded, or a TypeError when there is no answer at all.
 export async function call(method, path, body) {
   const send = (token) => fetch(BASE + path, {
     method, cache: "no-store",
@@ -77,7 +86,7 @@ export async function call(method, path, body) {
   const text = await response.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 export async function all(path) {

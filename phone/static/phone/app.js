@@ -4,10 +4,10 @@ import * as db from "./db.js";
 import * as sync from "./sync.js";
 import {
   ANIMAL_CHECKS, ANIMAL_OUTCOMES, CHECKS, LIMITED, OUTCOMES, PROFILE, RANKS, REASON_LABELS, TALLY, WELFARE_NEEDS,
-  WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, limitOf, newReport, problems,
-  withAdditions,
+  WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
+  problems, withAdditions,
 } from "./report.js";
-import { clock, day, fromLocalInput, h, messages, nowStamp, toLocalInput } from "./ui.js";
+import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
 const STATES = {
@@ -112,6 +112,8 @@ function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/report\/([0-9a-f-]{36})$/);
   if (match) { reportScreen(match[1]); return; }
+  const sent = hash.match(/^#\/sent\/(custody|animal)\/(\d+)$/);
+  if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
   homeScreen();
 }
@@ -123,7 +125,11 @@ async function redraw() {
   if (shown) {
     const row = await db.report(shown.uuid);
     if (row && row.state !== shown.state) reportScreen(shown.uuid);
-    else if (row) document.getElementById("report-message").textContent = row.message || "";
+    else if (row) {
+      document.getElementById("report-message").textContent = row.message || "";
+      const next = document.getElementById("next-try");
+      if (next) { next.dataset.nextTry = row.next_try_at || ""; next.textContent = nextTry(row.next_try_at); }
+    }
   }
 }
 
@@ -140,7 +146,11 @@ function signInScreen(notice = "") {
       h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password",
         required: true })),
     error,
-    h("button", { type: "submit", class: "button primary" }, "Sign in"));
+    h("button", { type: "submit", class: "button primary" }, "Sign in"),
+    // The service's own page (web/urls.py, password_reset): it e-mails a link to choose a new password.
+    // In a tab of its own, so this screen is still here to sign in on afterwards.
+    h("p", {}, h("a", { href: "/password/reset/", target: "_blank", rel: "noopener", class: "forgotten" },
+      "Forgotten your password?")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
@@ -152,8 +162,12 @@ function signInScreen(notice = "") {
       return;
     }
     if (!result.ok) {
+      const wait = Number.parseInt(result.retryAfter, 10);
+      const again = wait > 0 ? ` Try again in ${waitWords(wait)}, at ${clock(new Date(Date.now() + wait * 1000).toISOString())}.` : " Try again in a while.";
       error.textContent = result.status === 401 ? "Wrong username or password."
-        : messages(result.body).join(" ") || `The service answered ${result.status}.`;
+        : result.status === 429 ? `Too many sign-in attempts.${again}`
+          : result.status === 503 ? `The service is busy.${again}`
+            : messages(result.body).join(" ") || `The service answered ${result.status}.`;
       return;
     }
     await loadLists();
@@ -182,7 +196,9 @@ async function homeScreen(focus = true) {
       h("a", { href: `#/report/${row.client_uuid}`, class: "card-link" },
         h("span", { class: "card-title" }, `${site ? site.name : "No suite chosen"} · ${when}`),
         h("span", { class: "badge" }, STATES[row.state]),
-        row.message && row.state !== "sent" ? h("span", { class: "card-note" }, row.message) : null));
+        row.message && row.state !== "sent" ? h("span", { class: "card-note" }, row.message) : null,
+        row.state === "queued" && row.next_try_at ? h("span", { class: "card-note", "data-next-try": row.next_try_at },
+          nextTry(row.next_try_at)) : null));
   })) : h("p", {}, "No reports on this phone yet.");
   const server = h("div", { id: "server-reports" }, serverList(await db.get("server_reports")));
   const content = [
@@ -211,9 +227,12 @@ function serverList(reports) {
   if (!reports.length) return h("p", {}, "None yet.");
   return h("ul", { class: "cards" }, reports.map((r) => {
     const site = lists.sites.find((s) => s.id === r.site);
-    return h("li", { class: "card" },
+    const said = [
       h("span", { class: "card-title" }, `${site ? site.name : `Site ${r.site}`} · ${day(r.arrived_at)} ${clock(r.arrived_at)}`),
-      r.access_band ? h("span", { class: "card-note" }, `Access: ${r.access_band === "immediate" ? "immediate" : r.access_band.replace("-", "–") + " minutes"}`) : null);
+      r.access_band ? h("span", { class: "card-note" }, `Access: ${r.access_band === "immediate" ? "immediate" : r.access_band.replace("-", "–") + " minutes"}`) : null];
+    // A list kept by an older version of the app does not say which kind each is: it cannot open them.
+    return h("li", { class: "card state-sent" },
+      r.kind ? h("a", { href: `#/sent/${r.kind}/${r.id}`, class: "card-link" }, said) : said);
   }));
 }
 
@@ -222,8 +241,9 @@ async function refreshServerList() {
   try {
     const mine = `?visitor=${lists.me.id}&status=submitted`;
     const [custody, animal] = await Promise.all([api.all(`visits/${mine}`), api.all(`animal-visits/${mine}`)]);
-    const reports = [...custody, ...animal].sort((a, b) => b.arrived_at.localeCompare(a.arrived_at))
-      .map(({ id, site, arrived_at, access_band }) => ({ id, site, arrived_at, access_band }));
+    const reports = [...custody.map((r) => ({ ...r, kind: "custody" })), ...animal.map((r) => ({ ...r, kind: "animal" }))]
+      .sort((a, b) => b.arrived_at.localeCompare(a.arrived_at))
+      .map(({ id, kind, site, arrived_at, access_band }) => ({ id, kind, site, arrived_at, access_band }));
     await db.set("server_reports", reports);
     const box = document.getElementById("server-reports");
     if (box) box.replaceChildren(serverList(reports));
@@ -272,10 +292,11 @@ function groupErrors(row, name) {
   return said.length ? h("p", { class: "error", id: `error-${name}` }, said.join(" ")) : null;
 }
 
-async function reportScreen(uuid) {
-  const row = await db.report(uuid);
+// given: a sent report read from the service, shown as it is there (not kept on the phone).
+async function reportScreen(uuid, given = null) {
+  const row = given || await db.report(uuid);
   if (!row) { location.hash = "#/"; return; }
-  shown = { uuid, state: row.state };
+  shown = given ? null : { uuid, state: row.state };
   const editable = row.state === "draft" || row.state === "fix";
   // A report on its way is shown as it will be sent; one being edited gets the fields of version 1.1.
   const f = editable ? withAdditions(row.kind, row.fields) : row.fields;
@@ -308,7 +329,10 @@ async function reportScreen(uuid) {
     } },
     h("option", { value: "" }, index === 0 ? "Choose your co-visitor" : "Nobody else"),
     lists.partners.map((p) => h("option", { value: String(p.id), selected: f.co_visitors[index] === p.id },
-      `${p.first_name} ${p.last_name}`.trim() || p.username)));
+      `${p.first_name} ${p.last_name}`.trim() || p.username)),
+    // A sent report read back may name someone no longer on the scheme's list.
+    f.co_visitors[index] && !lists.partners.some((p) => p.id === f.co_visitors[index])
+      ? h("option", { value: String(f.co_visitors[index]), selected: true }, "A visitor no longer on the list") : null);
     return h("div", { class: "field" }, h("label", { for: select.id }, label), select);
   };
   const visitorErrors = groupErrors(row, "visitors");
@@ -335,16 +359,30 @@ async function reportScreen(uuid) {
     delayField.hidden = !(minutes !== null && minutes > lists.scheme.immediate_access_minutes);
   };
 
-  const stamp = (name, button, label) => {
+  // A stamp is tapped once: then it shows the time with a tick and cannot be tapped again by mistake
+  // (the time below it can still be corrected; cleared, the stamp comes back).
+  const stamp = (name, button, done, label) => {
     const input = h("input", { id: name, type: "datetime-local", step: "60", value: toLocalInput(f[name]),
-      onchange: (e) => { f[name] = fromLocalInput(e.target.value); showBand(); save(); } });
+      onchange: (e) => { f[name] = fromLocalInput(e.target.value); draw(); showBand(); save(); } });
     const tap = h("button", { type: "button", class: "button stamp", id: `stamp-${name}`, onclick: () => {
+      if (f[name]) return;
       f[name] = nowStamp();
       input.value = toLocalInput(f[name]);
+      draw();
       showBand();
       save();
-    } }, button);
-    return h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
+    } });
+    const box = h("div", { class: "stamp-row" }, tap, field(row, name, label, input));
+    const draw = () => {
+      tap.disabled = Boolean(f[name]);
+      tap.classList.toggle("stamped", Boolean(f[name]));
+      if (f[name]) tap.replaceChildren(h("span", { class: "tick", "aria-hidden": "true" }, "✓"), ` ${box.done} ${clock(f[name])}`);
+      else tap.replaceChildren(box.button);
+    };
+    // adapt() words them for the outcome chosen.
+    box.words = (todo, stamped) => { box.button = todo; box.done = stamped; draw(); };
+    box.words(button, done);
+    return box;
   };
 
   // limit() -> [the most it may be, in words] for a count bounded by the tally, as the server checks it.
@@ -382,9 +420,9 @@ async function reportScreen(uuid) {
         onchange: () => { put(value); onchange(); save(); } }),
       h("label", { for: `${name}-${value}` }, words)))));
 
-  const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at");
-  const admittedRow = custody ? stamp("admitted_at", "We are in", "Let into the suite at") : null;
-  const leftRow = stamp("left_at", "We are leaving", "Left at");
+  const arrivedRow = stamp("arrived_at", "We have arrived", "Arrived at", "Arrived at");
+  const admittedRow = custody ? stamp("admitted_at", "We are in", "In the suite at", "Let into the suite at") : null;
+  const leftRow = stamp("left_at", "We are leaving", "Left at", "Left at");
 
   // users/partners/ does not tell a visitor the partners' training, so the box shows for everyone: the
   // service refuses a TACT visit with no trained visitor, and its message appears beside the box.
@@ -400,7 +438,8 @@ async function reportScreen(uuid) {
         : "A TACT visit needs a visitor trained for it: the service checks your co-visitors' training."));
   }
 
-  const sections = [];
+  // The first thing a volunteer does at the door, so the first thing on the form.
+  const sections = [arrivedRow];
   sections.push(h("section", { "aria-labelledby": "where-title" },
     h("h3", { id: "where-title" }, custody ? "Where and who" : "Where and who"),
     field(row, "site", custody ? "Suite" : "Animal unit", site),
@@ -422,7 +461,7 @@ async function reportScreen(uuid) {
 
   sections.push(h("section", { "aria-labelledby": "times-title" },
     h("h3", { id: "times-title" }, "Times"),
-    arrivedRow, admittedRow, custody ? band : null, delayField, leftRow));
+    admittedRow, custody ? band : null, delayField, leftRow));
 
   if (custody) {
     const totals = h("p", { class: "totals", id: "totals", "aria-live": "polite" });
@@ -494,7 +533,10 @@ async function reportScreen(uuid) {
     const category = h("select", { id: `issue-${n}-category`,
       onchange: (e) => { issue.category = e.target.value; save(); } },
     h("option", { value: "" }, "Choose a category"),
-    lists.categories.map((c) => h("option", { value: c.slug, selected: c.slug === issue.category }, c.name)));
+    lists.categories.map((c) => h("option", { value: c.slug, selected: c.slug === issue.category }, c.name)),
+    // A sent report read back may use a category the scheme has since retired.
+    issue.category && !lists.categories.some((c) => c.slug === issue.category)
+      ? h("option", { value: issue.category, selected: true }, issue.category.replace(/-/g, " ")) : null);
     const description = h("textarea", { id: `issue-${n}-description`, rows: "3", maxlength: "5000",
       oninput: (e) => { issue.description = e.target.value; save(); } });
     description.value = issue.description;
@@ -582,19 +624,31 @@ async function reportScreen(uuid) {
   const status = h("div", { class: `status state-${row.state}`, role: "status" },
     h("p", { class: "status-state" }, STATES[row.state]),
     h("p", { id: "report-message" }, row.message || (editable ? "Kept on this phone from the first tap." : "")),
+    row.state === "queued" ? h("p", { id: "next-try", "data-next-try": row.next_try_at || "", "aria-live": "off" },
+      nextTry(row.next_try_at)) : null,
     other.length ? h("p", { class: "error" }, other.join(" ")) : null,
+    row.state === "queued" ? h("button", { type: "button", class: "button primary", id: "send-now", onclick: async (e) => {
+      e.target.disabled = true;
+      e.target.textContent = "Sending…";
+      await sync.send();
+      const now = document.getElementById("send-now");
+      if (now) { now.disabled = false; now.textContent = "Send now"; }
+    } }, "Send now") : null,
     editable ? null : h("a", { href: "#/", class: "button" }, "Back to my visits"));
 
   const actions = editable ? h("div", { class: "stack" },
     h("p", { class: "small", id: "saved", "data-pending": "0" }),
-    h("button", { type: "submit", class: "button primary big" }, "Submit report"),
-    row.state === "draft" ? h("button", { type: "button", class: "button quiet delete-draft", onclick: async () => {
+    h("button", { type: "submit", class: "button primary big" }, "Submit report"))
+    : h("a", { href: "#/", class: "button" }, "Back to my visits");
+  // Well away from "Submit report", so a thumb aiming at one cannot land on the other.
+  const discard = row.state === "draft" ? h("div", { class: "discard" },
+    h("p", { class: "small" }, "Not going ahead with this report?"),
+    h("button", { type: "button", class: "button danger-outline delete-draft", onclick: async () => {
       const sure = await confirmDialog("Delete this draft?", "It has not been sent: deleting it loses it for good.",
         "Keep the draft", "Delete the draft");
       if (!sure) return;
       await db.deleteReport(uuid); sync.changed(); location.hash = "#/";
-    } }, "Delete this draft") : null)
-    : h("a", { href: "#/", class: "button" }, "Back to my visits");
+    } }, "Delete this draft")) : null;
 
   const form = h("form", { class: "report", novalidate: true },
     h("fieldset", { class: "plain", disabled: !editable }, sections), actions);
@@ -616,19 +670,17 @@ async function reportScreen(uuid) {
   });
 
   screen(custody ? "Custody visit" : "Animal welfare visit",
-    h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form);
+    h("a", { href: "#/", class: "back" }, "‹ My visits"), status, form, discard);
   // Shows the parts of the form that apply to the outcome chosen, keeping what was typed in the others.
   function adapt() {
     const inside = admitted(f);
     const remote = f.outcome === "remote";
     reasonField.hidden = f.outcome === "completed";
     reasonField.querySelector("label").textContent = REASON_LABELS[f.outcome] || "Why?";
-    const [arrivedButton, arrivedLabel] = [arrivedRow.querySelector(".stamp"), arrivedRow.querySelector("label")];
-    const [leftButton, leftLabel] = [leftRow.querySelector(".stamp"), leftRow.querySelector("label")];
-    arrivedButton.textContent = remote ? "The call has started" : "We have arrived";
-    arrivedLabel.textContent = remote ? "Call started at" : "Arrived at";
-    leftButton.textContent = remote ? "The call has ended" : "We are leaving";
-    leftLabel.textContent = remote ? "Call ended at" : "Left at";
+    arrivedRow.words(remote ? "The call has started" : "We have arrived", remote ? "Call started at" : "Arrived at");
+    arrivedRow.querySelector("label").textContent = remote ? "Call started at" : "Arrived at";
+    leftRow.words(remote ? "The call has ended" : "We are leaving", remote ? "Call ended at" : "Left at");
+    leftRow.querySelector("label").textContent = remote ? "Call ended at" : "Left at";
     if (custody) {
       admittedRow.hidden = !inside;
       band.hidden = !inside;
@@ -654,6 +706,27 @@ function focusFirstError() {
   const control = box.querySelector("input, select, textarea") || box;
   box.scrollIntoView({ block: "center" });
   control.focus({ preventScroll: true });
+}
+
+// A sent report, to read back: the phone's own copy when it has one, or the service's when online.
+async function sentScreen(kind, id) {
+  shown = null;
+  const kept = (await db.reports()).find((r) => r.kind === kind && r.server_id === id);
+  if (kept) { reportScreen(kept.client_uuid); return; }
+  const title = kind === "custody" ? "Custody visit" : "Animal welfare visit";
+  const back = h("a", { href: "#/", class: "back" }, "‹ My visits");
+  const say = (words) => screen(title, back, h("p", { class: "notice" }, words));
+  say("Fetching the report from the service…");
+  let result;
+  try {
+    result = await api.call("GET", `${kind === "custody" ? "visits" : "animal-visits"}/${id}/`);
+  } catch {
+    say("No connection: a report sent from another phone can be read here when there is signal.");
+    return;
+  }
+  if (location.hash !== `#/sent/${kind}/${id}`) return;  // the volunteer went elsewhere meanwhile
+  if (result.status !== 200) { say(messages(result.body).join(" ") || `The service answered ${result.status}.`); return; }
+  await reportScreen(null, fromServer(kind, result.body, lists.me));
 }
 
 // --- where next? ---------------------------------------------------------------------------------

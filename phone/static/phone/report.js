@@ -215,3 +215,35 @@ export function problems(row, scheme) {
   });
   return found;
 }
+
+// A sent report as the service holds it (GET visits/{id}/ or animal-visits/{id}/), in the form's fields,
+// to be read back on the phone.
+export function fromServer(kind, body, me) {
+  const f = newReport(kind, me).fields;
+  Object.assign(f, {
+    site: body.site, co_visitors: body.visitors.filter((id) => id !== me.id), arrived_at: body.arrived_at,
+    left_at: body.left_at, comments: body.comments || "", outcome: body.outcome || "completed",
+    outcome_reason: body.outcome_reason || "",
+    issues: (body.issues || []).map((i) => ({
+      category: i.category, description: i.description, resolved_during_visit: i.resolved_during_visit,
+    })),
+  });
+  if (kind === "custody") {
+    Object.assign(f, {
+      admitted_at: body.admitted_at, delay_reason: body.delay_reason || "", seen_profile: body.seen_profile || {},
+      delay_authorised_by_rank: body.delay_authorised_by_rank || "", tact: Boolean(body.tact),
+      concern_raised: Boolean(body.concern && body.concern.raised), concern_details: (body.concern && body.concern.details) || "",
+    });
+    for (const [name] of TALLY) f[name] = body[`detainees_${name}`] || 0;
+    for (const [name] of CHECKS) f[name] = body[name] ?? null;
+    for (const [name] of LIMITED) f[name] = body[name] || 0;
+  } else {
+    f.animals_seen = body.animals_seen || 0;
+    for (const [name] of ANIMAL_CHECKS) f[name] = Boolean(body[name]);
+    if (body.welfare_needs) f.welfare_needs = { ...f.welfare_needs, ...body.welfare_needs };
+  }
+  return {
+    client_uuid: body.client_uuid, kind, state: "sent", user: me.id, fields: f, errors: {}, server_id: body.id,
+    message: "The service has this report, as shown here.", created: body.created_at,
+  };
+}

@@ -49,3 +49,23 @@ export function clock(iso) {
 export function day(iso) {
   return new Date(iso).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
 }
+
+// A wait in words: "30 seconds", "2 minutes" (a part-minute counting whole).
+export function waitWords(seconds) {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+// When a waiting report is tried next, in words: "in 30 seconds, at 02:14" (empty when nothing is planned).
+export function nextTry(iso, now = Date.now()) {
+  if (!iso) return "";
+  const seconds = Math.ceil((new Date(iso) - now) / 1000);
+  if (seconds <= 0) return "Sending now…";
+  return `It will be sent in ${waitWords(seconds)}, at ${clock(iso)}.`;
+}
+
+// Every "It will be sent in …" on screen counts down by itself.
+setInterval(() => {
+  for (const el of document.querySelectorAll("[data-next-try]")) el.textContent = nextTry(el.dataset.nextTry);
+}, 1000);
