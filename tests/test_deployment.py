@@ -48,7 +48,13 @@ def test_check_deploy_is_clean_with_nothing_but_the_secret_key_and_the_hosts():
 # Three requests through the whole middleware stack, in a process with the given environment: plain
 # http, then http marked HTTPS by the proxy, then the load balancer's health probe over plain http.
 REQUESTS = """
+from django.conf import settings
 from django.test import Client
+from django.test.utils import override_settings
+# A deployment collects its static files first (the Dockerfile does); this process has not, so its
+# pages name them plainly rather than by the manifest's hashed names.
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
 client = Client()
 plain = client.get("/signin/")
 print("plain", plain.status_code, plain.get("Location"))
