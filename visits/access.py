@@ -62,11 +62,16 @@ POLICY: dict[str, Resource] = {
     "reports": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.OWN_REPORTS, write=True),
                          C: _grant(Scope.OWN_SITES)}),
     "concerns": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),  # marking one handled
+    # Changing a submitted report, or someone else's draft (a visitor edits only their own draft).
+    "corrections": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),
+    # New schemes: no role's; superusers only.
+    "scheme_creation": Resource({}),
     "tact_reports": Resource({M: _grant(Scope.SCHEME)}),
     "issues": Resource({M: _grant(Scope.SCHEME), C: _grant(Scope.OWN_SITES)}),
     "issue_responses": Resource({M: _grant(Scope.SCHEME, read=False, write=True),
                                  C: _grant(Scope.OWN_SITES, read=False, write=True)}),
-    "issue_decisions": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),  # close and reopen
+    # Close and reopen; who decides an issue also records a response the force gave by telephone.
+    "issue_decisions": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),
     "issue_trends": Resource({M: _grant(Scope.SCHEME), C: _grant(Scope.OWN_SITES)}),
     "notifications": Resource({M: _grant(Scope.SCHEME)}),
     "coverage": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}, secret=True),

@@ -155,7 +155,7 @@ def custody_visits_visible(user: User) -> QuerySet[CustodyVisit]:
 
 def concerns_open(user: User) -> QuerySet[CustodyVisit]:
     """Submitted reports raising a concern no manager has yet marked handled: the managers' to act on."""
-    if not (user.is_superuser or user.role == Role.MANAGER):
+    if not access.allows(user, "concerns", access.WRITE):
         return CustodyVisit.objects.none()
     return custody_visits_visible(user).filter(
         status=ReportStatus.SUBMITTED, concern_raised=True, concern_handled_at__isnull=True

@@ -102,7 +102,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return selectors.readable_schemes(user).order_by("name")
 
     def create(self, request, *args, **kwargs):
-        if not request.user.is_superuser:
+        if not access.allows(request.user, "scheme_creation", WRITE):
             raise PermissionDenied("Only a superuser creates schemes.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import access
 from ..db import NewRows
 from ..models import (
     IssueCategory,
     IssueEvent,
     IssueStatus,
-    Role,
     User,
     VisitIssue,
 )
@@ -100,7 +100,7 @@ def _locked(issue: VisitIssue) -> VisitIssue:
 
 
 def _is_manager(user: User) -> bool:
-    return user.is_superuser or user.role == Role.MANAGER
+    return access.allows(user, "issue_decisions", access.WRITE)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from .. import access
 from ..db import NewRows
 from ..kinds import ReportKind, kind_of
 from ..models import (
@@ -318,7 +319,7 @@ class ReportLocked(Exception):
 
 def report_lock_reason(*, report, editor: User) -> str | None:
     """Why the editor may not change this report at all, or None when they may."""
-    if editor.role == Role.MANAGER or editor.is_superuser:
+    if access.allows(editor, "corrections", access.WRITE):
         return None
     if report.status == ReportStatus.SUBMITTED:
         return "This report is submitted and locked; ask your volunteer manager to correct it."
