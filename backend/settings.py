@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "web.middleware.SchemeTimeMiddleware",
+    "web.middleware.PersonLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -149,6 +150,7 @@ LANGUAGE_CODE = "en-gb"
 # the API edge's and the site's are in locale/ at the top.
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["web.formats"]  # en-GB and cy: day month year, the 24-hour clock
 TIME_ZONE = "UTC"  # stored times are UTC; each scheme's own zone is used for days and bands
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,4 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class SchemeTimeMiddleware:
@@ -17,3 +17,19 @@ class SchemeTimeMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PersonLanguageMiddleware:
+    """A signed-in person's desk pages are in the language they chose (English until they choose);
+    before signing in, LocaleMiddleware's choice stands (the language cookie, then Accept-Language).
+    The API answers in its own way, so it is left to LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            translation.activate(user.language_code)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
