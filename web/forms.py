@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -133,3 +135,26 @@ class ConcernHandledForm(forms.Form):
 class ResponseForm(forms.Form):
     force_response = forms.CharField(label=_("The force's response"), widget=forms.Textarea(attrs={"rows": 3}),
                                      max_length=5000)
+
+
+class PasswordHints:
+    """Django's Welsh leaves its password hints and mismatch message in English, so the desk words its own."""
+
+    error_messages = {"password_mismatch": _("The two new passwords are not the same.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        length = next((v.min_length for v in password_validation.get_default_password_validators()
+                       if hasattr(v, "min_length")), 8)
+        self.fields["new_password1"].help_text = _(
+            "At least %(length)s characters; not a commonly used password, nor only digits, nor like your name.") % {
+            "length": length}
+        self.fields["new_password2"].help_text = _("The same password again, to check it.")
+
+
+class PasswordChangeForm(PasswordHints, auth_forms.PasswordChangeForm):
+    error_messages = {**auth_forms.PasswordChangeForm.error_messages, **PasswordHints.error_messages}
+
+
+class SetPasswordForm(PasswordHints, auth_forms.SetPasswordForm):
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, **PasswordHints.error_messages}

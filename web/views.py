@@ -13,6 +13,7 @@ from api import throttles
 from visits import selectors
 from visits.models import Role
 
+from .forms import PasswordChangeForm, SetPasswordForm
 from .language import ask_first
 
 START = {Role.MANAGER: "coverage", Role.CUSTODY: "force-issues", Role.ANALYST: "returns"}
@@ -95,7 +96,7 @@ def message_page(view_class, *, title, text, link="", link_text=""):
                               extra_context={"title": title, "text": text, "link": link, "link_text": link_text})
 
 
-password_change = form_page(auth.PasswordChangeView, title=gettext_lazy("Change your password"), submit=gettext_lazy("Change password"),
+password_change = form_page(auth.PasswordChangeView, form_class=PasswordChangeForm, title=gettext_lazy("Change your password"), submit=gettext_lazy("Change password"),
                             success_url=reverse_lazy("web:password_change_done"))
 password_change_done = message_page(auth.PasswordChangeDoneView, title=gettext_lazy("Password changed"),
                                     text=gettext_lazy("Your password has been changed."), link="/", link_text=gettext_lazy("Back to your start page"))
@@ -110,7 +111,7 @@ password_reset_done = message_page(
     text=gettext_lazy("If an account has that address, a link to choose a new password is on its way."),
     link=reverse_lazy("web:signin"), link_text=gettext_lazy("Back to sign in"),
 )
-password_reset_confirm = form_page(auth.PasswordResetConfirmView, title=gettext_lazy("Choose a new password"), submit=gettext_lazy("Set password"),
+password_reset_confirm = form_page(auth.PasswordResetConfirmView, form_class=SetPasswordForm, title=gettext_lazy("Choose a new password"), submit=gettext_lazy("Set password"),
                                    success_url=reverse_lazy("web:password_reset_complete"))
 password_reset_complete = message_page(auth.PasswordResetCompleteView, title=gettext_lazy("Password set"),
                                        text=gettext_lazy("Your new password is set."), link=reverse_lazy("web:signin"),
