@@ -42,7 +42,7 @@ def language(request):
     """GET: the question (English or Cymraeg?), each answer in its own language. POST: the answer,
     or the header's switch."""
     if request.method == "GET":
-        return render(request, "web/language.html", {"next": _safe_next(request, request.GET.get("next"))})
+        return render(request, "web/language.html", {"next": _safe_next(request, request.GET.get("next")), "asking": True})
     chosen = request.POST.get("language")
     if chosen not in DJANGO_LANGUAGE:
         return HttpResponseBadRequest("Choose en or cy.")

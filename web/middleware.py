@@ -1,5 +1,7 @@
 from django.utils import timezone, translation
 
+from .language import offers_welsh
+
 
 class SchemeTimeMiddleware:
     """Pages show times in the signed-in person's scheme's zone (analysts, who span schemes, in UTC)."""
@@ -20,8 +22,8 @@ class SchemeTimeMiddleware:
 
 
 class PersonLanguageMiddleware:
-    """A signed-in person's desk pages are in the language they chose (English until they choose);
-    before signing in, LocaleMiddleware's choice stands (the language cookie, then Accept-Language).
+    """A signed-in person's desk pages are in the language they chose; until they choose, LocaleMiddleware's
+    choice (the language cookie, then Accept-Language) stands where Welsh is offered, else English.
     The API answers in its own way, so it is left to LocaleMiddleware."""
 
     def __init__(self, get_response):
@@ -29,7 +31,8 @@ class PersonLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/") and (
+                user.language or not offers_welsh(user)):
             translation.activate(user.language_code)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
