@@ -2,6 +2,8 @@
 Scheme-level figures only: no report contents, no names."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reporting.selectors import kpi_schemes, scheme_kpis
 from visits.models import Scheme
@@ -11,12 +13,12 @@ from .manager import downloads
 from .periods import chosen_period
 
 ROWS = [
-    ("Custody visits", "visits", None), ("Target", "target", None), ("% of target", "target_pct", "pct"),
-    ("Immediate access", "access.immediate_pct", "pct"), ("Detainees present", "detainees.present", None),
-    ("Offered a visit", "detainees.offered_pct", "pct"), ("Seen, of offered", "detainees.seen_pct_of_offered", "pct"),
-    ("Volunteer hours", "volunteer_hours", None), ("Visitors during the period", "volunteers.active", None),
-    ("Joined", "volunteers.joined", None), ("Left", "volunteers.left", None),
-    ("Animal welfare visits", "animal_visits", None), ("Animal welfare target", "animal_target", None),
+    (gettext_lazy("Custody visits"), "visits", None), (gettext_lazy("Target"), "target", None), (gettext_lazy("% of target"), "target_pct", "pct"),
+    (gettext_lazy("Immediate access"), "access.immediate_pct", "pct"), (gettext_lazy("Detainees present"), "detainees.present", None),
+    (gettext_lazy("Offered a visit"), "detainees.offered_pct", "pct"), (gettext_lazy("Seen, of offered"), "detainees.seen_pct_of_offered", "pct"),
+    (gettext_lazy("Volunteer hours"), "volunteer_hours", None), (gettext_lazy("Visitors during the period"), "volunteers.active", None),
+    (gettext_lazy("Joined"), "volunteers.joined", None), (gettext_lazy("Left"), "volunteers.left", None),
+    (gettext_lazy("Animal welfare visits"), "animal_visits", None), (gettext_lazy("Animal welfare target"), "animal_target", None),
 ]
 
 
@@ -34,7 +36,7 @@ def returns(request):
     chosen, form = chosen_period(request.GET, today=today, current_fy=start.year, custom=False)
     figures = [scheme_kpis(scheme=scheme, period=chosen.period) for scheme in schemes]
     return render(request, "web/returns.html", {
-        "title": "KPIs and returns", "section": "returns", "crumbs": [("KPIs and returns", None)],
+        "title": _("KPIs and returns"), "section": "returns", "crumbs": [(_("KPIs and returns"), None)],
         "chosen": chosen, "form": form, "schemes": schemes,
         "rows": [{"label": label, "format": fmt, "values": [_dig(f, path) for f in figures]} for label, path, fmt in ROWS],
         "downloads": [(scheme, downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter)) for scheme in schemes],

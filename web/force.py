@@ -5,6 +5,7 @@ Nothing here tells when visits happened or are planned, beyond the date of the v
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from visits import selectors, services
@@ -21,7 +22,7 @@ def _page(request, *, failed=None, form=None, status=200):
     answered = list(selectors.issues_for_force(request.user).exclude(selectors.awaiting_force_q())
                     .order_by("-responded_at", "-id")[:ANSWERED_SHOWN])
     return render(request, "web/force.html", {
-        "title": "Issues for the force", "section": "force", "crumbs": [("Issues for the force", None)],
+        "title": _("Issues for the force"), "section": "force", "crumbs": [(_("Issues for the force"), None)],
         "rows": [{"issue": issue, "form": form if issue.pk == failed else ResponseForm(prefix=f"i{issue.pk}")}
                  for issue in awaiting],
         "answered": answered, "answered_shown": ANSWERED_SHOWN,
@@ -45,5 +46,6 @@ def respond(request, pk: int):
     except ValidationError as exc:
         form.add_error(None, " ".join(exc.messages))
         return _page(request, failed=issue.pk, form=form, status=400)
-    messages.success(request, f"Your response on “{issue.category.name}” at {issue.site.name} is recorded.")
+    messages.success(request, _("Your response on “%(category)s” at %(site)s is recorded.")
+                     % {"category": issue.category.name, "site": issue.site.name})
     return redirect("web:force-issues")

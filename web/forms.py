@@ -3,6 +3,10 @@
 from datetime import datetime
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from visits import selectors
 from visits.kinds import kind_named, kind_of
@@ -10,20 +14,21 @@ from visits.models import AccessBand, IssueStatus, ReportStatus, Role
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-YES_NO = [("", "Any"), ("yes", "With issues"), ("no", "Without issues")]
+ANY = pgettext_lazy("filter", "Any")
+YES_NO = [("", ANY), ("yes", _("With issues")), ("no", _("Without issues"))]
 
 
 class ReportSearchForm(forms.Form):
-    kind = forms.ChoiceField(label="Reports", required=False,
-                             choices=[("custody", "Custody visits"), ("animal", "Animal welfare visits")])
-    text = forms.CharField(label="Search comments and issues", required=False, max_length=200)
-    site = forms.ModelChoiceField(label="Site", queryset=None, required=False, empty_label="All sites")
-    date_from = forms.DateField(label="From", required=False, widget=DATE)
-    date_to = forms.DateField(label="To", required=False, widget=DATE)
-    visitor = forms.ModelChoiceField(label="Visitor", queryset=None, required=False, empty_label="Anyone")
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any"), *ReportStatus.choices])
-    has_issues = forms.ChoiceField(label="Issues", required=False, choices=YES_NO)
-    access_band = forms.ChoiceField(label="Access", required=False, choices=[("", "Any"), *AccessBand.choices])
+    kind = forms.ChoiceField(label=_("Reports"), required=False,
+                             choices=[("custody", _("Custody visits")), ("animal", _("Animal welfare visits"))])
+    text = forms.CharField(label=_("Search comments and issues"), required=False, max_length=200)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
+    date_from = forms.DateField(label=pgettext_lazy("date", "From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=pgettext_lazy("date", "To"), required=False, widget=DATE)
+    visitor = forms.ModelChoiceField(label=_("Visitor"), queryset=None, required=False, empty_label=_("Anyone"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ANY), *ReportStatus.choices])
+    has_issues = forms.ChoiceField(label=_("Issues"), required=False, choices=YES_NO)
+    access_band = forms.ChoiceField(label=_("Access"), required=False, choices=[("", ANY), *AccessBand.choices])
 
     def __init__(self, data, *, user, kind):
         super().__init__(data)
@@ -48,19 +53,19 @@ CUSTODY_FIELDS = ("arrived_at", "admitted_at", "left_at", "delay_reason", "detai
                   "detainees_observed", "travel_minutes", "comments")
 ANIMAL_FIELDS = ("arrived_at", "left_at", "animals_seen", "travel_minutes", "comments")
 CORRECTED_FIELDS = {"custody": CUSTODY_FIELDS, "animal": ANIMAL_FIELDS}
-LABELS = {"arrived_at": "Arrival", "admitted_at": "Admission to the suite", "left_at": "Departure",
-          "detainees_present": "Detainees present", "detainees_offered": "Offered a visit",
-          "detainees_seen": "Seen", "detainees_refused": "Refused",
-          "detainees_not_offered": "Not offered (sergeant's advice)", "detainees_unavailable": "Unavailable",
-          "detainees_observed": "Observed only", "travel_minutes": "Travel (minutes, all visitors)",
-          "delay_reason": "Reason for the access delay", "comments": "Comments", "animals_seen": "Animals seen"}
+LABELS = {"arrived_at": _("Arrival"), "admitted_at": _("Admission to the suite"), "left_at": _("Departure"),
+          "detainees_present": _("Detainees present"), "detainees_offered": _("Offered a visit"),
+          "detainees_seen": pgettext_lazy("detainees", "Seen"), "detainees_refused": pgettext_lazy("detainees", "Refused"),
+          "detainees_not_offered": _("Not offered (sergeant's advice)"), "detainees_unavailable": pgettext_lazy("detainees", "Unavailable"),
+          "detainees_observed": _("Observed only"), "travel_minutes": _("Travel (minutes, all visitors)"),
+          "delay_reason": _("Reason for the access delay"), "comments": _("Comments"), "animals_seen": _("Animals seen")}
 
 
 class CorrectionForm(forms.Form):
     """The report's correctable fields with their stored values, and the reason for the change."""
 
-    reason = forms.CharField(label="Reason for the correction", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="Kept in the report's history with your name and the time.")
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept in the report's history with your name and the time."))
 
     def __init__(self, data, *, report):
         super().__init__(data)
@@ -88,8 +93,8 @@ class CorrectionForm(forms.Form):
         counts = [n for n in names if n.startswith("detainees_") or n == "animals_seen"]
         other = [n for n in names if n not in times and n not in counts and n != "reason"]
         return [(legend, [self[n] for n in group], css) for legend, group, css in (
-            ("Times", times, "counts times"), ("Detainees" if counts != ["animals_seen"] else "Animals", counts, "counts"),
-            ("Access, travel and comments", other, ""), ("Why", ["reason"], ""),
+            (_("Times"), times, "counts times"), (_("Detainees") if counts != ["animals_seen"] else _("Animals"), counts, "counts"),
+            (_("Access, travel and comments"), other, ""), (_("Why"), ["reason"], ""),
         ) if group]
 
     def changes(self) -> dict:
@@ -113,10 +118,10 @@ class CorrectionForm(forms.Form):
 
 
 class IssueFilterForm(forms.Form):
-    status = forms.ChoiceField(label="Status", required=False, choices=[
-        ("awaiting", "Awaiting the force"), (IssueStatus.RESPONDED, "Force responded"),
-        (IssueStatus.CLOSED, "Closed"), ("all", "All that went to the force")])
-    site = forms.ModelChoiceField(label="Site", queryset=None, required=False, empty_label="All sites")
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("awaiting", _("Awaiting the force")), (IssueStatus.RESPONDED, _("Force responded")),
+        (IssueStatus.CLOSED, pgettext_lazy("issue", "Closed")), ("all", _("All that went to the force"))])
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, required=False, empty_label=_("All sites"))
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -124,9 +129,32 @@ class IssueFilterForm(forms.Form):
 
 
 class ConcernHandledForm(forms.Form):
-    note = forms.CharField(label="How it was dealt with", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    note = forms.CharField(label=_("How it was dealt with"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
 class ResponseForm(forms.Form):
-    force_response = forms.CharField(label="The force's response", widget=forms.Textarea(attrs={"rows": 3}),
+    force_response = forms.CharField(label=_("The force's response"), widget=forms.Textarea(attrs={"rows": 3}),
                                      max_length=5000)
+
+
+class PasswordHints:
+    """Django's Welsh leaves its password hints and mismatch message in English, so the desk words its own."""
+
+    error_messages = {"password_mismatch": _("The two new passwords are not the same.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        length = next((v.min_length for v in password_validation.get_default_password_validators()
+                       if hasattr(v, "min_length")), 8)
+        self.fields["new_password1"].help_text = _(
+            "At least %(length)s characters; not a commonly used password, nor only digits, nor like your name.") % {
+            "length": length}
+        self.fields["new_password2"].help_text = _("The same password again, to check it.")
+
+
+class PasswordChangeForm(PasswordHints, auth_forms.PasswordChangeForm):
+    error_messages = {**auth_forms.PasswordChangeForm.error_messages, **PasswordHints.error_messages}
+
+
+class SetPasswordForm(PasswordHints, auth_forms.SetPasswordForm):
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, **PasswordHints.error_messages}

@@ -1,7 +1,11 @@
 """Coverage heatmaps as HTML tables sharing one colour scale, so sites on a page compare by eye."""
 
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, ngettext
+
 from scheduling.heatmap import BLUES, colour_bins
 from scheduling.selectors import Coverage
+from web.templatetags.desk import weekday
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -20,10 +24,11 @@ def heatmap_rows(coverage: Coverage, scale: list[dict]) -> list[dict]:
         for b, band in enumerate(coverage.bands):
             count = coverage.counts[d][b]
             shade = next((s["shade"] for s in scale if s["low"] <= count <= s["high"]), None) if count else None
-            cells.append({"count": count, "css": "gap" if not count else f"shade-{shade}",
-                          "label": f"{day.capitalize()} {band}: {count} visit{'s' if count != 1 else ''}"
-                                   + ("" if count else ", not visited")})
-        # Weekdays shorten to three letters on small screens; a day group ("weekend") stays whole.
-        short = day[:3].capitalize() if day.lower() in WEEKDAYS else day.capitalize()
-        rows.append({"day": day.capitalize(), "short": short, "cells": cells, "total": coverage.day_totals[d]})
+            names = {"day": weekday(day), "band": band, "count": count}
+            label = (ngettext("%(day)s %(band)s: %(count)s visit", "%(day)s %(band)s: %(count)s visits", count)
+                     if count else gettext("%(day)s %(band)s: 0 visits, not visited")) % names
+            cells.append({"count": count, "css": "gap" if not count else f"shade-{shade}", "label": label})
+        # Weekdays shorten on small screens ("Mon", "Llun"); a day group ("weekend") stays whole.
+        short = str(WEEKDAYS_ABBR[WEEKDAYS.index(day.lower())]) if day.lower() in WEEKDAYS else weekday(day)
+        rows.append({"day": weekday(day), "short": short, "cells": cells, "total": coverage.day_totals[d]})
     return rows

@@ -8,7 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reporting.selectors import scheme_kpis
@@ -49,7 +51,7 @@ def coverage(request):
     query = request.GET.copy()
     query.pop("grid", None)
     return render(request, "web/coverage.html", {
-        "title": "Coverage", "section": "coverage", "crumbs": [("Coverage", None)],
+        "title": _("Coverage"), "section": "coverage", "crumbs": [(_("Coverage"), None)],
         "chosen": chosen, "form": form, "grid": grid, "scale": scale, "query": query.urlencode(),
         "other_grid": "animal" if grid == "custody" else "custody",
         "items": [{"site": c.site, "coverage": c, "rows": heatmap_rows(c, scale)} for c in coverages],
@@ -78,7 +80,7 @@ def _site_page(request, site, *, queue_down: bool = False):
     latest = recommendation.pk if recommendation else 0
     return render(request, "web/site.html", {
         "title": site.name, "section": "coverage",
-        "crumbs": [("Coverage", reverse("web:coverage") + f"?grid={kind_for_site(site.kind).name}"),
+        "crumbs": [(_("Coverage"), reverse("web:coverage") + f"?grid={kind_for_site(site.kind).name}"),
                    (site.name, None)],
         "site": site, "chosen": chosen, "form": form, "coverage": cov, "scale": scale,
         "rows": heatmap_rows(cov, scale), "recommendation": recommendation, "queue_down": queue_down,
@@ -118,7 +120,7 @@ def recommendations(request):
     """The coming plan of every active site, with when and over what window it was ranked."""
     sites = scheduling.sites_schedulable(request.user).filter(active=True).order_by("-kind", "name")
     return render(request, "web/recommendations.html", {
-        "title": "Recommendations", "section": "recommendations", "crumbs": [("Recommendations", None)],
+        "title": _("Recommendations"), "section": "recommendations", "crumbs": [(_("Recommendations"), None)],
         "items": [{"site": site, "recommendation": scheduling.recommendation_latest(site=site)} for site in sites],
     })
 
@@ -142,13 +144,16 @@ def reports(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/reports.html", {
-        "title": "Reports", "section": "reports", "crumbs": [("Reports", None)], "form": form, "kind": kind,
+        "title": _("Reports"), "section": "reports", "crumbs": [(_("Reports"), None)], "form": form, "kind": kind,
         "page": page, "query": query.urlencode(), "bands": dict(AccessBand.choices),
     })
 
 
 def report_title(report) -> str:
-    return f"{kind_of(report).title} to {report.site.name}, {report.local_date:%-d %b %Y}"
+    names = {"site": report.site.name, "date": date_format(report.local_date, "DATE_FORMAT")}
+    if kind_of(report).name == "animal":
+        return _("Animal welfare visit to %(site)s, %(date)s") % names
+    return _("Custody visit to %(site)s, %(date)s") % names
 
 
 def _report(request, kind, pk):
@@ -161,7 +166,7 @@ def report_detail(request, kind: str, pk: int):
     return render(request, "web/report.html", {
         "title": report_title(report), "section": "reports", "kind": kind, "report": report,
         "concern_form": ConcernHandledForm(),
-        "crumbs": [("Reports", reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
+        "crumbs": [(_("Reports"), reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
                    (report_title(report), None)],
     })
 
@@ -180,12 +185,12 @@ def report_correct(request, kind: str, pk: int):
         except services.ReportLocked as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "The correction is saved and added to the report's history.")
+            messages.success(request, _("The correction is saved and added to the report's history."))
             return redirect("web:report", kind=kind, pk=report.pk)
     return render(request, "web/correct.html", {
-        "title": f"Correct: {report_title(report)}", "section": "reports", "kind": kind, "report": report, "form": form,
-        "crumbs": [("Reports", reverse("web:reports")), (report_title(report), reverse("web:report", args=[kind, report.pk])),
-                   ("Correct", None)],
+        "title": _("Correct: %(report)s") % {"report": report_title(report)}, "section": "reports", "kind": kind, "report": report, "form": form,
+        "crumbs": [(_("Reports"), reverse("web:reports")), (report_title(report), reverse("web:report", args=[kind, report.pk])),
+                   (_("Correct"), None)],
     })
 
 
@@ -201,9 +206,9 @@ def concern_handled(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "The concern is marked handled.")
+            messages.success(request, _("The concern is marked handled."))
     else:
-        messages.error(request, "Say how the concern was dealt with.")
+        messages.error(request, _("Say how the concern was dealt with."))
     return redirect("web:report", kind="custody", pk=report.pk)
 
 
@@ -227,7 +232,7 @@ def issues(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/issues.html", {
-        "title": "Issues", "section": "issues", "crumbs": [("Issues", None)], "form": form, "page": page,
+        "title": _("Issues"), "section": "issues", "crumbs": [(_("Issues"), None)], "form": form, "page": page,
         "rows": [{"issue": issue, "age": (today - issue.visit_date).days} for issue in page],
         "statuses": dict(IssueStatus.choices), "query": query.urlencode(),
     })
@@ -238,7 +243,7 @@ def downloads(*, scheme_id: int | None, fy: int, quarter: int | None) -> list[tu
     base = reverse("kpi-export")
     params = {"fy": fy, **({"scheme": scheme_id} if scheme_id else {}), **({"quarter": quarter} if quarter else {})}
     return [(label, f"{base}?{urlencode({**params, 'format': fmt})}")
-            for label, fmt in (("CSV", "csv"), ("Excel (XLSX)", "xlsx"), ("JSON", "json"))]
+            for label, fmt in (("CSV", "csv"), (_("Excel (XLSX)"), "xlsx"), ("JSON", "json"))]
 
 
 @manager_only
@@ -248,7 +253,7 @@ def kpis(request):
     figures = scheme_kpis(scheme=scheme, period=chosen.period)
     current_fy = form.fields["fy"].choices[0][0]
     return render(request, "web/kpis.html", {
-        "title": "KPIs and returns", "section": "kpis", "crumbs": [("KPIs and returns", None)],
+        "title": _("KPIs and returns"), "section": "kpis", "crumbs": [(_("KPIs and returns"), None)],
         "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
         "years": [(fy, fy_label(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
@@ -264,7 +269,7 @@ def volunteers(request):
     rows = selectors.volunteers_overview(scheme=scheme, date_from=chosen.period.date_from,
                                          date_to=chosen.period.date_to)
     return render(request, "web/volunteers.html", {
-        "title": "Volunteers", "section": "volunteers", "crumbs": [("Volunteers", None)],
+        "title": _("Volunteers"), "section": "volunteers", "crumbs": [(_("Volunteers"), None)],
         "chosen": chosen, "form": form, "rows": rows, "scheme": scheme,
         "counts": {
             "active": sum(r["active"] for r in rows), "probation": sum(bool(r["probation_until"]) for r in rows),

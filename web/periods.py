@@ -6,6 +6,9 @@ from datetime import date
 
 from django import forms
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from visits.periods import Period, fy_label, fy_period, quarters_begun, to_date, window_problem
 
@@ -21,10 +24,10 @@ class Chosen:
 
 
 class PeriodForm(forms.Form):
-    fy = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
-    quarter = forms.TypedChoiceField(label="Quarter", coerce=int, required=False, empty_value=None)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    fy = forms.TypedChoiceField(label=gettext_lazy("Financial year"), coerce=int, required=False)
+    quarter = forms.TypedChoiceField(label=gettext_lazy("Quarter"), coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(label=pgettext_lazy("date", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=pgettext_lazy("date", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, data, *, today: date, current_fy: int, years: int = 4, custom: bool = True):
         super().__init__(data)
@@ -33,8 +36,9 @@ class PeriodForm(forms.Form):
         # The quarters offered are those of the year asked for, if it is one offered (else the form refuses it).
         chosen_fy = self._fy(data, current_fy)
         chosen_fy = chosen_fy if chosen_fy in offered else current_fy
-        self.fields["quarter"].choices = [("", "Whole year")] + [
-            (q, f"Q{q}" + (" (partial)" if running else "")) for q, _, running in quarters_begun(chosen_fy, today=today)
+        self.fields["quarter"].choices = [("", _("Whole year"))] + [
+            (q, (_("Q%(quarter)s (partial)") if running else _("Q%(quarter)s")) % {"quarter": q})
+            for q, _begun, running in quarters_begun(chosen_fy, today=today)
         ]
         if not custom:
             del self.fields["date_from"], self.fields["date_to"]
@@ -58,15 +62,20 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
         end = data.get("date_to") or today
         if problem := window_problem(start, end):
             raise Http404(problem)
-        return Chosen(Period(start, end), f"{start:%-d %b %Y} to {end:%-d %b %Y}" + (" (to date)" if end >= today else ""), end >= today,
-                      current_fy, None, True), form
+        dates = {"start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
+        label = (_("%(start)s to %(end)s (to date)") if end >= today else _("%(start)s to %(end)s")) % dates
+        return Chosen(Period(start, end), label, end >= today, current_fy, None, True), form
     fy = data.get("fy") or current_fy
     quarter = data.get("quarter")
     clipped = to_date(fy_period(fy, quarter), today=today)
     if clipped is None:
         raise Http404("That period has not begun.")
     period, running = clipped
-    label = (f"Q{quarter} {fy_label(fy)}" if quarter else f"Financial year {fy_label(fy)}") + (" to date" if running else "")
+    names = {"quarter": quarter, "fy": fy_label(fy)}
+    if quarter:
+        label = (_("Q%(quarter)s %(fy)s to date") if running else _("Q%(quarter)s %(fy)s")) % names
+    else:
+        label = (_("Financial year %(fy)s to date") if running else _("Financial year %(fy)s")) % names
     return Chosen(period, label, running, fy, quarter, False), form
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, manager, views
+from . import analyst, force, language, manager, views
 
 app_name = "web"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("signin/", views.SignInView.as_view(), name="signin"),
     path("signout/", views.SignOutView.as_view(), name="signout"),
+    path("language/", language.language, name="language"),
     path("password/", views.password_change, name="password_change"),
     path("password/changed/", views.password_change_done, name="password_change_done"),
     path("password/reset/", views.password_reset, name="password_reset"),

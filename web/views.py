@@ -6,10 +6,15 @@ from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from api import throttles
 from visits import selectors
 from visits.models import Role
+
+from .forms import PasswordChangeForm, SetPasswordForm
+from .language import ask_first
 
 START = {Role.MANAGER: "coverage", Role.CUSTODY: "force-issues", Role.ANALYST: "returns"}
 
@@ -21,12 +26,12 @@ def start(request):
     if user.role in START:
         return redirect(f"web:{START[user.role]}")
     if user.role == Role.VISITOR:
-        return render(request, "web/visitor.html", {"title": "Use the phone app"})
+        return render(request, "web/visitor.html", {"title": _("Use the phone app")})
     if user.is_staff:
         return redirect("admin:index")
     return render(request, "web/message_page.html", {
-        "title": "No desk pages for this account",
-        "text": "Your account has no role in a scheme yet. Ask your volunteer manager to set it up.",
+        "title": _("No desk pages for this account"),
+        "text": _("Your account has no role in a scheme yet. Ask your volunteer manager to set it up."),
     })
 
 
@@ -66,8 +71,11 @@ class ThrottledFormMixin:
 class SignInView(ThrottledFormMixin, auth.LoginView):
     template_name = "web/signin.html"
     redirect_authenticated_user = True
-    extra_context = {"title": "Sign in"}
+    extra_context = {"title": gettext_lazy("Sign in")}
     throttles = throttles.SIGN_IN
+
+    def get_success_url(self):
+        return ask_first(self.request.user, super().get_success_url())
 
 
 class PasswordResetView(ThrottledFormMixin, auth.PasswordResetView):
@@ -88,23 +96,23 @@ def message_page(view_class, *, title, text, link="", link_text=""):
                               extra_context={"title": title, "text": text, "link": link, "link_text": link_text})
 
 
-password_change = form_page(auth.PasswordChangeView, title="Change your password", submit="Change password",
+password_change = form_page(auth.PasswordChangeView, form_class=PasswordChangeForm, title=gettext_lazy("Change your password"), submit=gettext_lazy("Change password"),
                             success_url=reverse_lazy("web:password_change_done"))
-password_change_done = message_page(auth.PasswordChangeDoneView, title="Password changed",
-                                    text="Your password has been changed.", link="/", link_text="Back to your start page")
+password_change_done = message_page(auth.PasswordChangeDoneView, title=gettext_lazy("Password changed"),
+                                    text=gettext_lazy("Your password has been changed."), link="/", link_text=gettext_lazy("Back to your start page"))
 password_reset = form_page(
-    PasswordResetView, title="Reset your password", submit="Send the reset link",
-    intro="Give the e-mail address of your account; we send it a link to choose a new password.",
+    PasswordResetView, title=gettext_lazy("Reset your password"), submit=gettext_lazy("Send the reset link"),
+    intro=gettext_lazy("Give the e-mail address of your account; we send it a link to choose a new password."),
     email_template_name="web/password_reset_email.txt", subject_template_name="web/password_reset_subject.txt",
     success_url=reverse_lazy("web:password_reset_done"),
 )
 password_reset_done = message_page(
-    auth.PasswordResetDoneView, title="Check your e-mail",
-    text="If an account has that address, a link to choose a new password is on its way.",
-    link=reverse_lazy("web:signin"), link_text="Back to sign in",
+    auth.PasswordResetDoneView, title=gettext_lazy("Check your e-mail"),
+    text=gettext_lazy("If an account has that address, a link to choose a new password is on its way."),
+    link=reverse_lazy("web:signin"), link_text=gettext_lazy("Back to sign in"),
 )
-password_reset_confirm = form_page(auth.PasswordResetConfirmView, title="Choose a new password", submit="Set password",
+password_reset_confirm = form_page(auth.PasswordResetConfirmView, form_class=SetPasswordForm, title=gettext_lazy("Choose a new password"), submit=gettext_lazy("Set password"),
                                    success_url=reverse_lazy("web:password_reset_complete"))
-password_reset_complete = message_page(auth.PasswordResetCompleteView, title="Password set",
-                                       text="Your new password is set.", link=reverse_lazy("web:signin"),
-                                       link_text="Sign in")
+password_reset_complete = message_page(auth.PasswordResetCompleteView, title=gettext_lazy("Password set"),
+                                       text=gettext_lazy("Your new password is set."), link=reverse_lazy("web:signin"),
+                                       link_text=gettext_lazy("Sign in"))

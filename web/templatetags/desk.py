@@ -1,16 +1,24 @@
-"""One way to write dates and times on every page: "1 Dec 2026", "1 Dec 2026, 14:05" in the scheme's zone."""
+"""One way to write dates, times and numbers on every page, in the page's language and the scheme's zone:
+"1 Dec 2026, 14:05" in English, "1 Rhagfyr 2026, 14:05" in Welsh (the formats in web/formats/)."""
 
 from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import date_format, number_format, time_format
+from django.utils.translation import pgettext_lazy
 
 from visits.periods import fy_label
 from web.forms import LABELS
+from web.language import offers_welsh as welsh_offered
 
 register = template.Library()
 
-DAY = "%-d %b %Y"
+# The grids name their days in English ("monday", or "weekend" on the animal unit's grid).
+WEEKDAY_NAMES = {english.lower(): WEEKDAYS[number] for number, english in enumerate(
+    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
+WEEKEND = pgettext_lazy("day group", "Weekend")
 
 
 @register.filter
@@ -21,7 +29,7 @@ def day(value) -> str:
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = timezone.localtime(value).date()
-    return value.strftime(DAY)
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.filter
@@ -30,18 +38,27 @@ def when(value) -> str:
         return "–"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return timezone.localtime(value).strftime(f"{DAY}, %H:%M")
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 @register.filter
 def clock(value) -> str:
-    return "–" if value is None else timezone.localtime(value).strftime("%H:%M")
+    return "–" if value is None else time_format(timezone.localtime(value), "TIME_FORMAT")
+
+
+@register.filter
+def weekday(name: str) -> str:
+    """A grid's day ("monday", "weekend") as a heading writes it, in the page's language: "Monday", "Dydd Llun"."""
+    if name.lower() == "weekend":
+        return str(WEEKEND)
+    known = WEEKDAY_NAMES.get(name.lower())
+    return str(known) if known is not None else name.capitalize()
 
 
 @register.filter
 def field_label(name: str) -> str:
     """A report field as the forms name it: "travel_minutes" is "Travel (minutes, all visitors)"."""
-    return LABELS.get(name, name.replace("_", " ").capitalize())
+    return str(LABELS.get(name, name.replace("_", " ").capitalize()))
 
 
 @register.filter
@@ -62,9 +79,23 @@ register.filter("fy_label", fy_label)
 
 @register.filter
 def pct(value) -> str:
-    return "–" if value is None else f"{value:.1f}%"
+    return "–" if value is None else f"{number_format(round(value, 1), 1)}%"
 
 
 @register.filter
 def share(value) -> str:
-    return "–" if value in (None, "") else f"{value:.0%}"
+    return "–" if value in (None, "") else f"{number_format(round(value * 100), 0)}%"
+
+
+@register.filter
+def html_lang(language_code: str) -> str:
+    """Django's language code as <html lang> writes it: "en-gb" is "en-GB"."""
+    language, _, region = (language_code or "en-gb").partition("-")
+    return f"{language}-{region.upper()}" if region else language
+
+
+@register.filter
+def offers_welsh(user) -> bool:
+    """Whether the header offers the other language: always before signing in (the scheme is not known
+    yet), then on a scheme that offers Welsh, or to anyone who chose Welsh (so they can always go back)."""
+    return welsh_offered(user)

@@ -1,5 +1,6 @@
 // Follows a queued recommendation refresh: polls the site's latest recommendation until a newer
-// one than the page had appears, then reloads the page, which then shows it as ready.
+// one than the page had appears, then reloads the page, which then shows it as ready. Its words come
+// from the page's data attributes, in the page's language.
 (function () {
   var box = document.getElementById("refresh-progress");
   if (!box) { return; }
@@ -11,11 +12,11 @@
         var seconds = Math.round((Date.now() - started) / 1000);
         if (latest && latest.id !== null && latest.id !== after) {
           box.classList.add("done");
-          box.textContent = "The new recommendation is ready.";
+          box.textContent = box.dataset.ready;
           window.location.reload();
           return;
         }
-        elapsed.textContent = seconds + " s" + (seconds > 60 ? ": still waiting; is the task worker running?" : "");
+        elapsed.textContent = seconds + " " + box.dataset.seconds + (seconds > 60 ? ": " + box.dataset.stillWaiting : "");
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 3000); });
