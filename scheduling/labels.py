@@ -4,6 +4,7 @@ The API keeps the machine values (`day` is "monday" in every language); pages, p
 for people show these labels instead."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 DAY_LABELS = {
     "monday": _("Monday"),
@@ -21,3 +22,8 @@ def day_label(day: str) -> str:
     """A grid day's name for people, capitalised as a table's row heading ("Monday", "Dydd Llun")."""
     label = DAY_LABELS.get(day)
     return str(label) if label is not None else day.capitalize()
+
+# Django's own Welsh catalogue spells July "Gorffenaf"; it is "Gorffennaf". A catalogue of ours wins
+# over Django's, so this entry corrects every date written in Welsh ("1 Gorffennaf 2024"), the
+# heatmap's title included. Better moved to the project's catalogue (LOCALE_PATHS) once it has one.
+MONTH_SPELLING_FIXES = (gettext_noop("July"),)
