@@ -63,8 +63,6 @@ def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
     spread = gettext("Share of cells visited: %(share)s%%; unpredictability %(score)s (1 = even spread).") % {
         "share": number_format(round(coverage.covered_share * 100)),
         "score": number_format(coverage.unpredictability, decimal_pos=2)}
-    # The closing line is the longest words in the picture: room for them in any language (7px a character).
-    width = max(LABEL_W + CELL_W * len(bands) + TOTAL_W + 20, legend_w, 560, 20 + 7 * len(spread))
     grid_bottom = TOP + CELL_H * (len(days) + 1)
     legend_y = grid_bottom + (50 if coverage.grid.has_outside else 28)
     height = legend_y + 60
@@ -75,6 +73,13 @@ def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
         summary += gettext("; %(outside)s outside the bands") % {"outside": coverage.outside}
     summary += "."
     total = gettext("Total")
+    # The day names and "Total" are longer in Welsh ("Dydd Mercher", "Cyfanswm"): the label column and
+    # the totals' column widen to fit them (9px a bold character at 13px), never narrower than in English.
+    day_names = [day_label(day) for day in days]
+    label_w = max(LABEL_W, 20 + 9 * max((len(name) for name in (*day_names, total)), default=0))
+    total_w = max(TOTAL_W, 16 + 9 * len(total))
+    # The closing line is the longest words in the picture: room for them in any language (7px a character).
+    width = max(label_w + CELL_W * len(bands) + total_w + 20, legend_w, 560, 20 + 7 * len(spread))
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
@@ -88,9 +93,9 @@ def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
         _text(10, 22, title, anchor="start", weight="bold", size=16),
     ]
     for b, band in enumerate(bands):
-        out.append(_text(LABEL_W + CELL_W * b + CELL_W / 2, TOP - CELL_H / 2, band, weight="bold"))
-    total_x = LABEL_W + CELL_W * len(bands)
-    out.append(_text(total_x + TOTAL_W / 2, TOP - CELL_H / 2, total, weight="bold"))
+        out.append(_text(label_w + CELL_W * b + CELL_W / 2, TOP - CELL_H / 2, band, weight="bold"))
+    total_x = label_w + CELL_W * len(bands)
+    out.append(_text(total_x + total_w / 2, TOP - CELL_H / 2, total, weight="bold"))
 
     def cell(x, y, count, *, fill, w=CELL_W, text_fill=INK, dashed=False, weight="normal"):
         stroke = ('stroke="#333333" stroke-width="1.5" stroke-dasharray="4 3"' if dashed
@@ -98,23 +103,23 @@ def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
         out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{CELL_H}" fill="{fill}" {stroke}/>')
         out.append(_text(x + w / 2, y + CELL_H / 2, count, weight=weight, fill=text_fill))
 
-    for d, day in enumerate(days):
+    for d, name in enumerate(day_names):
         y = TOP + CELL_H * d
-        out.append(_text(10, y + CELL_H / 2, day_label(day), anchor="start", weight="bold"))
+        out.append(_text(10, y + CELL_H / 2, name, anchor="start", weight="bold"))
         for b in range(len(bands)):
             count = coverage.counts[d][b]
-            x = LABEL_W + CELL_W * b
+            x = label_w + CELL_W * b
             if count:
                 shade = _shade(count, bins)
                 cell(x, y, count, fill=shade, text_fill=_text_on(shade))
             else:
                 cell(x, y, 0, fill=f"url(#{gap})", dashed=True, weight="bold")
-        cell(total_x, y, coverage.day_totals[d], fill=TOTAL_FILL, w=TOTAL_W, weight="bold")
+        cell(total_x, y, coverage.day_totals[d], fill=TOTAL_FILL, w=total_w, weight="bold")
     y = TOP + CELL_H * len(days)
     out.append(_text(10, y + CELL_H / 2, total, anchor="start", weight="bold"))
     for b, band_total in enumerate(coverage.band_totals):
-        cell(LABEL_W + CELL_W * b, y, band_total, fill=TOTAL_FILL, weight="bold")
-    cell(total_x, y, coverage.total, fill=TOTAL_FILL, w=TOTAL_W, weight="bold")
+        cell(label_w + CELL_W * b, y, band_total, fill=TOTAL_FILL, weight="bold")
+    cell(total_x, y, coverage.total, fill=TOTAL_FILL, w=total_w, weight="bold")
     if coverage.grid.has_outside:
         outside = gettext("Outside the bands: %(outside)s") % {"outside": coverage.outside}
         out.append(_text(10, grid_bottom + 18, outside, anchor="start"))
