@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -116,10 +117,12 @@ def number_format(column: str) -> str:
 
 
 def to_xlsx(rows: list[dict]) -> bytes:
+    """The workbook: one sheet, named for people in the active language ("Quarterly return",
+    "Ffurflen chwarterol"); its header row and cells are the CSV's columns and values in every language."""
     names = columns(rows)
     book = Workbook()
     sheet = book.active
-    sheet.title = "Quarterly return"
+    sheet.title = gettext("Quarterly return")
     sheet.append(names)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -2,20 +2,21 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from visits.periods import Period
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
-    XLSX = "xlsx", "Excel workbook"
+    XLSX = "xlsx", _("Excel workbook")
     JSON = "json", "JSON"
 
 
@@ -30,12 +31,15 @@ class ExportJob(models.Model):
     # The period as asked: fy (and quarter), or date_from and date_to, or none of them for the
     # financial year to date when the file is built.
     fy = models.PositiveSmallIntegerField(null=True, blank=True,
-                                          help_text="Empty for a period given by dates, or for the year to date.")
-    quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: the four quarters of the year.")
+                                          help_text=_("Empty for a period given by dates, or for the year to date."))
+    quarter = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty: the four quarters of the year."))
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
+    # The language of whoever asked (their request's): the worker builds the file's words in it.
+    language = models.CharField(max_length=8, default="en-gb",
+                                help_text=_("Language the file's words are written in (en-gb or cy)."))
     status = models.CharField(max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent of the rows built.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Per cent of the rows built."))
     rows = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(blank=True)

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scheduling.heatmap import render_heatmap_svg
 from visits.periods import fy_label, fy_period, to_date
@@ -11,27 +13,39 @@ from visits.periods import fy_label, fy_period, to_date
 from . import selectors
 from .charts import bar_chart_svg
 
+# The profile's groups in words; a group not named here is shown as it is stored.
+PROFILE_GROUPS = {"gender": gettext_lazy("Gender"), "age_group": gettext_lazy("Age group"),
+                  "ethnicity": gettext_lazy("Ethnicity")}
+
+
+def profile_rows(profile: dict) -> list[tuple[str, list[tuple[str, int]]]]:
+    """The seen profile as the page lists it: each group in words, with its values and counts."""
+    return [(str(PROFILE_GROUPS.get(dimension, dimension.replace("_", " ").capitalize())), list(values.items()))
+            for dimension, values in profile.items()]
+
 
 @login_required
 def annual_report(request, scheme_id: int, fy: int):
     """Managers of the scheme, analysts granted it and superusers; anyone else gets 404."""
     if not 2000 <= fy <= 2100:
-        raise Http404("No such financial year.")
+        raise Http404(_("No such financial year."))
     scheme = selectors.kpi_schemes(request.user).filter(pk=scheme_id).first()
     if scheme is None:
-        raise Http404("No such scheme among those you may read.")
+        raise Http404(_("No such scheme among those you may read."))
     # A year still running is reported to date, with the targets of its days so far (the API's
     # figures for the same dates); a year not begun has no report.
     clipped = to_date(fy_period(fy), today=scheme.local_today())
     if clipped is None:
-        raise Http404("That financial year has not begun.")
+        raise Http404(_("That financial year has not begun."))
     period, running = clipped
     report = selectors.annual_report(scheme=scheme, period=period)
     for row in (*report["suites"], *report["animal_units"]):
         # Our own SVG: every label in it is escaped by render_heatmap_svg.
-        row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=f"{row['name']}: visits per timeslot"))
+        title = _("%(site)s: visits per timeslot") % {"site": row["name"]}
+        row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=title))
+        row["seen_profile_labelled"] = profile_rows(row.get("seen_profile", {}))
     chart = bar_chart_svg(
-        title=f"Issues raised per category, FY {fy_label(fy)}",
+        title=_("Issues raised per category, FY %(fy)s") % {"fy": fy_label(fy)},
         bars=[(row["name"], row["raised"]) for row in report["issues"]],
     )
     return render(request, "reporting/annual_report.html", {

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from scheduling.labels import day_label
 from scheduling.selectors import Coverage, coverage_for_sites
 from visits.models import (
     DETAINEE_SPLIT,
@@ -342,10 +343,11 @@ def closures(*, site: Site, changes: list, period: Period) -> list[Period]:
 
 
 def timeslot_table(coverage: Coverage) -> dict:
-    """A site's timeslot table from its coverage: one row per day with its total, and the band totals."""
+    """A site's timeslot table from its coverage: one row per day (its name for people in the active
+    language beside it) with its total, and the band totals."""
     return {
         "bands": list(coverage.bands),
-        "rows": [{"day": day, "cells": cells, "total": total}
+        "rows": [{"day": day, "label": day_label(day), "cells": cells, "total": total}
                  for day, cells, total in zip(coverage.days, coverage.counts, coverage.day_totals)],
         "band_totals": coverage.band_totals, "total": coverage.total, "outside": coverage.outside,
         "unvisited": len(coverage.unvisited),

@@ -1,8 +1,10 @@
 """Writes: export jobs for quarterly returns too large to build within a request."""
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from visits.models import Scheme, User
@@ -12,7 +14,7 @@ from visits.services import QueueUnavailable, enqueue
 from . import exports
 from .models import ExportJob, ExportStatus
 
-QUEUE_DOWN = "The task queue was not answering, so the file was never built. Ask for the export again."
+QUEUE_DOWN = gettext_noop("The task queue was not answering, so the file was never built. Ask for the export again.")
 
 # A return of more scheme-quarters than this is built by a worker (each row is ~10 queries).
 EXPORT_SYNC_MAX_ROWS = 40
@@ -27,8 +29,10 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, qua
                       period: Period | None = None, format: str) -> ExportJob:
     """Store the job, with the period as asked (fy and quarter, dates, or neither for the financial
     year to date), and queue its build once committed. Raises QueueUnavailable (the job marked
-    failed with the reason) when the broker does not take it."""
+    failed with the reason) when the broker does not take it. The file is built in the language
+    active now, the asker's (their request's), whenever the worker gets to it."""
     job = ExportJob.objects.create(owner=owner, fy=fy, quarter=quarter, format=format,
+                                   language=translation.get_language() or settings.LANGUAGE_CODE,
                                    date_from=period.date_from if period else None,
                                    date_to=period.date_to if period else None)
     job.schemes.set(schemes)
@@ -37,7 +41,7 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, qua
         try:
             enqueue("reporting.export_job_build", str(job.pk))
         except KombuOperationalError as exc:
-            ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=QUEUE_DOWN)
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=gettext(QUEUE_DOWN))
             raise QueueUnavailable() from exc
 
     # Queued only once the job row is committed, so the worker always finds it.
@@ -46,7 +50,8 @@ def export_job_create(*, owner: User, schemes: list[Scheme], fy: int | None, qua
 
 
 def export_job_run(*, job_id) -> ExportJob | None:
-    """Build the job's file. Safe to run twice: a finished job is left as it is."""
+    """Build the job's file, in the language of whoever asked for it. Safe to run twice: a finished
+    job is left as it is."""
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None or job.status == ExportStatus.DONE:
         return job
@@ -60,7 +65,9 @@ def export_job_run(*, job_id) -> ExportJob | None:
             schemes=list(job.schemes.order_by("name")), fy=job.fy, quarter=job.quarter, period=job.period,
             on_row=on_row,
         )
-        job.file.save(f"{job.pk}.{job.format}", ContentFile(exports.WRITERS[job.format](rows)), save=False)
+        with translation.override(job.language):
+            content = exports.WRITERS[job.format](rows)
+        job.file.save(f"{job.pk}.{job.format}", ContentFile(content), save=False)
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:1000])
         raise

@@ -1,5 +1,6 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -41,7 +42,7 @@ class KpiPermission(RolePermission):
             return super().has_permission(request, view)
         asked = request.query_params.get("scheme")
         if asked not in (None, "") and str(user.scheme_id) != asked:
-            raise NotFound("No such scheme among those you may read.")
+            raise NotFound(_("No such scheme among those you may read."))
         return super().has_permission(request, view)
 
 
@@ -68,11 +69,11 @@ def _scheme_for(user, scheme_id):
     schemes = selectors.kpi_schemes(user)
     if scheme_id is None:
         if user.is_superuser or user.role == Role.ANALYST:
-            raise ValidationError({"scheme": ["Name the scheme (scheme=ID)."]})
+            raise ValidationError({"scheme": [_("Name the scheme (scheme=ID).")]})
         scheme_id = user.scheme_id
     scheme = schemes.filter(pk=scheme_id).first()
     if scheme is None:
-        raise NotFound("No such scheme among those you may read.")
+        raise NotFound(_("No such scheme among those you may read."))
     return scheme
 
 
@@ -126,7 +127,7 @@ class KpiExportView(APIView):
             schemes = schemes.filter(pk=data["scheme"])
         schemes = list(schemes)
         if not schemes:
-            raise NotFound("No such scheme among those you may read.")
+            raise NotFound(_("No such scheme among those you may read."))
         fmt = request.accepted_renderer.format
         # fy (and quarter) stand as they are; only dates of the caller's own are a period.
         asked = {"fy": data.get("fy"), "quarter": data.get("quarter"),
@@ -179,7 +180,7 @@ class ExportDownloadView(APIView):
     def get(self, request, pk):
         job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
         if job.status != ExportStatus.DONE or not job.file:
-            raise Conflict(f"The export is {job.status}, not ready to download yet.")
+            raise Conflict(_("The export is %(status)s, not ready to download yet.") % {"status": job.get_status_display().lower()})
         # A year to date is named for the day it was asked, in the first scheme's zone.
         first = job.schemes.order_by("name").first()
         asked_on = job.created_at.astimezone(first.zone).date() if first else job.created_at.date()

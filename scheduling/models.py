@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Recommendation(models.Model):
@@ -11,24 +12,24 @@ class Recommendation(models.Model):
     site = models.ForeignKey("visits.Site", on_delete=models.CASCADE, related_name="recommendations")
     request_key = models.CharField(
         max_length=100, unique=True, editable=False,
-        help_text="Names the request, so a task delivered twice stores one recommendation.",
+        help_text=_("Names the request, so a task delivered twice stores one recommendation."),
     )
     window_from = models.DateField()
     window_to = models.DateField()
     plan_from = models.DateField()
     plan_to = models.DateField()
     generated_at = models.DateTimeField(default=timezone.now)
-    cells = models.JSONField(help_text='[{"day", "band", "visits_in_window", "rank", "last_visit_at", "handover"}]')
-    plan = models.JSONField(help_text='[{"date", "day", "band", "rank", "handover", "probability"}]')
+    cells = models.JSONField(help_text=_('[{"day", "band", "visits_in_window", "rank", "last_visit_at", "handover"}]'))
+    plan = models.JSONField(help_text=_('[{"date", "day", "band", "rank", "handover", "probability"}]'))
     drawn_probability = models.FloatField(
         null=True, blank=True,
-        help_text="The chance the drawn plan had (the most likely of its visits, when it has several); "
-                  "none without a plan.",
+        help_text=_("The chance the drawn plan had (the most likely of its visits, when it has several); "
+                  "none without a plan."),
     )
     largest_probability = models.FloatField(
         null=True, blank=True,
-        help_text="The largest chance of any cell in the distribution the plan was drawn from: the best an "
-                  "observer who knows the rules and every visit could do at naming the planned cell.",
+        help_text=_("The largest chance of any cell in the distribution the plan was drawn from: the best an "
+                  "observer who knows the rules and every visit could do at naming the planned cell."),
     )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")

@@ -7,6 +7,8 @@ endpoints answer 404, as if the feature did not exist.
 from datetime import date
 
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, status
@@ -106,7 +108,8 @@ class PictureOnly(BaseContentNegotiation):
 
 
 def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """A date as people write it in the active language: "1 April 2023", "1 Ebrill 2023"."""
+    return date_format(day, "j F Y")
 
 
 class HeatmapView(SchedulingView):
@@ -125,8 +128,8 @@ class HeatmapView(SchedulingView):
     )
     def get(self, request):
         coverage = self.coverage(request)
-        title = (f"{coverage.site.name}: visits {_long_date(coverage.date_from)} "
-                 f"to {_long_date(coverage.date_to)}")
+        title = _("%(site)s: visits %(from)s to %(to)s") % {
+            "site": coverage.site.name, "from": _long_date(coverage.date_from), "to": _long_date(coverage.date_to)}
         return Response(render_heatmap_svg(coverage, title=title), content_type="image/svg+xml")
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -152,8 +155,8 @@ class RecommendationView(SchedulingView):
         site = get_object_or_404(selectors.sites_schedulable(request.user), pk=serializer.validated_data["site"])
         recommendation = selectors.recommendation_latest(site=site)
         if recommendation is None:
-            raise NotFound("No recommendation has been made for this site yet. A manager can ask for one with "
-                           "POST /api/v1/recommendations/refresh/; one is also made every Monday morning.")
+            raise NotFound(_("No recommendation has been made for this site yet. A manager can ask for one with "
+                             "POST /api/v1/recommendations/refresh/; one is also made every Monday morning."))
         return Response(RecommendationSerializer(recommendation).data)
 
 
@@ -171,7 +174,7 @@ class RecommendationRefreshView(SchedulingView):
             services.recommendation_request(site=site, date_from=date_from, date_to=date_to,
                                             requested_by=request.user)
         except services.QueueUnavailable:
-            raise QueueDown("The task queue is not answering, so the refresh was not queued. Try again in a few "
-                            "minutes; the weekly refresh still runs on its own.") from None
+            raise QueueDown(_("The task queue is not answering, so the refresh was not queued. Try again in a few "
+                              "minutes; the weekly refresh still runs on its own.")) from None
         answer = {"status": "queued", "site": site.pk, "window_from": date_from, "window_to": date_to}
         return Response(RefreshAnswerSerializer(answer).data, status=status.HTTP_202_ACCEPTED)
