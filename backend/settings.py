@@ -64,6 +64,7 @@ MIDDLEWARE = [
     # Serves the admin's and Swagger's static files under gunicorn, without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,6 +144,11 @@ LOGIN_REDIRECT_URL = "web:start"
 LOGOUT_REDIRECT_URL = "web:signin"
 
 LANGUAGE_CODE = "en-gb"
+# English and Welsh: each person's choice (User.language) on the desk and in e-mails, the
+# Accept-Language header on the API. Each app keeps its catalogue in its own locale/ folder;
+# the API edge's and the site's are in locale/ at the top.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"  # stored times are UTC; each scheme's own zone is used for days and bands
 USE_I18N = True
 USE_TZ = True

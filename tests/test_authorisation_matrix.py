@@ -88,6 +88,7 @@ EXPECTED = {
     ("/api/v1/users/{id}/", "PUT"): USER_OBJECT,
     ("/api/v1/users/{id}/", "PATCH"): USER_OBJECT,
     ("/api/v1/users/me/", "GET"): answers(ok=SIGNED_IN),
+    ("/api/v1/users/me/", "PATCH"): answers(ok=SIGNED_IN),
     ("/api/v1/users/partners/", "GET"): answers(
         ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
         forbidden=["custody", "analyst", "other_custody", "other_analyst"]),

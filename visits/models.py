@@ -48,6 +48,18 @@ class PlanHorizon(models.IntegerChoices):
     FINANCIAL_YEAR = 12, "Financial year"
 
 
+class Language(models.TextChoices):
+    """The languages a person may choose: the service treats Welsh no less favourably than English."""
+
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Cymraeg"
+
+
+class SchemeLanguages(models.TextChoices):
+    ENGLISH = "en", "English only"
+    BILINGUAL = "en,cy", "English and Welsh"
+
+
 class Scheme(models.Model):
     """One police area's scheme. Its rules and thresholds are data, set here."""
 
@@ -75,6 +87,10 @@ class Scheme(models.Model):
     # Outbox for a settings change: set with the change, cleared once its stored reports follow it;
     # the sweep runs the re-derivation again for a scheme left set (its task lost to a broker outage).
     rederive_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+    languages = models.CharField(
+        max_length=8, choices=SchemeLanguages.choices, default=SchemeLanguages.ENGLISH,
+        help_text="Whether Welsh is offered beside English: its people choose, and its public pages offer both.",
+    )
     custody_bands = models.JSONField(default=default_custody_bands, validators=[validate_custody_bands])
     animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
     handover_windows = models.JSONField(default=default_handover_windows, validators=[grids.validate_windows])
@@ -126,6 +142,10 @@ class Scheme(models.Model):
     def local_today(self) -> date:
         return timezone.now().astimezone(self.zone).date()
 
+    @property
+    def offers_welsh(self) -> bool:
+        return self.languages == SchemeLanguages.BILINGUAL
+
     def financial_year_to_date(self, today: date | None = None) -> tuple[date, date]:
         """1 April of the current UK financial year to today, in the scheme's zone."""
         today = today or self.local_today()
@@ -157,6 +177,10 @@ class User(AbstractUser):
     schemes = models.ManyToManyField(
         Scheme, blank=True, related_name="analysts", help_text="Schemes an analyst may read KPIs of."
     )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, blank=True,
+        help_text="The language of this person's pages and e-mails; empty until they choose (English meanwhile).",
+    )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     probation_ends_on = models.DateField(null=True, blank=True)
@@ -178,6 +202,16 @@ class User(AbstractUser):
                 name="user_left_after_joined",
             ),
         ]
+
+    @property
+    def language_code(self) -> str:
+        """The Django language to serve this person in: their choice, English until they make one."""
+        return "cy" if self.language == Language.WELSH else "en-gb"
+
+    @property
+    def language_to_ask(self) -> bool:
+        """Whether to ask them which language they want: not yet asked, on a scheme that offers Welsh."""
+        return not self.language and self.scheme is not None and self.scheme.offers_welsh
 
     def is_member_on(self, day: date) -> bool:
         return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day <= self.left_on)

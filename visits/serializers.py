@@ -34,6 +34,7 @@ from .models import (
     IssueCategory,
     IssueEvent,
     IssueStatus,
+    Language,
     Notification,
     Outcome,
     ReportCorrection,
@@ -75,7 +76,7 @@ class SchemeSerializer(StrictModelSerializer):
         fields = [
             "id", "name", "timezone", "weekly_target", "hourly_rate", "min_visitors",
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
-            "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate",
+            "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate", "languages",
             "plan_horizon_months", "plan_gap_strength",
             "long_service_years", "issue_response_days", "certificate_years", "created_at",
         ]
@@ -154,6 +155,7 @@ class UserSerializer(StrictModelSerializer):
         fields = [
             "id", "username", "password", "role", "scheme", "schemes", "first_name", "last_name", "email",
             "joined_on", "left_on", "probation_ends_on", "animal_welfare_trained", "tact_trained", "is_active", "sites",
+            "language",
         ]
         read_only_fields = ["id"]
 
@@ -487,3 +489,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = ["id", "kind", "to_email", "subject", "status", "created_at", "sent_at", "failed_at", "attempts",
                   "next_attempt_at", "last_error", "issues"]
+
+
+class LanguageInputSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=Language.choices, help_text="en: English; cy: Cymraeg (Welsh).")

@@ -52,6 +52,7 @@ from .serializers import (
     IssueCategorySerializer,
     IssueDetailSerializer,
     IssueListSerializer,
+    LanguageInputSerializer,
     NotificationSerializer,
     SchemeSerializer,
     SiteSerializer,
@@ -178,10 +179,16 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         people = self.paginate_queryset(selectors.partners_visible(request.user))
         return self.get_paginated_response(UserBriefSerializer(people, many=True).data)
 
-    @extend_schema(responses={200: UserSerializer, **errors(401)},
+    @extend_schema(methods=["GET"], responses={200: UserSerializer, **errors(401)},
                    description="The signed-in user: a phone learns its own id here, to name itself on reports.")
-    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    @extend_schema(methods=["PATCH"], request=LanguageInputSerializer,
+                   responses={200: UserSerializer, **errors(400, 401)},
+                   description="Choose your language (en or cy): the desk's pages and every e-mail to you follow it.")
+    @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request):
+        if request.method == "PATCH":
+            chosen = validated_data(LanguageInputSerializer, request.data)
+            services.user_language_set(user=request.user, language=chosen["language"])
         return Response(UserSerializer(request.user).data)
 
     def perform_create(self, serializer):

@@ -9,7 +9,7 @@ from .notifications import (
     notifications_health,
     notifications_pending,
 )
-from .people import user_add, user_create, user_tokens_revoke, user_update
+from .people import user_add, user_create, user_language_set, user_tokens_revoke, user_update
 from .queue import QueueUnavailable, enqueue, enqueue_on_commit
 from .reports import (
     PROFILE_DIMENSIONS,
@@ -35,5 +35,5 @@ __all__ = [
     "enqueue", "enqueue_on_commit", "issues_overdue_notify", "message_id", "notification_deliver", "notifications_health", "notifications_pending",
     "report_lock_reason", "report_submit", "report_update",
     "scheme_create", "scheme_reports_rederive", "scheme_update", "schemes_rederive_due", "site_save", "timeslots_recompute",
-    "user_add", "user_create", "user_tokens_revoke", "user_update",
+    "user_add", "user_create", "user_language_set", "user_tokens_revoke", "user_update",
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import (
+    Language,
     Role,
     User,
 )
@@ -91,3 +92,12 @@ def user_tokens_revoke(*, user: User) -> int:
     held = OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
     return len(BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in held],
                                                     ignore_conflicts=True))
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """A person chooses the language of their pages and e-mails (English or Welsh)."""
+    if language not in Language.values:
+        raise ValidationError({"language": [f"Choose one of: {', '.join(Language.values)}."]})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
