@@ -26,7 +26,9 @@ CY = json.loads((STATIC / "i18n" / "cy.json").read_text())
 # Words of the app's English that no Welsh screen may show (the data, suite and category names, may be).
 ENGLISH = re.compile(r"\b(the|and|your|you|report|reports|visit|visits|sign|send|submit|saved|choose|where|issue|"
                      r"issues|phone|minutes?|seconds?|waiting|draft|sent|online|offline|yes|suite|detainees|comments|"
-                     r"times|arrived|leaving|we|are|of|to|in|on|with|not|service|one more|one fewer|loading)\b", re.I)
+                     r"times|arrived|leaving|we|are|of|to|in|on|with|not|service|one more|one fewer|loading|over|"
+                     r"mon|tue|wed|thu|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+                     r"jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)\b", re.I)
 
 
 def cy(key, **params):

@@ -82,8 +82,7 @@ const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 function weekday(name) {
   const index = WEEKDAYS.indexOf(name);
   if (index < 0) return name;
-  // 2024-01-01 was a Monday.
-  const words = new Date(Date.UTC(2024, 0, 1 + index, 12)).toLocaleDateString(i18n.locale(), { weekday: "long", timeZone: "UTC" });
+  const words = t(`date.day_long.${(index + 1) % 7}`);  // numbered as Date.getDay(): 0 is Sunday
   return words[0].toUpperCase() + words.slice(1);
 }
 
@@ -312,7 +311,8 @@ function serverList(reports) {
     const said = [
       h("span", { class: "card-title" }, `${site ? site.name : t("home.site_n", { id: r.site })} · ${day(r.arrived_at)} ${clock(r.arrived_at)}`),
       r.access_band ? h("span", { class: "card-note" }, r.access_band === "immediate" ? t("home.access_immediate")
-        : t("home.access_band", { band: r.access_band.replace("-", "–") })) : null];
+        : /^over-\d+$/.test(r.access_band) ? t("home.access_over", { minutes: r.access_band.slice(5) })
+          : t("home.access_band", { band: r.access_band.replace("-", "–") })) : null];
     // A list kept by an older version of the app does not say which kind each is: it cannot open them.
     return h("li", { class: "card state-sent" },
       r.kind ? h("a", { href: `#/sent/${r.kind}/${r.id}`, class: "card-link" }, said) : said);

@@ -48,8 +48,11 @@ export function clock(iso) {
   return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "";
 }
 
+// "Thu 3 Dec", "Iau 3 Rhag": the names from the catalogue, since a browser's Intl may have no Welsh
+// (Debian's Chromium falls back to English).
 export function day(iso) {
-  return new Date(iso).toLocaleDateString(locale(), { weekday: "short", day: "numeric", month: "short" });
+  const d = new Date(iso);
+  return `${t(`date.day_short.${d.getDay()}`)} ${d.getDate()} ${t(`date.month_short.${d.getMonth()}`)}`;
 }
 
 // A wait in words: "30 seconds", "2 minutes" (a part-minute counting whole).
