@@ -40,7 +40,9 @@ def test_the_service_worker_is_never_cached_and_names_every_file_of_this_version
     script = response.content.decode()
     version = re.search(r'^const VERSION = "([0-9a-f]{16})";$', script, re.M).group(1)
     shell = json.loads(re.search(r"^const SHELL = (.*);$", script, re.M).group(1))
-    files = {f"/static/phone/{p.name}" for p in (APP / "static" / "phone").iterdir()}
+    files = {f"/static/phone/{p.relative_to(APP / 'static' / 'phone').as_posix()}"
+             for p in (APP / "static" / "phone").rglob("*") if p.is_file()}
+    assert {"/static/phone/i18n/en.json", "/static/phone/i18n/cy.json"} <= files  # offline in either language
     assert set(shell) == {"/app/", "/app/manifest.webmanifest", *files}
     assert f'const VERSION = "{version}";' in Client().get("/app/sw.js").content.decode()  # stable until a file changes
 

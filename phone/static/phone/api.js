@@ -1,6 +1,7 @@
 // The public API, version 1 (/api/v1/, JWT). Tokens live in IndexedDB so the app works offline and
 // stays signed in for the refresh token's life.
 import * as db from "./db.js";
+import { language } from "./i18n.js";
 
 const BASE = "/api/v1/";
 
@@ -26,7 +27,7 @@ function expiresAt(token) {
 
 export async function signIn(username, password) {
   const response = await fetch(BASE + "auth/token/", {
-    method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
+    method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": language() }, cache: "no-store",
     body: JSON.stringify({ username, password }),
   });
   const body = await response.json().catch(() => ({}));
@@ -48,7 +49,7 @@ async function refreshed(stale) {
     if (!tokens) throw new SignInNeeded();
     if (tokens.access !== stale && expiresAt(tokens.access) > Date.now() + 30000) return tokens.access;
     const response = await fetch(BASE + "auth/token/refresh/", {
-      method: "POST", headers: { "Content-Type": "application/json" }, cache: "no-store",
+      method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": language() }, cache: "no-store",
       body: JSON.stringify({ refresh: tokens.refresh }),
     });
     if (response.status === 401 || response.status === 400) {
@@ -73,7 +74,9 @@ async function accessToken() {
 export async function call(method, path, body) {
   const send = (token) => fetch(BASE + path, {
     method, cache: "no-store",
-    headers: { "Authorization": `Bearer ${token}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+    // The service answers its messages in the language the volunteer chose.
+    headers: { "Authorization": `Bearer ${token}`, "Accept-Language": language(),
+      ...(body ? { "Content-Type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   let token = await accessToken();

@@ -1,59 +1,61 @@
 // A report as the phone keeps it, and the body the API is sent. Offered and present are derived from
 // the tally, so the arithmetic the server checks can never be wrong.
+// The words the volunteer sees are catalogue keys (i18n.js): the screens say them with t().
+import { t } from "./i18n.js";
+
 export const TALLY = [
-  ["seen", "Seen"], ["refused", "Refused"], ["not_offered", "Not offered"],
-  ["unavailable", "Unavailable"], ["observed", "Observed"],
+  ["seen", "tally.seen"], ["refused", "tally.refused"], ["not_offered", "tally.not_offered"],
+  ["unavailable", "tally.unavailable"], ["observed", "tally.observed"],
 ];
 
 export const PROFILE = {
-  gender: { label: "Gender", values: [["female", "Female"], ["male", "Male"], ["other", "Other or not said"]] },
-  age_group: { label: "Age", values: [["juvenile", "Juvenile (under 18)"], ["adult", "Adult"]] },
+  gender: { label: "profile.gender", values: [["female", "profile.female"], ["male", "profile.male"], ["other", "profile.other"]] },
+  age_group: { label: "profile.age", values: [["juvenile", "profile.juvenile"], ["adult", "profile.adult"]] },
 };
 
 export const CHECKS = [
-  ["cells_clean", "Cells clean"], ["kitchen_clean", "Kitchen clean"], ["yard_clean", "Yard clean"],
-  ["food_in_date", "Food in date"], ["hygiene_products_offered", "Hygiene products offered to women"],
-  ["female_officer_available", "A female officer available"],
+  ["cells_clean", "check.cells_clean"], ["kitchen_clean", "check.kitchen_clean"], ["yard_clean", "check.yard_clean"],
+  ["food_in_date", "check.food_in_date"], ["hygiene_products_offered", "check.hygiene_products_offered"],
+  ["female_officer_available", "check.female_officer_available"],
 ];
 
 export const ANIMAL_CHECKS = [
-  ["records_checked", "Animals' records checked"], ["kennels_observed", "Kennels observed"],
-  ["vehicles_observed", "Vehicles observed"], ["training_observed", "Training observed"],
+  ["records_checked", "animal.records_checked"], ["kennels_observed", "animal.kennels_observed"],
+  ["vehicles_observed", "animal.vehicles_observed"], ["training_observed", "animal.training_observed"],
 ];
 
 // Version 1.1 of the contract. What the volunteer sees of each outcome; an animal visit is never remote.
 export const OUTCOMES = [
-  ["completed", "Completed"], ["remote", "By telephone or video"], ["access_refused", "Not let in"],
-  ["abandoned", "Had to stop"],
+  ["completed", "outcome.completed"], ["remote", "outcome.remote"], ["access_refused", "outcome.access_refused"],
+  ["abandoned", "outcome.abandoned"],
 ];
 export const ANIMAL_OUTCOMES = OUTCOMES.filter(([value]) => value !== "remote");
 // Not admitted to the suite: no "We are in", so no admission time and no access delay.
 export const NOT_ADMITTED = ["remote", "access_refused"];
 export const REASON_LABELS = {
-  remote: "Why by telephone or video?", access_refused: "Why were you not let in?",
-  abandoned: "Why did you have to stop?",
+  remote: "outcome.why_remote", access_refused: "outcome.why_refused", abandoned: "outcome.why_abandoned",
 };
 
 export const RANKS = [
-  ["sergeant", "Sergeant"], ["inspector", "Inspector"], ["chief_inspector", "Chief inspector"],
-  ["superintendent_or_above", "Superintendent or above"], ["not_given", "Not given: nobody said"],
+  ["sergeant", "rank.sergeant"], ["inspector", "rank.inspector"], ["chief_inspector", "rank.chief_inspector"],
+  ["superintendent_or_above", "rank.superintendent_or_above"], ["not_given", "rank.not_given"],
 ];
 
 // The five needs of the Animal Welfare Act 2006, s9.
 export const WELFARE_NEEDS = [
-  ["environment", "Environment", "A suitable place to live"],
-  ["diet", "Diet", "Suitable food and water"],
-  ["behaviour", "Behaviour", "Able to behave normally"],
-  ["company", "Company", "Housed with, or apart from, other animals as it needs"],
-  ["health", "Health", "Protected from pain, injury and disease"],
+  ["environment", "welfare.environment", "welfare.environment_hint"],
+  ["diet", "welfare.diet", "welfare.diet_hint"],
+  ["behaviour", "welfare.behaviour", "welfare.behaviour_hint"],
+  ["company", "welfare.company", "welfare.company_hint"],
+  ["health", "welfare.health", "welfare.health_hint"],
 ];
-export const WELFARE_STATES = [["met", "Met"], ["concern", "Concern"], ["not_checked", "Not checked"]];
+export const WELFARE_STATES = [["met", "welfare.met"], ["concern", "welfare.concern"], ["not_checked", "welfare.not_checked"]];
 
 // Counts of the custody suite with their upper limit: never more than the detainees present or seen.
 export const LIMITED = [
-  ["juveniles_present", "Children (under 18) present", "present"],
-  ["vulnerable_present", "Vulnerable detainees present", "present"],
-  ["custody_records_examined", "Custody records examined", "seen"],
+  ["juveniles_present", "limited.juveniles_present", "present"],
+  ["vulnerable_present", "limited.vulnerable_present", "present"],
+  ["custody_records_examined", "limited.custody_records_examined", "seen"],
 ];
 
 // The fields a report gained with version 1.1, as a new report starts them. A report started by an
@@ -117,11 +119,11 @@ export function accessDelay(fields) {
 
 export function accessBand(minutes, scheme) {
   if (minutes === null) return null;
-  if (minutes <= scheme.immediate_access_minutes) return { code: "immediate", words: "Immediate access" };
+  if (minutes <= scheme.immediate_access_minutes) return { code: "immediate", words: t("band.immediate") };
   if (minutes <= scheme.long_delay_minutes) {
-    return { code: "6-15", words: `${scheme.immediate_access_minutes + 1}–${scheme.long_delay_minutes} minutes` };
+    return { code: "6-15", words: t("band.between", { from: scheme.immediate_access_minutes + 1, to: scheme.long_delay_minutes }) };
   }
-  return { code: "over-15", words: `Over ${scheme.long_delay_minutes} minutes` };
+  return { code: "over-15", words: t("band.over", { minutes: scheme.long_delay_minutes }) };
 }
 
 // The same report always makes the same body, so a retry is answered 200, not 409.
@@ -180,38 +182,38 @@ export function problems(row, scheme) {
   const f = row.fields;
   const found = {};
   const say = (field, message) => { (found[field] = found[field] || []).push(message); };
-  if (!f.site) say("site", row.kind === "custody" ? "Choose the suite." : "Choose the unit.");
+  if (!f.site) say("site", t(row.kind === "custody" ? "problem.site_suite" : "problem.site_unit"));
   if (f.co_visitors.length + 1 < scheme.min_visitors) {
-    say("visitors", `Name your co-visitor: a visit needs at least ${scheme.min_visitors} visitors.`);
+    say("visitors", t("problem.visitors", { n: scheme.min_visitors }));
   }
-  if (!f.arrived_at) say("arrived_at", "Tap “We have arrived”, or type the time.");
-  if (row.kind === "custody" && admitted(f) && !f.admitted_at) say("admitted_at", "Tap “We are in”, or type the time.");
+  if (!f.arrived_at) say("arrived_at", t("problem.arrived_at"));
+  if (row.kind === "custody" && admitted(f) && !f.admitted_at) say("admitted_at", t("problem.admitted_at"));
   if (f.outcome && f.outcome !== "completed" && !f.outcome_reason.trim()) {
-    say("outcome_reason", "Say why, in a few words: the service needs it for a visit not completed.");
+    say("outcome_reason", t("problem.outcome_reason"));
   }
-  if (!f.left_at) say("left_at", "Tap “We are leaving”, or type the time.");
+  if (!f.left_at) say("left_at", t("problem.left_at"));
   const delay = row.kind === "custody" ? accessDelay(f) : null;
-  if (delay !== null && delay < 0) say("admitted_at", "Admission cannot be before arrival.");
+  if (delay !== null && delay < 0) say("admitted_at", t("problem.admitted_before_arrival"));
   const last = row.kind === "custody" && admitted(f) ? f.admitted_at || f.arrived_at : f.arrived_at;
-  if (last && f.left_at && new Date(f.left_at) < new Date(last)) say("left_at", "Departure cannot be before that.");
+  if (last && f.left_at && new Date(f.left_at) < new Date(last)) say("left_at", t("problem.left_before"));
   if (delay !== null && delay > scheme.immediate_access_minutes && !f.delay_reason.trim()) {
-    say("delay_reason", `Access took ${delay} minutes: say why.`);
+    say("delay_reason", t("problem.delay_reason", { minutes: delay }));
   }
   if (delay !== null && delay > scheme.immediate_access_minutes && "outcome" in f && !f.delay_authorised_by_rank) {
-    say("delay_authorised_by_rank", "Choose the rank of the officer who authorised the delay, or “Not given”.");
+    say("delay_authorised_by_rank", t("problem.delay_rank"));
   }
   if (f.concern_raised && !f.concern_details.trim()) {
-    say("concern", "Say what was seen or alleged: the manager needs it to act.");
+    say("concern", t("problem.concern"));
   }
   if (row.kind === "animal" && f.outcome !== "access_refused" && f.welfare_needs) {
-    const of = WELFARE_NEEDS.filter(([need]) => f.welfare_needs[need] === "concern").map(([, label]) => label.toLowerCase());
+    const of = WELFARE_NEEDS.filter(([need]) => f.welfare_needs[need] === "concern").map(([, label]) => t(label).toLowerCase());
     if (of.length && !f.issues.length) {
-      say("welfare_needs", `A concern about ${of.join(", ")} needs an issue below saying what it is: add one.`);
+      say("welfare_needs", t("problem.welfare_concern", { needs: of.join(", ") }));
     }
   }
   f.issues.forEach((issue, index) => {  // numbered from 1, as the form shows them
-    if (!issue.category) say(`issues.${index + 1}.category`, "Choose a category.");
-    if (!issue.description.trim()) say(`issues.${index + 1}.description`, "Describe the issue (no names).");
+    if (!issue.category) say(`issues.${index + 1}.category`, t("problem.issue_category"));
+    if (!issue.description.trim()) say(`issues.${index + 1}.description`, t("problem.issue_description"));
   });
   return found;
 }
@@ -244,6 +246,6 @@ export function fromServer(kind, body, me) {
   }
   return {
     client_uuid: body.client_uuid, kind, state: "sent", user: me.id, fields: f, errors: {}, server_id: body.id,
-    message: "The service has this report, as shown here.", created: body.created_at,
+    message: "report.from_service", created: body.created_at,
   };
 }

@@ -2,13 +2,15 @@
 // the same client_uuid); every other answer keeps it on the phone with a plain-words state.
 import * as api from "./api.js";
 import * as db from "./db.js";
+// Messages are kept with a report as catalogue keys, so they read in whatever language is chosen later.
+import { t } from "./i18n.js";
 import { payload } from "./report.js";
 
 // Capped at two minutes: a volunteer waiting in a custody block should not wait five for the next try,
 // and coming online or opening the app sends at once anyway. A 503 or 429 says how long to wait.
 const BACKOFF_SECONDS = [2, 5, 15, 30, 60, 120];
 const LONGEST_WAIT = 3600;  // a Retry-After beyond an hour is not believed; "Send now" is always there
-const NO_SIGNAL = "No signal on this phone. Your report is safe here and goes by itself as soon as there is signal.";
+const NO_SIGNAL = "sync.no_signal";
 let failures = 0;
 let timer = null;
 const channel = "BroadcastChannel" in self ? new BroadcastChannel("icv-phone") : null;
@@ -35,10 +37,10 @@ export function retryAfter(value, now = Date.now()) {
 
 // The plain-words reason a report is still waiting, by what the service answered (0: no answer).
 function whyWaiting(status) {
-  if (status === 0) return "No answer from the service (no signal, or it did not reach it).";
-  if (status === 503) return "The service is busy.";
-  if (status === 429) return "The service asked the phone to wait before sending again.";
-  return "The service had a problem with this report on its side.";
+  if (status === 0) return "sync.waiting.no_answer";
+  if (status === 503) return "sync.waiting.busy";
+  if (status === 429) return "sync.waiting.asked_to_wait";
+  return "sync.waiting.problem";
 }
 
 function later(seconds) {
@@ -55,7 +57,7 @@ async function sendOne(row) {
   } catch (error) {
     if (error instanceof api.SignInNeeded) {
       await db.updateReport(row.client_uuid, (r) => ({ ...r, next_try_at: null,
-        message: "Sign in again to send this report. It is kept on this phone." }));
+        message: "sync.sign_in_again" }));
       return "sign-in";
     }
     if (error instanceof api.Unanswered) {
@@ -66,21 +68,21 @@ async function sendOne(row) {
   const { status, body, headers } = answer;
   if (status === 200 || status === 201) {
     await db.updateReport(row.client_uuid, (r) => ({
-      ...r, state: "sent", errors: {}, message: "The service has this report. Nothing more to do.", server_id: body.id, sent_at: new Date().toISOString(),
+      ...r, state: "sent", errors: {}, message: "sync.sent", server_id: body.id, sent_at: new Date().toISOString(),
       access_band: body.access_band || "", timeslot: body.timeslot || null, next_try_at: null,
     }));
     return "sent";
   }
   if (status === 409) {
     await db.updateReport(row.client_uuid, (r) => ({
-      ...r, state: "conflict", next_try_at: null, message: "Already sent with different content: ask your manager.",
+      ...r, state: "conflict", next_try_at: null, message: "sync.conflict",
     }));
     return "done";
   }
   if (status >= 400 && status < 500 && status !== 429) {
-    const errors = body && typeof body === "object" ? body : { detail: `The service answered ${status}.` };
+    const errors = body && typeof body === "object" ? body : { detail: t("service.answered", { status }) };
     await db.updateReport(row.client_uuid, (r) => ({
-      ...r, state: "fix", errors, next_try_at: null, message: "The service did not accept this report: fix what is marked in red, then submit again.",
+      ...r, state: "fix", errors, next_try_at: null, message: "sync.refused",
     }));
     return "done";
   }
@@ -114,7 +116,7 @@ async function drain() {
   const next = new Date(Date.now() + seconds * 1000).toISOString();
   for (const uuid of failed) {
     await db.updateReport(uuid, (r) => (r.state === "queued" ? {
-      ...r, next_try_at: next, message: `${whyWaiting(again.status)} Your report is safe on this phone.`,
+      ...r, next_try_at: next, message: whyWaiting(again.status),
     } : null));
   }
   changed();
@@ -143,7 +145,7 @@ export async function send({ whenDue = false } = {}) {
 
 export async function submit(uuid) {
   await db.updateReport(uuid, (r) => ({ ...r, state: "queued", errors: {}, next_try_at: null,
-    message: "Sending… Your report is kept on this phone until the service has it." }));
+    message: "sync.sending" }));
   changed();
   failures = 0;
   return send();

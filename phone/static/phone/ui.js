@@ -1,4 +1,6 @@
 // Small DOM helpers: the app builds its screens from these, with no framework and no inline script.
+import { locale, plural, t } from "./i18n.js";
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -43,26 +45,28 @@ export function nowStamp() {
 }
 
 export function clock(iso) {
-  return iso ? new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) : "";
+  return iso ? new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "";
 }
 
+// "Thu 3 Dec", "Iau 3 Rhag": the names from the catalogue, since a browser's Intl may have no Welsh
+// (Debian's Chromium falls back to English).
 export function day(iso) {
-  return new Date(iso).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short" });
+  const d = new Date(iso);
+  return `${t(`date.day_short.${d.getDay()}`)} ${d.getDate()} ${t(`date.month_short.${d.getMonth()}`)}`;
 }
 
 // A wait in words: "30 seconds", "2 minutes" (a part-minute counting whole).
 export function waitWords(seconds) {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (seconds < 60) return plural("wait.seconds", seconds);
+  return plural("wait.minutes", Math.ceil(seconds / 60));
 }
 
 // When a waiting report is tried next, in words: "in 30 seconds, at 02:14" (empty when nothing is planned).
 export function nextTry(iso, now = Date.now()) {
   if (!iso) return "";
   const seconds = Math.ceil((new Date(iso) - now) / 1000);
-  if (seconds <= 0) return "Sending now…";
-  return `It will be sent in ${waitWords(seconds)}, at ${clock(iso)}.`;
+  if (seconds <= 0) return t("sync.sending_now");
+  return t("sync.next_try", { wait: waitWords(seconds), time: clock(iso) });
 }
 
 // Every "It will be sent in …" on screen counts down by itself.
