@@ -16,6 +16,11 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - the body is nested too deeply.")) from None
+        except ParseError as exc:
+            # DRF's words are not marked for translation: ours are, with the decoder's own account of
+            # where the JSON breaks (the ValueError DRF caught) kept as it is.
+            where = exc.__context__ if isinstance(exc.__context__, ValueError) else exc.detail
+            raise ParseError(_("JSON parse error - %(detail)s") % {"detail": where}) from None
         refuse_lone_surrogates(data)
         return data
 

@@ -24,7 +24,7 @@ class TokenView(TokenObtainPairView):
     throttle_classes = throttles.SIGN_IN
 
     def throttled(self, request, wait):
-        raise exceptions.Throttled(wait, detail=TOO_MANY)
+        raise exceptions.Throttled(wait, detail=str(TOO_MANY))  # DRF joins it to its own words: text, not lazy
 
     @extend_schema(responses={
         200: TokenObtainPairSerializer, 400: BAD_INPUT,

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from . import grids
@@ -263,6 +264,24 @@ class SiteActivityChange(models.Model):
         ordering = ["site", "effective_on", "id"]
 
 
+# The categories a new scheme starts with (slug, name). The names are marked but stored in English:
+# a scheme's categories are its data, and `IssueCategory.display_name` translates one still named so.
+DEFAULT_ISSUE_CATEGORIES = (
+    ("food-and-drink", gettext_noop("Food and drink")),
+    ("cell-and-contents", gettext_noop("Cell and its contents")),
+    ("hygiene", gettext_noop("Hygiene and female hygiene products")),
+    ("health-care", gettext_noop("Health care and medication")),
+    ("rights-and-entitlements", gettext_noop("Rights and entitlements")),
+    ("clothing-and-bedding", gettext_noop("Clothing and bedding")),
+    ("exercise-and-fresh-air", gettext_noop("Exercise and fresh air")),
+    ("reading-and-faith", gettext_noop("Reading material and faith items")),
+    ("staffing-and-conduct", gettext_noop("Staffing and conduct")),
+    ("facilities", gettext_noop("Facilities")),
+    ("other", gettext_noop("Other")),
+)
+DEFAULT_CATEGORY_NAMES = frozenset(name for _slug, name in DEFAULT_ISSUE_CATEGORIES)
+
+
 class IssueCategory(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="issue_categories")
     slug = models.SlugField(max_length=64)
@@ -276,6 +295,11 @@ class IssueCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    def display_name(self) -> str:
+        """The name for a reader in the active language: a default category still named as it came
+        reads in that language; a name the manager wrote or changed reads as written."""
+        return gettext(self.name) if self.name in DEFAULT_CATEGORY_NAMES else self.name
 
 
 class ReportStatus(models.TextChoices):
