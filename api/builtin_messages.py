@@ -62,7 +62,9 @@ EXCEPTIONS = (
     gettext_noop("Could not satisfy the request Accept header."),
     gettext_noop('Unsupported media type "{media_type}" in request.'),
     gettext_noop("Request was throttled."),
-    ngettext_lazy("Expected available in {wait} second.", "Expected available in {wait} seconds.", 1),
+    # Two messages, not one plural: DRF translates each, then picks one by the English rule.
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
 )
 
 # simplejwt's, on signing in and on a token refused.
@@ -74,6 +76,18 @@ TOKENS = (
     gettext_noop("Token is invalid or expired"),
     gettext_noop("Token is expired"),
     gettext_noop("Token is invalid"),
+)
+
+# Django's day names, in the dates of e-mails and pages: lower case in Welsh, as the glossary has them
+# (Django's own catalogue capitalises them).
+DAYS = (
+    gettext_noop("Monday"),
+    gettext_noop("Tuesday"),
+    gettext_noop("Wednesday"),
+    gettext_noop("Thursday"),
+    gettext_noop("Friday"),
+    gettext_noop("Saturday"),
+    gettext_noop("Sunday"),
 )
 
 # Django's own, through the services (full_clean, the password validators) and django-filter's forms.
