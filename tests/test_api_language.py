@@ -104,9 +104,11 @@ def test_a_database_that_does_not_answer_is_a_503_in_welsh(proxied_server, schem
     request = urllib.request.Request(
         server.url + "/api/v1/auth/token/", data=json.dumps({"username": "bob", "password": "x"}).encode(),
         method="POST", headers={"Content-Type": "application/json", "Accept-Language": "cy"})
-    with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.urlopen(request, timeout=30)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+    finally:
+        proxy.restore()  # the fixture cuts it once more on the way out
     assert answer.value.code == 503
     assert json.loads(answer.value.read())["detail"] == (
         "Nid yw'r gronfa ddata yn ateb, felly ni ddarllenwyd na chadwyd dim. Rhowch gynnig arall arni cyn bo hir.")
-    proxy.restore()  # the fixture cuts it once more on the way out
