@@ -128,6 +128,8 @@ class Scheme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
         ordering = ["name"]
 
     def __str__(self):
@@ -198,6 +200,8 @@ class User(AbstractUser):
     )
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
@@ -233,6 +237,8 @@ class Site(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
         ordering = ["scheme", "name"]
         constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="site_name_unique_in_scheme")]
 
@@ -261,6 +267,8 @@ class SiteActivityChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("site activity change")
+        verbose_name_plural = _("site activity changes")
         ordering = ["site", "effective_on", "id"]
 
 
@@ -289,8 +297,9 @@ class IssueCategory(models.Model):
     active = models.BooleanField(default=True, help_text=_("Retired categories stay on old reports but take no new issues."))
 
     class Meta:
+        verbose_name = _("issue category")
+        verbose_name_plural = _("issue categories")
         ordering = ["scheme", "id"]
-        verbose_name_plural = "issue categories"
         constraints = [models.UniqueConstraint(fields=["scheme", "slug"], name="category_slug_unique_in_scheme")]
 
     def __str__(self):
@@ -482,6 +491,8 @@ class CustodyVisit(Report):
     concern_handled_note = models.TextField(blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("custody visit")
+        verbose_name_plural = _("custody visits")
         ordering = ["-arrived_at", "-id"]
         constraints = report_constraints("custodyvisit") + [
             models.CheckConstraint(
@@ -589,6 +600,8 @@ class AnimalVisit(Report):
     welfare_health = welfare_field()
 
     class Meta:
+        verbose_name = _("animal visit")
+        verbose_name_plural = _("animal visits")
         ordering = ["-arrived_at", "-id"]
         constraints = report_constraints("animalvisit") + [
             models.CheckConstraint(condition=~Q(outcome=Outcome.REMOTE), name="animalvisit_not_remote"),
@@ -645,6 +658,8 @@ class VisitIssue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("visit issue")
+        verbose_name_plural = _("visit issues")
         ordering = ["id"]
         indexes = [models.Index(fields=["scheme", "status", "due_on"], name="issue_overdue_idx")]
         constraints = [
@@ -694,6 +709,8 @@ class ReportCorrection(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("report correction")
+        verbose_name_plural = _("report corrections")
         ordering = ["corrected_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -737,6 +754,8 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["sent_at"], name="notification_pending_idx")]
 
