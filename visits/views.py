@@ -188,8 +188,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request):
         if request.method == "PATCH":
-            chosen = validated_data(LanguageInputSerializer, request.data)
-            services.user_language_set(user=request.user, language=chosen["language"])
+            # A PATCH changes what it names: the schema (a PATCH's body is partial) lets an empty one through.
+            chosen = LanguageInputSerializer(data=request.data, partial=True)
+            chosen.is_valid(raise_exception=True)
+            if "language" in chosen.validated_data:
+                services.user_language_set(user=request.user, language=chosen.validated_data["language"])
         return Response(UserSerializer(request.user).data)
 
     def perform_create(self, serializer):
