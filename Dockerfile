@@ -10,6 +10,8 @@ COPY reporting reporting
 COPY phone phone
 COPY web web
 COPY api_schema api_schema
+# The root Welsh catalogue (LOCALE_PATHS): api/'s and backend/'s messages, and the frameworks' the API sends.
+COPY locale locale
 COPY manage.py ./
 # var/ holds the static files (collected here, at build time) and var/media the export files. Both
 # exist in the image owned by the service's user, so the compose file's media volume starts owned

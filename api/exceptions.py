@@ -2,6 +2,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -9,13 +10,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with what is already stored."
+    default_detail = _("This conflicts with what is already stored.")
     default_code = "conflict"
 
 
 class QueueDown(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The task queue is not answering, so nothing was queued. Try again in a few minutes."
+    default_detail = _("The task queue is not answering, so nothing was queued. Try again in a few minutes.")
     default_code = "queue_unavailable"
 
 

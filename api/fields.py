@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -18,8 +19,8 @@ TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u202a-\\u202e\
 
 class SafeTextField(serializers.CharField):
     default_error_messages = {
-        "forbidden": "Remove control or text-direction characters (only tab and newline are allowed).",
-        "not_string": "Give text, not a number or an object.",
+        "forbidden": _("Remove control or text-direction characters (only tab and newline are allowed)."),
+        "not_string": _("Give text, not a number or an object."),
     }
 
     def __init__(self, **kwargs):
@@ -45,7 +46,7 @@ class SafeTextField(serializers.CharField):
 class CountField(serializers.IntegerField):
     """A whole number of people or animals: a JSON integer, not a string, float or boolean."""
 
-    default_error_messages = {"invalid": "Give a whole number."}
+    default_error_messages = {"invalid": _("Give a whole number.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -62,7 +63,7 @@ class IdField(CountField):
     """An object's id: a JSON integer that fits the database's 64-bit keys (beyond them the
     database driver raises instead of finding nothing)."""
 
-    default_error_messages = {"invalid": "Give the id as a whole number."}
+    default_error_messages = {"invalid": _("Give the id as a whole number.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -71,7 +72,7 @@ class IdField(CountField):
 
 
 class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "Give true or false."}
+    default_error_messages = {"invalid": _("Give true or false.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, bool):
@@ -83,8 +84,8 @@ class AwareDateTimeField(serializers.DateTimeField):
     """An ISO 8601 time with its offset; a naive time is ambiguous on a phone and is refused."""
 
     default_error_messages = {
-        "naive": "Give the time with its offset, e.g. 2024-02-06T21:40:00+00:00.",
-        "invalid": "Give an ISO 8601 time with its offset, e.g. 2024-02-06T21:40:00+00:00.",
+        "naive": _("Give the time with its offset, e.g. 2024-02-06T21:40:00+00:00."),
+        "invalid": _("Give an ISO 8601 time with its offset, e.g. 2024-02-06T21:40:00+00:00."),
     }
 
     def to_internal_value(self, value):

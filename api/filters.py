@@ -1,6 +1,7 @@
 """Query-string filters shared by the API's lists."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 # A form's unset field and a JavaScript null written into a URL: a caller's mistake, which would
 # otherwise pass for "no filter" (django-filter and DRF skip an empty value) and answer the wrong list.
 BLANK_VALUES = ("", "null")
-BLANK_MESSAGE = "Give a value, or leave the parameter out."
+BLANK_MESSAGE = _("Give a value, or leave the parameter out.")
 
 
 def refuse_blank_parameters(query_params, names) -> None:
@@ -61,7 +62,7 @@ class _TrueOrFalse(forms.NullBooleanField):
         if value in (None, ""):
             return None
         if value not in ("true", "false"):
-            raise forms.ValidationError("Give true or false.", code="invalid")
+            raise forms.ValidationError(_("Give true or false."), code="invalid")
         return value == "true"
 
     def validate(self, value):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -16,7 +17,7 @@ class Pagination(PageNumberPagination):
         if not values:
             return self.page_size
         if not all(value.isascii() and value.isdigit() and int(value) >= 1 for value in values):
-            raise ValidationError({self.page_size_query_param: ["Give a whole number of at least 1."]})
+            raise ValidationError({self.page_size_query_param: [_("Give a whole number of at least 1.")]})
         return min(int(values[-1]), self.max_page_size)
 
     def get_schema_operation_parameters(self, view):

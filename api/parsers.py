@@ -1,5 +1,6 @@
 import re
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
@@ -14,7 +15,12 @@ class SafeJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+            raise ParseError(_("JSON parse error - the body is nested too deeply.")) from None
+        except ParseError as exc:
+            # DRF's words are not marked for translation: ours are, with the decoder's own account of
+            # where the JSON breaks (the ValueError DRF caught) kept as it is.
+            where = exc.__context__ if isinstance(exc.__context__, ValueError) else exc.detail
+            raise ParseError(_("JSON parse error - %(detail)s") % {"detail": where}) from None
         refuse_lone_surrogates(data)
         return data
 
@@ -34,4 +40,4 @@ def refuse_lone_surrogates(data) -> None:
                 stack.extend(item)
             elif isinstance(item, str) and LONE_SURROGATE.search(item):
                 key = api_settings.NON_FIELD_ERRORS_KEY if LONE_SURROGATE.search(field) else field
-                raise ValidationError({key: ["This is not valid Unicode: remove the lone surrogate (U+D800-U+DFFF)."]})
+                raise ValidationError({key: [_("This is not valid Unicode: remove the lone surrogate (U+D800-U+DFFF).")]})

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 SAFE = permissions.SAFE_METHODS
@@ -11,7 +12,7 @@ class RolePermission(permissions.IsAuthenticated):
     (403). On other routes the role decides at once.
     """
 
-    message = "Your role may not do this."
+    message = _("Your role may not do this.")
 
     def has_permission(self, request, view):
         if not super().has_permission(request, view):

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import math
 
+from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -15,7 +16,8 @@ logger = logging.getLogger(__name__)
 def too_many(seconds: float) -> str:
     """The same words whether or not the account exists, so the answer tells a guesser nothing."""
     minutes = max(1, math.ceil(seconds / 60))
-    return f"Too many attempts; try again in {minutes} minute{'s' if minutes > 1 else ''}."
+    return ngettext("Too many attempts; try again in %(minutes)s minute.",
+                    "Too many attempts; try again in %(minutes)s minutes.", minutes) % {"minutes": minutes}
 
 
 class _SignInThrottle(SimpleRateThrottle):

@@ -1,6 +1,7 @@
 """JWT sign-in for phones (simplejwt), with its error answers described in the schema, throttled
 by account and by address, and a logout that kills the refresh token."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,14 +17,14 @@ from api.errors import ErrorSerializer, ValidationErrorSerializer
 
 BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="A field is missing or not text.")
 # The same words whether or not the account exists, so the answer tells a guesser nothing.
-TOO_MANY = "Too many sign-in attempts for this account or from this address."
+TOO_MANY = _("Too many sign-in attempts for this account or from this address.")
 
 
 class TokenView(TokenObtainPairView):
     throttle_classes = throttles.SIGN_IN
 
     def throttled(self, request, wait):
-        raise exceptions.Throttled(wait, detail=TOO_MANY)
+        raise exceptions.Throttled(wait, detail=str(TOO_MANY))  # DRF joins it to its own words: text, not lazy
 
     @extend_schema(responses={
         200: TokenObtainPairSerializer, 400: BAD_INPUT,

@@ -1,5 +1,7 @@
 import pytest
 
+from visits import services
+
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "carol", "dave"])
 def test_every_signed_in_user_can_read_their_own_account(api, request, persona):
@@ -20,6 +22,12 @@ def test_a_person_chooses_their_language_in_one_request(api, bob):
     bob.refresh_from_db()
     assert (bob.language, bob.language_code) == ("cy", "cy")
     assert api(bob).get("/api/v1/users/me/").json()["language"] == "cy"
+
+
+def test_a_patch_that_names_no_language_changes_nothing(api, bob):
+    services.user_language_set(user=bob, language="cy")
+    answer = api(bob).patch("/api/v1/users/me/", {}, format="json")
+    assert (answer.status_code, answer.json()["language"]) == (200, "cy")
 
 
 def test_only_english_or_welsh_may_be_chosen(api, bob):

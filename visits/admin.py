@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -107,10 +108,10 @@ class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "scheme", "joined_on", "left_on", "is_active"]
     list_filter = ["role", "is_active", "animal_welfare_trained", "tact_trained"]
     fieldsets = (*(BaseUserAdmin.fieldsets or ()),
-        ("Scheme", {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
+        (_("Scheme"), {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
                                "animal_welfare_trained", "tact_trained")}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("Scheme", {"fields": ("role", "scheme")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Scheme"), {"fields": ("role", "scheme")}),)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

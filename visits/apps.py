@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VisitsConfig(AppConfig):
     name = "visits"
-    verbose_name = "Schemes, people and visit reports"
+    verbose_name = _("Schemes, people and visit reports")
 
     def ready(self):
         from . import (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 CUSTODY_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ANIMAL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "weekend")
@@ -23,9 +24,9 @@ def parse_band(label: str) -> tuple[time, time]:
         start, end = label.split("-")
         start_t, end_t = time.fromisoformat(start), time.fromisoformat(end)
     except (ValueError, AttributeError):
-        raise ValidationError(f"{label!r} is not a band like '08:00-11:59'.") from None
+        raise ValidationError(gettext("%(band)r is not a band like '08:00-11:59'.") % {"band": label}) from None
     if len(start) != 5 or len(end) != 5:
-        raise ValidationError(f"{label!r} is not a band like '08:00-11:59'.")
+        raise ValidationError(gettext("%(band)r is not a band like '08:00-11:59'.") % {"band": label})
     return start_t, end_t
 
 
@@ -36,29 +37,29 @@ def minutes(t: time) -> int:
 def validate_bands(labels, *, whole_day: bool) -> None:
     """Bands must be ordered and not overlap; a custody grid must also cover the whole day."""
     if not isinstance(labels, list) or not labels:
-        raise ValidationError("Give a non-empty list of bands like '08:00-11:59'.")
+        raise ValidationError(gettext("Give a non-empty list of bands like '08:00-11:59'."))
     spans = [parse_band(label) for label in labels]
     for start, end in spans:
         if minutes(end) < minutes(start):
-            raise ValidationError(f"A band must end after it starts: {start:%H:%M}-{end:%H:%M}.")
+            raise ValidationError(gettext("A band must end after it starts: %(start)s-%(end)s.") % {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"})
     for (_, prev_end), (next_start, _) in zip(spans, spans[1:]):
         if minutes(next_start) <= minutes(prev_end):
-            raise ValidationError("Bands must be in order and must not overlap.")
+            raise ValidationError(gettext("Bands must be in order and must not overlap."))
     if whole_day:
         covered = [(minutes(s), minutes(e)) for s, e in spans]
         if covered[0][0] != 0 or covered[-1][1] != 23 * 60 + 59 or any(
             b[0] != a[1] + 1 for a, b in zip(covered, covered[1:])
         ):
-            raise ValidationError("Custody bands must cover the whole day, 00:00 to 23:59, without gaps.")
+            raise ValidationError(gettext("Custody bands must cover the whole day, 00:00 to 23:59, without gaps."))
 
 
 def validate_windows(labels) -> None:
     if not isinstance(labels, list):
-        raise ValidationError("Give a list of windows like '06:30-07:15'.")
+        raise ValidationError(gettext("Give a list of windows like '06:30-07:15'."))
     for label in labels:
         start, end = parse_band(label)
         if minutes(end) < minutes(start):
-            raise ValidationError(f"A window must end after it starts: {label}.")
+            raise ValidationError(gettext("A window must end after it starts: %(window)s.") % {"window": label})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ the model; a third kind (a custody record review, say) is a model, a migration a
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 from .models import COUNT_FIELDS, AnimalVisit, CustodyVisit, Report, SiteKind
 from .rules import ANIMAL_RULES, COMMON_RULES, CUSTODY_RULES, NO_CONCERN, NOTHING_CHECKED, Rule
 
@@ -13,8 +16,9 @@ class ReportKind:
     name: str
     model: type[Report]
     site_kind: str
-    site_label: str  # the site it goes to, in a message: "custody suite"
-    title: str  # the report, as a page heads it
+    # Words for people, translated when shown (lazy: the kinds are made once, at import).
+    site_label: str | Promise  # the site it goes to, in a message: "custody suite"
+    title: str | Promise  # the report, as a page heads it
     rules: tuple[Rule, ...]
     # Counts a visit refused entry leaves at 0.
     counted: tuple[str, ...]
@@ -44,15 +48,15 @@ class ReportKind:
 
 
 CUSTODY = ReportKind(
-    name="custody", model=CustodyVisit, site_kind=SiteKind.CUSTODY_SUITE, site_label="custody suite",
-    title="Custody visit", rules=COMMON_RULES + CUSTODY_RULES,
+    name="custody", model=CustodyVisit, site_kind=SiteKind.CUSTODY_SUITE, site_label=gettext_lazy("custody suite"),
+    title=gettext_lazy("Custody visit"), rules=COMMON_RULES + CUSTODY_RULES,
     counted=(*COUNT_FIELDS, "juveniles_present", "vulnerable_present", "custody_records_examined"),
     extra_defaults={"seen_profile": {}, "concern": NO_CONCERN},
     has_seen_profile=True, has_concern=True, has_access_delay=True, planned_monthly=False,
 )
 ANIMAL = ReportKind(
-    name="animal", model=AnimalVisit, site_kind=SiteKind.ANIMAL_UNIT, site_label="animal unit",
-    title="Animal welfare visit", rules=COMMON_RULES + ANIMAL_RULES, counted=("animals_seen",),
+    name="animal", model=AnimalVisit, site_kind=SiteKind.ANIMAL_UNIT, site_label=gettext_lazy("animal unit"),
+    title=gettext_lazy("Animal welfare visit"), rules=COMMON_RULES + ANIMAL_RULES, counted=("animals_seen",),
     extra_defaults={"welfare_needs": NOTHING_CHECKED},
     has_seen_profile=False, has_concern=False, has_access_delay=False, planned_monthly=True,
 )

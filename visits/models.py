@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from . import grids
 
@@ -19,7 +21,7 @@ def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{value!r} is not a known time zone, e.g. 'Europe/London'.") from None
+        raise ValidationError(_("%(zone)r is not a known time zone, e.g. 'Europe/London'.") % {"zone": value}) from None
 
 
 def validate_custody_bands(value) -> None:
@@ -43,21 +45,21 @@ def default_handover_windows():
 
 
 class PlanHorizon(models.IntegerChoices):
-    QUARTER = 3, "Financial quarter"
-    HALF_YEAR = 6, "Half of the financial year"
-    FINANCIAL_YEAR = 12, "Financial year"
+    QUARTER = 3, _("Financial quarter")
+    HALF_YEAR = 6, _("Half of the financial year")
+    FINANCIAL_YEAR = 12, _("Financial year")
 
 
 class Language(models.TextChoices):
     """The languages a person may choose: the service treats Welsh no less favourably than English."""
 
-    ENGLISH = "en", "English"
+    ENGLISH = "en", "English"  # each language by its own name, in every language
     WELSH = "cy", "Cymraeg"
 
 
 class SchemeLanguages(models.TextChoices):
-    ENGLISH = "en", "English only"
-    BILINGUAL = "en,cy", "English and Welsh"
+    ENGLISH = "en", _("English only")
+    BILINGUAL = "en,cy", _("English and Welsh")
 
 
 class Scheme(models.Model):
@@ -66,66 +68,68 @@ class Scheme(models.Model):
     name = models.CharField(max_length=200, unique=True)
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
     weekly_target = models.PositiveSmallIntegerField(
-        default=1, validators=[MaxValueValidator(50)], help_text="Visits each active custody suite should have each week."
+        default=1, validators=[MaxValueValidator(50)], help_text=_("Visits each active custody suite should have each week.")
     )
     hourly_rate = models.DecimalField(
         max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)],
-        help_text="Value of one volunteer hour, for the annual report.",
+        help_text=_("Value of one volunteer hour, for the annual report."),
     )
     min_visitors = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(10)], help_text="Visitors needed on a report."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(10)], help_text=_("Visitors needed on a report.")
     )
     immediate_access_minutes = models.PositiveSmallIntegerField(
-        default=5, validators=[MaxValueValidator(120)], help_text="An access delay up to this many minutes is immediate access."
+        default=5, validators=[MaxValueValidator(120)], help_text=_("An access delay up to this many minutes is immediate access.")
     )
     long_delay_minutes = models.PositiveSmallIntegerField(
-        default=15, validators=[MaxValueValidator(24 * 60)], help_text="Delays above this many minutes fall in the longest band."
+        default=15, validators=[MaxValueValidator(24 * 60)], help_text=_("Delays above this many minutes fall in the longest band.")
     )
     clock_skew_minutes = models.PositiveSmallIntegerField(
-        default=5, validators=[MaxValueValidator(60)], help_text="How far in the future a phone's clock may be before a report is refused."
+        default=5, validators=[MaxValueValidator(60)], help_text=_("How far in the future a phone's clock may be before a report is refused.")
     )
     # Outbox for a settings change: set with the change, cleared once its stored reports follow it;
     # the sweep runs the re-derivation again for a scheme left set (its task lost to a broker outage).
     rederive_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     languages = models.CharField(
         max_length=8, choices=SchemeLanguages.choices, default=SchemeLanguages.ENGLISH,
-        help_text="Whether Welsh is offered beside English: its people choose, and its public pages offer both.",
+        help_text=_("Whether Welsh is offered beside English: its people choose, and its public pages offer both."),
     )
     custody_bands = models.JSONField(default=default_custody_bands, validators=[validate_custody_bands])
     animal_bands = models.JSONField(default=default_animal_bands, validators=[validate_animal_bands])
     handover_windows = models.JSONField(default=default_handover_windows, validators=[grids.validate_windows])
     handover_proposal_rate = models.FloatField(
         default=0.5, validators=[MinValueValidator(0.01), MaxValueValidator(1)],
-        help_text="How likely the plan is to propose a visited cell that overlaps a staff handover again, "
+        help_text=_("How likely the plan is to propose a visited cell that overlaps a staff handover again, "
                   "compared with a cell like it that does not (0.5: half as likely). Never 0: those hours must "
-                  "be covered too. Cells not yet visited are never held back.",
+                  "be covered too. Cells not yet visited are never held back."),
     )
     # The column's bound, stated: SQLite's would be 64 bits, and the API schema would depend on the database.
     plan_horizon_months = models.PositiveSmallIntegerField(
         default=12, choices=PlanHorizon.choices, validators=[MaxValueValidator(32767)],
-        help_text="The period, counted from 1 April, in which every cell should have a visit: the plan gives the "
-                  "gaps left more weight as the weeks of this period run out.",
+        help_text=_("The period, counted from 1 April, in which every cell should have a visit: the plan gives the "
+                  "gaps left more weight as the weeks of this period run out."),
     )
     plan_gap_strength = models.FloatField(
         default=3.0, validators=[MinValueValidator(0), MaxValueValidator(20)],
-        help_text="How strongly the plan favours the cells not yet visited: each gap's chance of being planned is at "
-                  "least this ÷ the plan periods left in the horizon (and at least an even share of the grid).",
+        help_text=_("How strongly the plan favours the cells not yet visited: each gap's chance of being planned is at "
+                  "least this ÷ the plan periods left in the horizon (and at least an even share of the grid)."),
     )
     long_service_years = models.PositiveSmallIntegerField(
-        default=5, validators=[MaxValueValidator(50)], help_text="Length of service the annual report counts as long service."
+        default=5, validators=[MaxValueValidator(50)], help_text=_("Length of service the annual report counts as long service.")
     )
     issue_response_days = models.PositiveSmallIntegerField(
         default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Days the force has to respond to an issue, from the visit (or from its reopening); after that "
-                  "it is overdue, in the manager's daily digest and the force's weekly reminder.",
+        help_text=_("Days the force has to respond to an issue, from the visit (or from its reopening); after that "
+                  "it is overdue, in the manager's daily digest and the force's weekly reminder."),
     )
     certificate_years = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="A long-service certificate marks each block of this many years of service.",
+        help_text=_("A long-service certificate marks each block of this many years of service."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("scheme")
+        verbose_name_plural = _("schemes")
         ordering = ["name"]
 
     def __str__(self):
@@ -133,7 +137,7 @@ class Scheme(models.Model):
 
     def clean(self):
         if self.long_delay_minutes < self.immediate_access_minutes:
-            raise ValidationError({"long_delay_minutes": ["The longest delay band must start after immediate access ends."]})
+            raise ValidationError({"long_delay_minutes": [_("The longest delay band must start after immediate access ends.")]})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -165,37 +169,39 @@ class Scheme(models.Model):
 
 
 class Role(models.TextChoices):
-    VISITOR = "visitor", "Independent custody visitor"
-    MANAGER = "manager", "Volunteer manager"
-    CUSTODY = "custody", "Custody inspector / sergeant"
-    ANALYST = "analyst", "National analyst"
+    VISITOR = "visitor", _("Independent custody visitor")
+    MANAGER = "manager", _("Volunteer manager")
+    CUSTODY = "custody", _("Custody inspector / sergeant")
+    ANALYST = "analyst", _("National analyst")
 
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     schemes = models.ManyToManyField(
-        Scheme, blank=True, related_name="analysts", help_text="Schemes an analyst may read KPIs of."
+        Scheme, blank=True, related_name="analysts", help_text=_("Schemes an analyst may read KPIs of.")
     )
     language = models.CharField(
         max_length=2, choices=Language.choices, blank=True,
-        help_text="The language of this person's pages and e-mails; empty until they choose (English meanwhile).",
+        help_text=_("The language of this person's pages and e-mails; empty until they choose (English meanwhile)."),
     )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     probation_ends_on = models.DateField(null=True, blank=True)
     animal_welfare_trained = models.BooleanField(default=False)
     tact_trained = models.BooleanField(
-        default=False, help_text="Trained for visits to detainees held under the Terrorism Act (TACT)."
+        default=False, help_text=_("Trained for visits to detainees held under the Terrorism Act (TACT).")
     )
     # Set between pre_save and post_save when a new password or a deactivation must end the sign-ins.
     _revoke_tokens = False
     sites: models.ManyToManyField = models.ManyToManyField(
         "Site", blank=True, related_name="custody_staff",
-        help_text="Custody staff: the sites they answer for; none means all of their scheme's.",
+        help_text=_("Custody staff: the sites they answer for; none means all of their scheme's."),
     )
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
@@ -218,8 +224,8 @@ class User(AbstractUser):
 
 
 class SiteKind(models.TextChoices):
-    CUSTODY_SUITE = "custody_suite", "Custody suite"
-    ANIMAL_UNIT = "animal_unit", "Animal unit"
+    CUSTODY_SUITE = "custody_suite", _("Custody suite")
+    ANIMAL_UNIT = "animal_unit", _("Animal unit")
 
 
 class Site(models.Model):
@@ -231,6 +237,8 @@ class Site(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
         ordering = ["scheme", "name"]
         constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="site_name_unique_in_scheme")]
 
@@ -259,40 +267,66 @@ class SiteActivityChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("site activity change")
+        verbose_name_plural = _("site activity changes")
         ordering = ["site", "effective_on", "id"]
+
+
+# The categories a new scheme starts with (slug, name). The names are marked but stored in English:
+# a scheme's categories are its data, and `IssueCategory.display_name` translates one still named so.
+DEFAULT_ISSUE_CATEGORIES = (
+    ("food-and-drink", gettext_noop("Food and drink")),
+    ("cell-and-contents", gettext_noop("Cell and its contents")),
+    ("hygiene", gettext_noop("Hygiene and female hygiene products")),
+    ("health-care", gettext_noop("Health care and medication")),
+    ("rights-and-entitlements", gettext_noop("Rights and entitlements")),
+    ("clothing-and-bedding", gettext_noop("Clothing and bedding")),
+    ("exercise-and-fresh-air", gettext_noop("Exercise and fresh air")),
+    ("reading-and-faith", gettext_noop("Reading material and faith items")),
+    ("staffing-and-conduct", gettext_noop("Staffing and conduct")),
+    ("facilities", gettext_noop("Facilities")),
+    ("other", gettext_noop("Other")),
+)
+DEFAULT_CATEGORY_NAMES = frozenset(name for _slug, name in DEFAULT_ISSUE_CATEGORIES)
 
 
 class IssueCategory(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="issue_categories")
     slug = models.SlugField(max_length=64)
     name = models.CharField(max_length=200)
-    active = models.BooleanField(default=True, help_text="Retired categories stay on old reports but take no new issues.")
+    active = models.BooleanField(default=True, help_text=_("Retired categories stay on old reports but take no new issues."))
 
     class Meta:
+        verbose_name = _("issue category")
+        verbose_name_plural = _("issue categories")
         ordering = ["scheme", "id"]
-        verbose_name_plural = "issue categories"
         constraints = [models.UniqueConstraint(fields=["scheme", "slug"], name="category_slug_unique_in_scheme")]
 
     def __str__(self):
         return self.name
 
+    def display_name(self) -> str:
+        """The name for a reader in the active language: a default category still named as it came
+        reads in that language; a name the manager wrote or changed reads as written."""
+        return gettext(self.name) if self.name in DEFAULT_CATEGORY_NAMES else self.name
+
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
 
 
 class AccessBand(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediate"
-    MEDIUM = "6-15", "6 to 15 minutes"
-    LONG = "over-15", "Over 15 minutes"
+    IMMEDIATE = "immediate", _("Immediate")
+    MEDIUM = "6-15", _("6 to 15 minutes")
+    LONG = "over-15", _("Over 15 minutes")
 
 
 class Outcome(models.TextChoices):
-    COMPLETED = "completed", "Completed"
-    REMOTE = "remote", "Remote monitoring (telephone or video)"
-    ACCESS_REFUSED = "access_refused", "Access refused"
-    ABANDONED = "abandoned", "Abandoned"
+    COMPLETED = "completed", _("Completed")
+    REMOTE = "remote", _("Remote monitoring (telephone or video)")
+    ACCESS_REFUSED = "access_refused", _("Access refused")
+    ABANDONED = "abandoned", _("Abandoned")
 
 
 # What a scheme reports as visits made: every attempt but those refused entry.
@@ -305,18 +339,18 @@ NOT_ADMITTED_OUTCOMES = (Outcome.REMOTE, Outcome.ACCESS_REFUSED)
 class AuthorisingRank(models.TextChoices):
     """Who authorised a delay in admitting visitors: the Code of Practice allows it only from an inspector up."""
 
-    NONE = "", "No delay"
-    SERGEANT = "sergeant", "Sergeant"
-    INSPECTOR = "inspector", "Inspector"
-    CHIEF_INSPECTOR = "chief_inspector", "Chief inspector"
-    SUPERINTENDENT_OR_ABOVE = "superintendent_or_above", "Superintendent or above"
-    NOT_GIVEN = "not_given", "Not given"
+    NONE = "", _("No delay")
+    SERGEANT = "sergeant", _("Sergeant")
+    INSPECTOR = "inspector", _("Inspector")
+    CHIEF_INSPECTOR = "chief_inspector", _("Chief inspector")
+    SUPERINTENDENT_OR_ABOVE = "superintendent_or_above", _("Superintendent or above")
+    NOT_GIVEN = "not_given", _("Not given")
 
 
 class WelfareState(models.TextChoices):
-    MET = "met", "Met"
-    CONCERN = "concern", "Concern"
-    NOT_CHECKED = "not_checked", "Not checked"
+    MET = "met", _("Met")
+    CONCERN = "concern", _("Concern")
+    NOT_CHECKED = "not_checked", _("Not checked")
 
 
 # The five needs of the Animal Welfare Act 2006, section 9.
@@ -328,7 +362,7 @@ class Report(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    client_uuid = models.UUIDField(default=uuid.uuid4, help_text="Made on the phone: the idempotency key.")
+    client_uuid = models.UUIDField(default=uuid.uuid4, help_text=_("Made on the phone: the idempotency key."))
     content_hash = models.CharField(max_length=64, editable=False)
     visitors = models.ManyToManyField(User, related_name="+")
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -336,18 +370,18 @@ class Report(models.Model):
     arrived_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
     travel_minutes = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(24 * 60)], help_text="Travel time of all the visitors together."
+        default=0, validators=[MaxValueValidator(24 * 60)], help_text=_("Travel time of all the visitors together.")
     )
     # Each kind names these: the site kind it goes to, and the name its issues and corrections give it.
     site_kind: str
     link: str
     comments = models.TextField(blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.COMPLETED)
-    outcome_reason = models.TextField(blank=True, help_text="Why the visit was not completed.")
+    outcome_reason = models.TextField(blank=True, help_text=_("Why the visit was not completed."))
     # Set from the arrival time in the scheme's zone, so coverage is one GROUP BY over indexed columns.
     local_date = models.DateField(editable=False)
     slot_day = models.PositiveSmallIntegerField(editable=False)
-    slot_band = models.PositiveSmallIntegerField(null=True, editable=False, help_text="Null: outside every band.")
+    slot_band = models.PositiveSmallIntegerField(null=True, editable=False, help_text=_("Null: outside every band."))
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Kept beside the visitors so the roll-up's visitor hours are a sum over this table alone.
     visitor_count = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -442,7 +476,7 @@ class CustodyVisit(Report):
     delay_authorised_by_rank = models.CharField(
         max_length=32, choices=AuthorisingRank.choices, default=AuthorisingRank.NONE, blank=True
     )
-    tact = models.BooleanField(default=False, help_text="A visit to detainees held under the Terrorism Act.")
+    tact = models.BooleanField(default=False, help_text=_("A visit to detainees held under the Terrorism Act."))
     juveniles_present = count_field()
     vulnerable_present = count_field()
     custody_records_examined = count_field()
@@ -457,6 +491,8 @@ class CustodyVisit(Report):
     concern_handled_note = models.TextField(blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("custody visit")
+        verbose_name_plural = _("custody visits")
         ordering = ["-arrived_at", "-id"]
         constraints = report_constraints("custodyvisit") + [
             models.CheckConstraint(
@@ -564,6 +600,8 @@ class AnimalVisit(Report):
     welfare_health = welfare_field()
 
     class Meta:
+        verbose_name = _("animal visit")
+        verbose_name_plural = _("animal visits")
         ordering = ["-arrived_at", "-id"]
         constraints = report_constraints("animalvisit") + [
             models.CheckConstraint(condition=~Q(outcome=Outcome.REMOTE), name="animalvisit_not_remote"),
@@ -587,10 +625,10 @@ class AnimalVisit(Report):
 
 
 class IssueStatus(models.TextChoices):
-    OPEN = "open", "Not yet sent to the force"
-    REFERRED = "referred", "Sent to the force, awaiting its response"
-    RESPONDED = "responded", "Force responded"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Not yet sent to the force")
+    REFERRED = "referred", _("Sent to the force, awaiting its response")
+    RESPONDED = "responded", _("Force responded")
+    CLOSED = "closed", _("Closed")
 
 
 # Waiting on the force: past its due date in one of these, an issue is overdue.
@@ -611,15 +649,17 @@ class VisitIssue(models.Model):
     description = models.TextField()
     resolved_during_visit = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN)
-    due_on = models.DateField(null=True, blank=True, help_text="The force's response is due by this local date.")
+    due_on = models.DateField(null=True, blank=True, help_text=_("The force's response is due by this local date."))
     force_response = models.TextField(blank=True)
-    by_telephone = models.BooleanField(default=False, help_text="The response was given by telephone, recorded by the manager.")
+    by_telephone = models.BooleanField(default=False, help_text=_("The response was given by telephone, recorded by the manager."))
     responded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the force was last reminded it is overdue.")
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text=_("When the force was last reminded it is overdue."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("visit issue")
+        verbose_name_plural = _("visit issues")
         ordering = ["id"]
         indexes = [models.Index(fields=["scheme", "status", "due_on"], name="issue_overdue_idx")]
         constraints = [
@@ -648,7 +688,7 @@ class IssueEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     from_status = models.CharField(max_length=16, choices=IssueStatus.choices, blank=True,
-                                   help_text="Blank: the issue was raised.")
+                                   help_text=_("Blank: the issue was raised."))
     to_status = models.CharField(max_length=16, choices=IssueStatus.choices)
     note = models.TextField(blank=True)
 
@@ -669,6 +709,8 @@ class ReportCorrection(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("report correction")
+        verbose_name_plural = _("report corrections")
         ordering = ["corrected_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -680,11 +722,11 @@ class ReportCorrection(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    ISSUE_RAISED = "issue_raised", "Issues raised on a visit, to the force"
-    ISSUE_REOPENED = "issue_reopened", "An issue reopened by the manager, to the force"
-    ISSUE_REMINDER = "issue_reminder", "Overdue issues, reminder to the force"
-    OVERDUE_DIGEST = "overdue_digest", "Overdue issues, digest to the manager"
-    CONCERN_RAISED = "concern_raised", "A concern of ill-treatment, urgent to the managers"
+    ISSUE_RAISED = "issue_raised", _("Issues raised on a visit, to the force")
+    ISSUE_REOPENED = "issue_reopened", _("An issue reopened by the manager, to the force")
+    ISSUE_REMINDER = "issue_reminder", _("Overdue issues, reminder to the force")
+    OVERDUE_DIGEST = "overdue_digest", _("Overdue issues, digest to the manager")
+    CONCERN_RAISED = "concern_raised", _("A concern of ill-treatment, urgent to the managers")
 
 
 class Notification(models.Model):
@@ -703,15 +745,17 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it until then.")
-    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="After a failure: not before then.")
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text=_("A worker is sending it until then."))
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text=_("After a failure: not before then."))
     sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True, help_text="Given up after the last attempt.")
+    failed_at = models.DateTimeField(null=True, blank=True, help_text=_("Given up after the last attempt."))
     # The column's bound, stated (see plan_horizon_months).
     attempts = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(32767)])
     last_error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["sent_at"], name="notification_pending_idx")]
 
@@ -726,8 +770,8 @@ class Notification(models.Model):
 
 
 class Grain(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
 
 
 def rollup_key(prefix: str, *more: str) -> list:
@@ -744,7 +788,7 @@ class RollupRow(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     grain = models.CharField(max_length=8, choices=Grain.choices)
-    starts_on = models.DateField(help_text="The day, or the first day of the month.")
+    starts_on = models.DateField(help_text=_("The day, or the first day of the month."))
 
     class Meta:
         abstract = True
@@ -762,7 +806,7 @@ class SiteTotals(RollupRow):
     outcome_access_refused = rollup_count()
     outcome_abandoned = rollup_count()
     travel_minutes = rollup_count()
-    visitor_time = models.DurationField(default=timedelta(0), help_text="Arrival to departure, once per visitor.")
+    visitor_time = models.DurationField(default=timedelta(0), help_text=_("Arrival to departure, once per visitor."))
     access_immediate = rollup_count()
     access_medium = rollup_count()
     access_long = rollup_count()

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .models import (
     DETAINEE_SPLIT,
     DETAINEES,
@@ -36,7 +40,7 @@ TIMES = ("arrived_at", "admitted_at", "left_at")
 class ReportCheck:
     """One report being judged: what it says, what it refers to, and the messages found so far."""
 
-    site_label: str
+    site_label: str | Promise
     counted: tuple[str, ...]
     sender: User
     scheme: Scheme
@@ -68,46 +72,47 @@ Rule = Callable[[ReportCheck], None]
 
 def site_is_the_schemes(check: ReportCheck) -> None:
     if check.refs["site"] is None:
-        check.error("site", f"No {check.site_label} with id {check['site']} in your scheme.")
+        check.error("site", _("No %(site)s with id %(id)s in your scheme.") % {"site": check.site_label, "id": check["site"]})
 
 
 def submitted_has_departure(check: ReportCheck) -> None:
     if check.submitted and check["left_at"] is None:
-        check.error("left_at", "A submitted report needs the departure time.")
+        check.error("left_at", _("A submitted report needs the departure time."))
 
 
 def times_not_in_future(check: ReportCheck) -> None:
     latest = check.now + timedelta(minutes=check.scheme.clock_skew_minutes)
     for name in TIMES:
         if check[name] is not None and check[name] > latest:
-            check.error(name, f"This time is in the future (more than {check.scheme.clock_skew_minutes} minutes ahead).")
+            check.error(name, _("This time is in the future (more than %(minutes)s minutes ahead).")
+                        % {"minutes": check.scheme.clock_skew_minutes})
 
 
 def times_in_order(check: ReportCheck) -> None:
     arrived, admitted, left = (check[name] for name in TIMES)
     if arrived and admitted and admitted < arrived:
-        check.error("admitted_at", "Admission cannot be before arrival.")
+        check.error("admitted_at", _("Admission cannot be before arrival."))
     if admitted and left and left < admitted:
-        check.error("left_at", "Departure cannot be before admission.")
+        check.error("left_at", _("Departure cannot be before admission."))
     if arrived and left and left < arrived:
-        check.error("left_at", "Departure cannot be before arrival.")
+        check.error("left_at", _("Departure cannot be before arrival."))
 
 
 def visit_under_a_day(check: ReportCheck) -> None:
     arrived, left = check["arrived_at"], check["left_at"]
     if arrived and left and left - arrived >= MAX_VISIT:
-        check.error("left_at", "A visit lasts under 24 hours; check the dates.")
+        check.error("left_at", _("A visit lasts under 24 hours; check the dates."))
 
 
 def visitors_named_once(check: ReportCheck) -> None:
     ids = check.data.get("visitors", [])
     if len(set(ids)) != len(ids):
-        check.error("visitors", "Each visitor may be named only once.")
+        check.error("visitors", _("Each visitor may be named only once."))
 
 
 def visitors_enough(check: ReportCheck) -> None:
     if len(set(check.data.get("visitors", []))) < check.scheme.min_visitors:
-        check.error("visitors", f"A report needs at least {check.scheme.min_visitors} visitors.")
+        check.error("visitors", _("A report needs at least %(count)s visitors.") % {"count": check.scheme.min_visitors})
 
 
 def _unknown_visitors(check: ReportCheck) -> list[int]:
@@ -116,12 +121,12 @@ def _unknown_visitors(check: ReportCheck) -> list[int]:
 
 def visitors_of_the_scheme(check: ReportCheck) -> None:
     if unknown := _unknown_visitors(check):
-        check.error("visitors", f"Not visitors of this scheme: {', '.join(map(str, unknown))}.")
+        check.error("visitors", _("Not visitors of this scheme: %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
 
 
 def sender_among_visitors(check: ReportCheck) -> None:
     if check.sender.role == Role.VISITOR and check.sender.pk not in check.data.get("visitors", []):
-        check.error("visitors", "You must be one of the visitors on your report.")
+        check.error("visitors", _("You must be one of the visitors on your report."))
 
 
 def visitors_members_that_day(check: ReportCheck) -> None:
@@ -130,13 +135,14 @@ def visitors_members_that_day(check: ReportCheck) -> None:
         return
     local_day = arrived.astimezone(check.scheme.zone).date()
     if gone := sorted(v.pk for v in check.refs["visitors"] if not v.is_member_on(local_day)):
-        check.error("visitors", f"Not a member of the scheme on {local_day}: {', '.join(map(str, gone))}.")
+        check.error("visitors", _("Not a member of the scheme on %(date)s: %(ids)s.") % {"date": local_day, "ids": ", ".join(map(str, gone))})
 
 
 def outcome_has_reason(check: ReportCheck) -> None:
     if check.outcome != Outcome.COMPLETED and not (check["outcome_reason"] or "").strip():
-        check.error("outcome_reason",
-                    f"Say why the visit was {Outcome(check.outcome).label.lower()} (e.g. the suite was closed, an incident).")
+        check.error("outcome_reason", _(
+            "Say why the visit was not completed (%(outcome)s), e.g. the suite was closed, an incident."
+        ) % {"outcome": Outcome(check.outcome).label})
 
 
 def refused_saw_no_one(check: ReportCheck) -> None:
@@ -144,15 +150,23 @@ def refused_saw_no_one(check: ReportCheck) -> None:
         return
     for name in check.counted:
         if check.data.get(name, 0):
-            check.error(name, "A visit refused entry saw no one: this count is 0.")
+            check.error(name, _("A visit refused entry saw no one: this count is 0."))
+
+
+# Whole sentences, one for each case, so a translation need not join words the English way.
+ISSUE_MISSING = {
+    ("category",): gettext_lazy("Issue %(number)s: give its category."),
+    ("description",): gettext_lazy("Issue %(number)s: give its description."),
+    ("category", "description"): gettext_lazy("Issue %(number)s: give its category and description."),
+}
 
 
 def issues_complete(check: ReportCheck) -> None:
     """An issue says its category and what it is, in a correction as in a new report."""
     for index, issue in enumerate(check.data.get("issues") or []):
-        missing = [name for name in ("category", "description") if name not in issue]
-        if missing:
-            check.error("issues", f"Issue {index + 1}: give its {' and '.join(missing)}.")
+        missing = tuple(name for name in ("category", "description") if name not in issue)
+        if message := ISSUE_MISSING.get(missing):
+            check.error("issues", message % {"number": index + 1})
 
 
 def issues_in_live_categories(check: ReportCheck) -> None:
@@ -163,7 +177,8 @@ def issues_in_live_categories(check: ReportCheck) -> None:
         category = categories.get(issue["category"])
         # A correction may keep an issue in a category retired since; new issues need a live one.
         if category is None or (not category.active and not check.is_correction):
-            check.error("issues", f"Issue {index + 1}: no category '{issue['category']}' in this scheme.")
+            check.error("issues", _("Issue %(number)s: no category '%(slug)s' in this scheme.")
+                        % {"number": index + 1, "slug": issue["category"]})
 
 
 COMMON_RULES: tuple[Rule, ...] = (
@@ -179,10 +194,11 @@ COMMON_RULES: tuple[Rule, ...] = (
 def admitted_unless_not_let_in(check: ReportCheck) -> None:
     admitted_to_suite = check.outcome not in NOT_ADMITTED_OUTCOMES
     if check.submitted and admitted_to_suite and check["admitted_at"] is None:
-        check.error("admitted_at", "A submitted report needs the time of admission to the suite.")
+        check.error("admitted_at", _("A submitted report needs the time of admission to the suite."))
     if not admitted_to_suite and check["admitted_at"] is not None:
         check.error("admitted_at",
-                    f"A visit with outcome {check.outcome} was not admitted to the suite: leave the admission time out.")
+                    _("A visit with outcome %(outcome)s was not admitted to the suite: leave the admission time out.")
+                    % {"outcome": check.outcome})
 
 
 def detainees_add_up(check: ReportCheck) -> None:
@@ -190,11 +206,12 @@ def detainees_add_up(check: ReportCheck) -> None:
     dealt_with = sum(n[name] for name in DETAINEE_SPLIT)
     if n["present"] != dealt_with:
         check.error("detainees_present",
-                    f"Detainees present ({n['present']}) must equal offered + not offered + unavailable + observed "
-                    f"({dealt_with}).")
+                    _("Detainees present (%(present)s) must equal offered + not offered + unavailable + observed "
+                      "(%(total)s).") % {"present": n["present"], "total": dealt_with})
     if n["offered"] != n["seen"] + n["refused"]:
         check.error("detainees_offered",
-                    f"Detainees offered ({n['offered']}) must equal seen + refused ({n['seen'] + n['refused']}).")
+                    _("Detainees offered (%(offered)s) must equal seen + refused (%(total)s).")
+                    % {"offered": n["offered"], "total": n["seen"] + n["refused"]})
 
 
 def seen_profile_within_seen(check: ReportCheck) -> None:
@@ -202,23 +219,31 @@ def seen_profile_within_seen(check: ReportCheck) -> None:
     for dimension, values in (check["seen_profile"] or {}).items():
         if dimension in EXCLUSIVE_DIMENSIONS and sum(values.values()) > seen:
             check.error("seen_profile",
-                        f"The {dimension.replace('_', ' ')} counts add up to more than the {seen} detainees seen.")
+                        _("The %(group)s counts add up to more than the %(seen)s detainees seen.")
+                        % {"group": dimension, "seen": seen})
         elif any(count > seen for count in values.values()):
-            check.error("seen_profile", f"A {dimension} count is more than the {seen} detainees seen.")
+            check.error("seen_profile", _("A %(group)s count is more than the %(seen)s detainees seen.")
+                        % {"group": dimension, "seen": seen})
 
 
 def groups_within_present(check: ReportCheck) -> None:
     present = check.data.get("detainees_present", 0)
-    for name, what in (("juveniles_present", "children"), ("vulnerable_present", "vulnerable detainees")):
+    messages = {
+        "juveniles_present": _("There cannot be more children (%(count)s) than detainees present (%(present)s)."),
+        "vulnerable_present": _("There cannot be more vulnerable detainees (%(count)s) than detainees present "
+                                "(%(present)s)."),
+    }
+    for name, message in messages.items():
         if check.data.get(name, 0) > present:
-            check.error(name, f"There cannot be more {what} ({check[name]}) than detainees present ({present}).")
+            check.error(name, message % {"count": check[name], "present": present})
 
 
 def records_within_seen(check: ReportCheck) -> None:
     examined, seen = check.data.get("custody_records_examined", 0), check.data.get("detainees_seen", 0)
     if examined > seen:
         check.error("custody_records_examined",
-                    f"Records examined ({examined}) cannot be more than detainees seen ({seen}).")
+                    _("Records examined (%(examined)s) cannot be more than detainees seen (%(seen)s).")
+                    % {"examined": examined, "seen": seen})
 
 
 def access_delay_minutes(scheme: Scheme, data: dict) -> int | None:
@@ -237,24 +262,25 @@ def delay_explained(check: ReportCheck) -> None:
         return
     if not (check["delay_reason"] or "").strip():
         check.error("delay_reason",
-                    f"Access took {delay} minutes: say why (suite busy, staff shortage, handover, other).")
+                    _("Access took %(minutes)s minutes: say why (suite busy, staff shortage, handover, other).")
+                    % {"minutes": delay})
     if not check["delay_authorised_by_rank"]:
         check.error("delay_authorised_by_rank",
-                    f"Access took {delay} minutes: give the rank of the officer who authorised the delay, "
-                    "or not_given if no one said.")
+                    _("Access took %(minutes)s minutes: give the rank of the officer who authorised the delay, "
+                      "or not_given if no one said.") % {"minutes": delay})
 
 
 def tact_needs_a_trained_visitor(check: ReportCheck) -> None:
     if check["tact"] and not any(v.tact_trained for v in check.refs["visitors"]):
-        check.error("tact", "A TACT visit needs at least one visitor trained for TACT visits.")
+        check.error("tact", _("A TACT visit needs at least one visitor trained for TACT visits."))
 
 
 def concern_has_details(check: ReportCheck) -> None:
     concern = {**NO_CONCERN, **(check["concern"] or {})}
     if concern["raised"] and not concern["details"].strip():
-        check.error("concern", "Describe what was seen or alleged: a concern needs its details.")
+        check.error("concern", _("Describe what was seen or alleged: a concern needs its details."))
     if not concern["raised"] and concern["details"]:
-        check.error("concern", "Details go with a concern raised: set raised to true, or leave details empty.")
+        check.error("concern", _("Details go with a concern raised: set raised to true, or leave details empty."))
 
 
 CUSTODY_RULES: tuple[Rule, ...] = (
@@ -274,13 +300,14 @@ def welfare_concern_has_an_issue(check: ReportCheck) -> None:
     of_concern = [need for need in WELFARE_NEEDS if needs[need] == WelfareState.CONCERN]
     if of_concern and not check["issues"]:
         check.error("welfare_needs",
-                    f"A concern about {', '.join(of_concern)} needs an issue in the report saying what it is.")
+                    _("A concern about %(needs)s needs an issue in the report saying what it is.")
+                    % {"needs": ", ".join(of_concern)})
 
 
 def refused_checked_nothing(check: ReportCheck) -> None:
     needs = _welfare(check)
     if check.outcome == Outcome.ACCESS_REFUSED and any(needs[need] != WelfareState.NOT_CHECKED for need in WELFARE_NEEDS):
-        check.error("welfare_needs", "A visit refused entry checked nothing: leave every need not_checked.")
+        check.error("welfare_needs", _("A visit refused entry checked nothing: leave every need not_checked."))
 
 
 ANIMAL_RULES: tuple[Rule, ...] = (welfare_concern_has_an_issue, refused_checked_nothing)

@@ -21,6 +21,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, JSONArray, TruncMonth
+from django.utils.translation import gettext
 
 from . import access
 from .kinds import KINDS, kind_of
@@ -280,16 +281,16 @@ def tact_report(*, visit: CustodyVisit) -> dict:
         "rank": visit.get_delay_authorised_by_rank_display() if visit.delayed else "",
         "visitor_count": visit.visitors.count(),
         "counts": [
-            ("Detainees present", visit.detainees_present),
-            ("Children (under 18) present", visit.juveniles_present),
-            ("Vulnerable detainees present", visit.vulnerable_present),
-            ("Offered a visit", visit.detainees_offered),
-            ("Seen", visit.detainees_seen),
-            ("Refused a visit", visit.detainees_refused),
-            ("Not offered", visit.detainees_not_offered),
-            ("Unavailable", visit.detainees_unavailable),
-            ("Observed only", visit.detainees_observed),
-            ("Custody records examined (with consent)", visit.custody_records_examined),
+            (gettext("Detainees present"), visit.detainees_present),
+            (gettext("Children (under 18) present"), visit.juveniles_present),
+            (gettext("Vulnerable detainees present"), visit.vulnerable_present),
+            (gettext("Offered a visit"), visit.detainees_offered),
+            (gettext("Seen"), visit.detainees_seen),
+            (gettext("Refused a visit"), visit.detainees_refused),
+            (gettext("Not offered"), visit.detainees_not_offered),
+            (gettext("Unavailable"), visit.detainees_unavailable),
+            (gettext("Observed only"), visit.detainees_observed),
+            (gettext("Custody records examined (with consent)"), visit.custody_records_examined),
         ],
         "issues": list(visit.issues.select_related("category").order_by("id")),
     }

@@ -8,6 +8,8 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -161,7 +163,7 @@ class UserSerializer(StrictModelSerializer):
 
     def validate_role(self, value):
         if not value:
-            raise serializers.ValidationError("Choose a role: visitor, manager, custody or analyst.")
+            raise serializers.ValidationError(_("Choose a role: visitor, manager, custody or analyst."))
         return value
 
     def validate_password(self, value):
@@ -176,7 +178,7 @@ class UserSerializer(StrictModelSerializer):
         joined = attrs.get("joined_on", getattr(self.instance, "joined_on", None))
         left = attrs.get("left_on", getattr(self.instance, "left_on", None))
         if joined and left and left < joined:
-            raise serializers.ValidationError({"left_on": ["A person cannot leave before joining."]})
+            raise serializers.ValidationError({"left_on": [_("A person cannot leave before joining.")]})
         return attrs
 
 
@@ -201,7 +203,7 @@ class IssueCategorySerializer(StrictModelSerializer):
 
 
 class StrictUUIDField(serializers.UUIDField):
-    default_error_messages = {"invalid": "Give a UUID made on the phone, e.g. 3f9c2f4e-7c1a-4d8e-9a57-2b3c4d5e6f70."}
+    default_error_messages = {"invalid": gettext_lazy("Give a UUID made on the phone, e.g. 3f9c2f4e-7c1a-4d8e-9a57-2b3c4d5e6f70.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -228,12 +230,12 @@ class SeenProfileField(serializers.DictField):
         unknown = sorted(set(value) - set(PROFILE_DIMENSIONS))
         if unknown:
             raise serializers.ValidationError(
-                f"Unknown profile group {', '.join(unknown)}; use {', '.join(PROFILE_DIMENSIONS)}."
+                _("Unknown profile group %(groups)s; use %(known)s.") % {"groups": ", ".join(unknown), "known": ", ".join(PROFILE_DIMENSIONS)}
             )
         for values in value.values():
             if any(not isinstance(k, str) or not 0 < len(k) <= 64 or not k.replace("-", "").replace("_", "").isalnum()
                    for k in values):
-                raise serializers.ValidationError("Profile values are short words like 'female' or '18-24'.")
+                raise serializers.ValidationError(_("Profile values are short words like 'female' or '18-24'."))
         return value
 
 

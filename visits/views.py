@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -104,7 +105,7 @@ class SchemeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def create(self, request, *args, **kwargs):
         if not access.allows(request.user, "scheme_creation", WRITE):
-            raise PermissionDenied("Only a superuser creates schemes.")
+            raise PermissionDenied(_("Only a superuser creates schemes."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         scheme = services.scheme_create(**serializer.validated_data)
@@ -139,7 +140,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         if fields.get("scheme") is None:
-            raise ValidationError({"scheme": ["Name the scheme the site belongs to."]})
+            raise ValidationError({"scheme": [_("Name the scheme the site belongs to.")]})
         serializer.instance = services.site_save(site=Site(), by=self.request.user,
                                                  fields=fields)
 
@@ -187,8 +188,11 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=False, methods=["get", "patch"], permission_classes=[IsAuthenticated])
     def me(self, request):
         if request.method == "PATCH":
-            chosen = validated_data(LanguageInputSerializer, request.data)
-            services.user_language_set(user=request.user, language=chosen["language"])
+            # A PATCH changes what it names: the schema (a PATCH's body is partial) lets an empty one through.
+            chosen = LanguageInputSerializer(data=request.data, partial=True)
+            chosen.is_valid(raise_exception=True)
+            if "language" in chosen.validated_data:
+                services.user_language_set(user=request.user, language=chosen.validated_data["language"])
         return Response(UserSerializer(request.user).data)
 
     def perform_create(self, serializer):
@@ -287,7 +291,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             report, created = services.report_submit(model=self.model, sender=request.user, data=data)
         except services.DuplicateConflict:
             raise Conflict({"client_uuid": [
-                "A different report was already stored with this client_uuid. Make a new UUID for a new report."
+                _("A different report was already stored with this client_uuid. Make a new UUID for a new report.")
             ]}) from None
         # The service gives the report with its related rows, so the answer reads nothing again.
         return Response(representation(self.output_serializer, report),
@@ -303,7 +307,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         changes = dict(serializer.validated_data)
         new_uuid = changes.pop("client_uuid", report.client_uuid)
         if new_uuid != report.client_uuid:
-            raise ValidationError({"client_uuid": ["The client_uuid of a stored report cannot change."]})
+            raise ValidationError({"client_uuid": [_("The client_uuid of a stored report cannot change.")]})
         correction = CorrectionInputSerializer(data=request.data)
         correction.is_valid(raise_exception=True)
         reason = correction.validated_data.get("correction_reason", "")
@@ -488,7 +492,7 @@ class IssueTrendsView(APIView):
 
         def validate(self, attrs):
             if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
-                raise serializers.ValidationError({"to": ["The end of the window is before its start."]})
+                raise serializers.ValidationError({"to": [_("The end of the window is before its start.")]})
             return attrs
 
     @extend_schema_serializer(component_name="IssueTrends")
@@ -522,7 +526,7 @@ class IssueTrendsView(APIView):
             site = get_object_or_404(selectors.sites_visible(request.user), pk=query.validated_data["site"])
         scheme = site.scheme if site else request.user.scheme
         if scheme is None and not {"from", "to"} <= set(query.validated_data):
-            raise ValidationError({"from": ["Give the window (from and to), or a site."]})
+            raise ValidationError({"from": [_("Give the window (from and to), or a site.")]})
         default_from, default_to = scheme.financial_year_to_date() if scheme else (None, None)
         trends = selectors.issue_trends(user=request.user, site=site,
                                         date_from=query.validated_data.get("from", default_from),

@@ -338,6 +338,16 @@ def test_the_tact_report_is_printable_and_names_no_visitor(api, alice, bob, tess
     assert "spoke to the sergeant" not in page  # free comments may name people
 
 
+def test_the_tact_report_reads_in_welsh_for_a_welsh_reader(api, alice, tact_visit):
+    page = api(alice).get(f"{VISITS}{tact_visit['id']}/tact-report/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert '<html lang="cy">' in page
+    assert "<h1>Ymweliad annibynnol â'r ddalfa o dan y Ddeddf Terfysgaeth</h1>" in page
+    assert "Plant (dan 18) yn bresennol</th><td>1<" in page
+    assert "Arolygydd" in page and "Chwefror 2024" in page  # the rank and the date, in Welsh
+    assert "<td>Bwyd a diod</td><td>Cold meals in cell 4.</td><td>naddo</td>" in page
+    assert "Terrorism Act" not in page and "February" not in page
+
+
 def test_a_visit_that_is_not_tact_has_no_tact_report(api, alice, body, bob, post_report):
     visit = post_report(bob, body()).json()
     assert api(alice).get(f"{VISITS}{visit['id']}/tact-report/").status_code == 404

@@ -4,6 +4,7 @@ and back, every step kept as an event row (who, when, from, to, note)."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..db import NewRows
@@ -21,18 +22,18 @@ def category_add(*, by: User, fields: dict) -> IssueCategory:
     """A manager adds an issue category to their scheme. The unique constraint on (scheme, slug)
     decides between two managers adding the same slug at once: the loser gets a 400."""
     if by.scheme is None:
-        raise ValidationError({"non_field_errors": ["Only a scheme's manager adds its categories."]})
+        raise ValidationError({"non_field_errors": [_("Only a scheme's manager adds its categories.")]})
     try:
         with transaction.atomic():
             return IssueCategory.objects.create(scheme=by.scheme, **fields)
     except IntegrityError:
-        raise ValidationError({"slug": ["This scheme already has a category with this slug."]}) from None
+        raise ValidationError({"slug": [_("This scheme already has a category with this slug.")]}) from None
 
 
 def category_update(*, category: IssueCategory, fields: dict) -> IssueCategory:
     """Rename or retire a category; its slug stays, as old reports refer to it."""
     if fields.get("slug", category.slug) != category.slug:
-        raise ValidationError({"slug": ["A category's slug cannot change: old reports refer to it."]})
+        raise ValidationError({"slug": [_("A category's slug cannot change: old reports refer to it.")]})
     for name, value in fields.items():
         setattr(category, name, value)
     category.save()
@@ -109,13 +110,13 @@ def issue_respond(*, issue: VisitIssue, by: User, response: str, by_telephone: b
     it by telephone. A later response replaces the text; the history keeps every one."""
     issue = _locked(issue)
     if not response.strip():
-        raise ValidationError({"force_response": ["Write the force's response."]})
+        raise ValidationError({"force_response": [_("Write the force's response.")]})
     if _is_manager(by) and not by_telephone:
         raise ValidationError({"by_telephone": [
-            "A manager records only a response the force gave by telephone: set by_telephone."
+            _("A manager records only a response the force gave by telephone: set by_telephone.")
         ]})
     if issue.status == IssueStatus.CLOSED:
-        raise ValidationError({"non_field_errors": ["This issue is closed; the manager reopens it if more is needed."]})
+        raise ValidationError({"non_field_errors": [_("This issue is closed; the manager reopens it if more is needed.")]})
     _move(issue, to=IssueStatus.RESPONDED, by=by, note=response)
     issue.force_response = response
     issue.by_telephone = by_telephone
@@ -130,7 +131,7 @@ def issue_close(*, issue: VisitIssue, by: User, note: str = "") -> VisitIssue:
     """The manager closes an issue: usually on the force's response, or because nothing more can be done."""
     issue = _locked(issue)
     if issue.status == IssueStatus.CLOSED:
-        raise ValidationError({"non_field_errors": ["This issue is already closed."]})
+        raise ValidationError({"non_field_errors": [_("This issue is already closed.")]})
     _move(issue, to=IssueStatus.CLOSED, by=by, note=note)
     issue.save()
     return issue
@@ -142,9 +143,9 @@ def issue_reopen(*, issue: VisitIssue, by: User, note: str) -> VisitIssue:
     and is due again within the scheme's response days from today."""
     issue = _locked(issue)
     if not note.strip():
-        raise ValidationError({"note": ["Say what the force still needs to answer."]})
+        raise ValidationError({"note": [_("Say what the force still needs to answer.")]})
     if issue.status not in (IssueStatus.RESPONDED, IssueStatus.CLOSED):
-        raise ValidationError({"non_field_errors": ["Only an issue the force has answered, or a closed one, is reopened."]})
+        raise ValidationError({"non_field_errors": [_("Only an issue the force has answered, or a closed one, is reopened.")]})
     _move(issue, to=IssueStatus.REFERRED, by=by, note=note)
     issue.due_on = issue.scheme.issue_due_on(issue.scheme.local_today())
     issue.reminded_at = None

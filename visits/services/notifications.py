@@ -14,7 +14,10 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..db import NewRows
 from ..models import (
@@ -55,14 +58,36 @@ def _render(name: str, **context) -> str:
     return render_to_string(f"visits/email/{name}.txt", {"site_url": settings.SITE_URL, **context}).strip() + "\n"
 
 
+def _day(value) -> str:
+    """A date as the active language writes it, day first: "6 February 2024", "6 Chwefror 2024"."""
+    return date_format(value, "j F Y")
+
+
+class _InEachLanguage:
+    """An e-mail composed (subject and body) in each recipient's language, once per language: the
+    outbox stores the words sent, so each row carries its recipient's own."""
+
+    def __init__(self, compose):
+        self.compose = compose
+        self.made: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, user: User) -> tuple[str, str]:
+        code = user.language_code
+        if code not in self.made:
+            with translation.override(code):
+                self.made[code] = self.compose()
+        return self.made[code]
+
+
 def _queue(notes) -> None:
     for note in notes:
         # robust: the cause is committed; a broker that is down leaves the row for the sweep.
         enqueue_on_commit("visits.notification_send", note.pk, robust=True)
 
 
-def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issues, dedupe_key: str):
-    """One outbox row with its issues, or None when a row with that key exists already."""
+def _write(*, kind: str, scheme: Scheme, to: User, message: _InEachLanguage, issues, dedupe_key: str):
+    """One outbox row with its issues, in `to`'s language, or None when a row with that key exists already."""
+    subject, body = message(to)
     try:
         with transaction.atomic():
             note = Notification.objects.create(kind=kind, scheme=scheme, to_email=to.email, subject=subject,
@@ -73,13 +98,14 @@ def _write(*, kind: str, scheme: Scheme, to: User, subject: str, body: str, issu
     return note
 
 
-def _write_each(*, kind: str, scheme: Scheme, to, subject: str, body: str, issues=(), rows: NewRows | None = None
+def _write_each(*, kind: str, scheme: Scheme, to, message: _InEachLanguage, issues=(), rows: NewRows | None = None
                 ) -> list[Notification]:
-    """One outbox row for each recipient, with its issues, written with `rows` (by default at once).
+    """One outbox row for each recipient, in their language, with its issues, written with `rows` (by default at once).
     Without a dedupe key there is nothing to collide with: no savepoint, two bulk INSERTs."""
     rows = rows or NewRows()
     notes = rows.add(
-        Notification(kind=kind, scheme=scheme, to_email=user.email, subject=subject, body=body) for user in to
+        Notification(kind=kind, scheme=scheme, to_email=user.email, subject=subject, body=body)
+        for user in to for subject, body in [message(user)]
     )
     _links_write(notes, issues, rows)
     return notes
@@ -103,17 +129,23 @@ def issues_raised_notify(report, *, issues=None, staff=None, rows: NewRows | Non
     waiting = [i for i in issues if i.status in AWAITING_FORCE]
     if not waiting:
         return
-    subject = f"{len(waiting)} issue{'s' if len(waiting) > 1 else ''} raised at {report.site.name}, " \
-              f"visit of {report.local_date:%-d %B %Y}"
-    body = _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
-    _queue(_write_each(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, subject=subject, body=body,
+    def compose():
+        subject = ngettext("%(count)s issue raised at %(site)s, visit of %(date)s",
+                           "%(count)s issues raised at %(site)s, visit of %(date)s", len(waiting)) % {
+            "count": len(waiting), "site": report.site.name, "date": _day(report.local_date)}
+        return subject, _render("issue_raised", site=report.site, visit_date=report.local_date, items=_items(waiting))
+
+    _queue(_write_each(kind=NotificationKind.ISSUE_RAISED, scheme=report.scheme, message=_InEachLanguage(compose),
                        issues=waiting, to=custody_staff_for_site(report.site) if staff is None else staff, rows=rows))
 
 
 def issue_reopened_notify(*, issue: VisitIssue, note: str) -> None:
-    subject = f"Issue reopened at {issue.site.name}: please respond by {issue.due_on:%-d %B %Y}"
-    body = _render("issue_reopened", issue=issue, url=issue_url(issue), note=note)
-    _queue(_write_each(kind=NotificationKind.ISSUE_REOPENED, scheme=issue.scheme, subject=subject, body=body,
+    def compose():
+        subject = _("Issue reopened at %(site)s: please respond by %(date)s") % {
+            "site": issue.site.name, "date": _day(issue.due_on)}
+        return subject, _render("issue_reopened", issue=issue, url=issue_url(issue), note=note)
+
+    _queue(_write_each(kind=NotificationKind.ISSUE_REOPENED, scheme=issue.scheme, message=_InEachLanguage(compose),
                        issues=[issue], to=custody_staff_for_site(issue.site)))
 
 
@@ -141,11 +173,15 @@ def issues_overdue_notify() -> int:
 def _digests(scheme, overdue, today) -> list[Notification]:
     failed = Notification.objects.filter(scheme=scheme, failed_at__isnull=False).count()
     items = [{**item, "days_late": (today - item["issue"].due_on).days} for item in _items(overdue)]
-    subject = f"{len(overdue)} overdue issue{'s' if len(overdue) > 1 else ''} awaiting the force's response"
-    body = _render("overdue_digest", scheme=scheme, today=today, items=items, failed=failed)
+    def compose():
+        subject = ngettext("%(count)s overdue issue awaiting the force's response",
+                           "%(count)s overdue issues awaiting the force's response", len(overdue)) % {"count": len(overdue)}
+        return subject, _render("overdue_digest", scheme=scheme, today=today, items=items, failed=failed)
+
+    message = _InEachLanguage(compose)
     managers = User.objects.filter(managers_q(scheme))
     notes = [
-        _write(kind=NotificationKind.OVERDUE_DIGEST, scheme=scheme, to=manager, subject=subject, body=body,
+        _write(kind=NotificationKind.OVERDUE_DIGEST, scheme=scheme, to=manager, message=message,
                issues=overdue, dedupe_key=f"overdue-digest:{manager.pk}:{today}")
         for manager in managers
     ]
@@ -159,12 +195,17 @@ def _reminders(scheme, overdue, today, now) -> list[Notification]:
             by_site[issue.site].append(issue)
     notes = []
     for site, issues in by_site.items():
-        subject = f"Reminder: {len(issues)} issue{'s' if len(issues) > 1 else ''} at {site.name} " \
-                  "past the date for the force's response"
         items = [{**item, "days_late": (today - item["issue"].due_on).days} for item in _items(issues)]
-        body = _render("issue_reminder", site=site, items=items)
+
+        def compose(site=site, issues=issues, items=items):
+            subject = ngettext("Reminder: %(count)s issue at %(site)s past the date for the force's response",
+                               "Reminder: %(count)s issues at %(site)s past the date for the force's response",
+                               len(issues)) % {"count": len(issues), "site": site.name}
+            return subject, _render("issue_reminder", site=site, items=items)
+
+        message = _InEachLanguage(compose)
         for user in custody_staff_for_site(site):
-            note = _write(kind=NotificationKind.ISSUE_REMINDER, scheme=scheme, to=user, subject=subject, body=body,
+            note = _write(kind=NotificationKind.ISSUE_REMINDER, scheme=scheme, to=user, message=message,
                           issues=issues, dedupe_key=f"issue-reminder:{site.pk}:{user.pk}:{today}")
             if note is not None:
                 notes.append(note)
@@ -224,15 +265,20 @@ def concern_raised_notify(report, *, managers=None, rows: NewRows | None = None)
     """An allegation or sign of ill-treatment goes to the scheme's managers (`managers`, when the caller
     has read them) at once, never to the force's custody staff. The details stay behind sign-in; the
     e-mail says where to read them."""
-    subject = f"URGENT: concern of ill-treatment raised at {report.site.name} on {report.local_date:%-d %B %Y}"
-    body = (f"Independent custody visitors raised a concern about the treatment of a detainee at "
-            f"{report.site.name} on {report.local_date:%-d %B %Y} (custody visit report {report.pk}).\n\n"
-            f"Read it at {report_url(report)} and act on it today; mark it handled with a note there "
-            "once it is dealt with.")
+    def compose():
+        words = {"site": report.site.name, "date": _day(report.local_date), "number": report.pk,
+                 "url": report_url(report)}
+        subject = _("URGENT: concern of ill-treatment raised at %(site)s on %(date)s") % words
+        body = (_("Independent custody visitors raised a concern about the treatment of a detainee at %(site)s on "
+                  "%(date)s (custody visit report %(number)s).") % words + "\n\n"
+                + _("Read it at %(url)s and act on it today; mark it handled with a note there once it is dealt "
+                    "with.") % words)
+        return subject, body
+
     if managers is None:
         managers = User.objects.filter(managers_q(report.scheme)).order_by("pk")
-    _queue(_write_each(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=managers, subject=subject,
-                       body=body, rows=rows))
+    _queue(_write_each(kind=NotificationKind.CONCERN_RAISED, scheme=report.scheme, to=managers,
+                       message=_InEachLanguage(compose), rows=rows))
 
 
 def notifications_health() -> dict:

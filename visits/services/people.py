@@ -4,6 +4,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import (
     Language,
@@ -14,10 +15,10 @@ from ..models import (
 
 def _check_sites(user: User, sites) -> None:
     if sites and user.role != Role.CUSTODY:
-        raise ValidationError({"sites": ["Only custody staff answer for sites."]})
+        raise ValidationError({"sites": [_("Only custody staff answer for sites.")]})
     foreign = sorted(site.pk for site in sites if site.scheme_id != user.scheme_id)
     if foreign:
-        raise ValidationError({"sites": [f"Not sites of this person's scheme: {', '.join(map(str, foreign))}."]})
+        raise ValidationError({"sites": [_("Not sites of this person's scheme: %(ids)s.") % {"ids": ", ".join(map(str, foreign))}]})
 
 
 @transaction.atomic
@@ -41,12 +42,12 @@ def _granted(*, by: User, fields: dict) -> dict:
     schemes instead); a manager only people of their own scheme, and never grants schemes."""
     if by.is_superuser:
         if fields.get("role") == Role.ANALYST and fields.get("scheme"):
-            raise ValidationError({"scheme": ["An analyst belongs to no scheme; grant schemes with 'schemes'."]})
+            raise ValidationError({"scheme": [_("An analyst belongs to no scheme; grant schemes with 'schemes'.")]})
         if fields.get("role") not in (None, Role.ANALYST) and "scheme" in fields and fields["scheme"] is None:
-            raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+            raise ValidationError({"scheme": [_("Name the scheme this person belongs to.")]})
         return fields
     if fields.get("role") == Role.ANALYST or fields.get("schemes"):
-        raise ValidationError({"role": ["Only a superuser creates analysts and grants schemes."]})
+        raise ValidationError({"role": [_("Only a superuser creates analysts and grants schemes.")]})
     return {**fields, "scheme": by.scheme}
 
 
@@ -54,9 +55,9 @@ def user_add(*, by: User, fields: dict) -> User:
     """A manager adds a person to their scheme; a superuser anyone anywhere."""
     fields = _granted(by=by, fields=fields)
     if not fields.get("password"):
-        raise ValidationError({"password": ["Set a password."]})
+        raise ValidationError({"password": [_("Set a password.")]})
     if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
-        raise ValidationError({"scheme": ["Name the scheme this person belongs to."]})
+        raise ValidationError({"scheme": [_("Name the scheme this person belongs to.")]})
     return user_create(**fields)
 
 
@@ -97,7 +98,7 @@ def user_tokens_revoke(*, user: User) -> int:
 def user_language_set(*, user: User, language: str) -> User:
     """A person chooses the language of their pages and e-mails (English or Welsh)."""
     if language not in Language.values:
-        raise ValidationError({"language": [f"Choose one of: {', '.join(Language.values)}."]})
+        raise ValidationError({"language": [_("Choose one of: %(values)s.") % {"values": ", ".join(Language.values)}]})
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
     return user

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import access
 from ..db import NewRows
@@ -243,7 +244,7 @@ def report_submit(*, model, sender: User, data: dict):
     """
     scheme = sender.scheme
     if scheme is None:
-        raise ValidationError({"site": ["Your account belongs to no scheme, so it cannot send reports."]})
+        raise ValidationError({"site": [_("Your account belongs to no scheme, so it cannot send reports.")]})
     fingerprint = content_hash(data, model=model)
     # The site, and whether a report is stored under the key, in one read. Without the site (a 400
     # unless the key is stored) the key is looked up on its own: a retry is answered before any rule.
@@ -322,9 +323,9 @@ def report_lock_reason(*, report, editor: User) -> str | None:
     if access.allows(editor, "corrections", access.WRITE):
         return None
     if report.status == ReportStatus.SUBMITTED:
-        return "This report is submitted and locked; ask your volunteer manager to correct it."
+        return _("This report is submitted and locked; ask your volunteer manager to correct it.")
     if report.created_by_id != editor.pk:
-        return "Only the visitor who started a draft may edit it."
+        return _("Only the visitor who started a draft may edit it.")
     return None
 
 
@@ -338,7 +339,7 @@ def report_update(*, report, editor: User, changes: dict, reason: str = ""):
     if (locked := report_lock_reason(report=report, editor=editor)) is not None:
         raise ReportLocked(locked)
     if report.status == ReportStatus.SUBMITTED and changes.get("status") == ReportStatus.DRAFT:
-        raise ValidationError({"status": ["A submitted report cannot go back to draft."]})
+        raise ValidationError({"status": [_("A submitted report cannot go back to draft.")]})
 
     kind = kind_of(report)
     before = report_as_data(report)
@@ -390,13 +391,13 @@ def concern_mark_handled(*, visit: CustodyVisit, by: User, note: str) -> Custody
     """A manager records how a raised concern was dealt with. The conditional UPDATE makes it once only:
     of two managers marking it at the same moment, the second is told it is already handled."""
     if visit.status != ReportStatus.SUBMITTED or not visit.concern_raised:
-        raise ValidationError({"concern": ["No concern was raised on this report."]})
+        raise ValidationError({"concern": [_("No concern was raised on this report.")]})
     rollup_withdraw(visit)
     marked = CustodyVisit.objects.filter(pk=visit.pk, concern_raised=True, concern_handled_at__isnull=True).update(
         concern_handled_at=timezone.now(), concern_handled_by=by, concern_handled_note=note,
     )
     if not marked:
-        raise ValidationError({"concern": ["This concern was already marked handled."]})
+        raise ValidationError({"concern": [_("This concern was already marked handled.")]})
     rollup_add(visit)
     visit.refresh_from_db()
     return visit

@@ -8,6 +8,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from ..models import (
+    DEFAULT_ISSUE_CATEGORIES,
     AccessBand,
     AnimalVisit,
     CustodyVisit,
@@ -19,21 +20,6 @@ from ..models import (
 )
 from ..rollup import rollup_rebuild
 from .queue import enqueue_on_commit
-
-DEFAULT_ISSUE_CATEGORIES = (
-    ("food-and-drink", "Food and drink"),
-    ("cell-and-contents", "Cell and its contents"),
-    ("hygiene", "Hygiene and female hygiene products"),
-    ("health-care", "Health care and medication"),
-    ("rights-and-entitlements", "Rights and entitlements"),
-    ("clothing-and-bedding", "Clothing and bedding"),
-    ("exercise-and-fresh-air", "Exercise and fresh air"),
-    ("reading-and-faith", "Reading material and faith items"),
-    ("staffing-and-conduct", "Staffing and conduct"),
-    ("facilities", "Facilities"),
-    ("other", "Other"),
-)
-
 
 
 @transaction.atomic
