@@ -224,12 +224,12 @@ def test_the_switch_works_offline_is_remembered_and_reaches_the_service_when_bac
     bob.refresh_from_db()
     assert bob.language == "en"  # the sign-in screen's English went with the sign-in; Welsh waits for signal
 
-    page.context.set_offline(False)
-    for _ in range(50):
-        bob.refresh_from_db()
-        if bob.language == "cy":
-            break
-        page.wait_for_timeout(100)
+    # Back online, the choice goes to the service (waited for as the request, not by the clock).
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/users/me/") and r.request.method == "PATCH",
+                              timeout=30_000) as sent:
+        page.context.set_offline(False)
+    assert sent.value.status == 200
+    bob.refresh_from_db()
     assert bob.language == "cy"
 
 
