@@ -315,7 +315,7 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
     }
     zero = {"raised": 0, "resolved": 0, "answered": 0, "awaiting": 0}
     return [
-        {"slug": c.slug, "name": c.name, **{k: counts.get(c.pk, zero)[k] for k in zero}}
+        {"slug": c.slug, "name": c.display_name(), **{k: counts.get(c.pk, zero)[k] for k in zero}}
         for c in IssueCategory.objects.filter(scheme=scheme).order_by("id")
     ]
 

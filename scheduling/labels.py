@@ -3,6 +3,7 @@
 The API keeps the machine values (`day` is "monday" in every language); pages, pictures and files
 for people show these labels instead."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -21,7 +22,8 @@ DAY_LABELS = {
 def day_label(day: str) -> str:
     """A grid day's name for people, capitalised as a table's row heading ("Monday", "Dydd Llun")."""
     label = DAY_LABELS.get(day)
-    return str(label) if label is not None else day.capitalize()
+    # A heading starts with a capital; in a sentence Welsh writes "dydd Llun" (the glossary).
+    return capfirst(str(label)) if label is not None else day.capitalize()
 
 # Django's own Welsh catalogue spells July "Gorffenaf"; it is "Gorffennaf". A catalogue of ours wins
 # over Django's, so this entry corrects every date written in Welsh ("1 Gorffennaf 2024"), the

@@ -47,5 +47,5 @@ def respond(request, pk: int):
         form.add_error(None, " ".join(exc.messages))
         return _page(request, failed=issue.pk, form=form, status=400)
     messages.success(request, _("Your response on “%(category)s” at %(site)s is recorded.")
-                     % {"category": issue.category.name, "site": issue.site.name})
+                     % {"category": issue.category.display_name(), "site": issue.site.name})
     return redirect("web:force-issues")

@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format, time_format
+from django.utils.text import capfirst
 from django.utils.translation import pgettext_lazy
 
 from visits.periods import fy_label
@@ -52,7 +53,8 @@ def weekday(name: str) -> str:
     if name.lower() == "weekend":
         return str(WEEKEND)
     known = WEEKDAY_NAMES.get(name.lower())
-    return str(known) if known is not None else name.capitalize()
+    # A heading starts with a capital; in a sentence Welsh writes "dydd Llun" (the glossary).
+    return capfirst(str(known)) if known is not None else name.capitalize()
 
 
 @register.filter
