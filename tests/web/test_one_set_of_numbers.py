@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.factories import custody_visit
 from tests.web.conftest import signed_in
-from visits.periods import fy_of, fy_period, quarters_begun
+from visits.periods import Period, fy_of, fy_period, quarters_begun
 
 EXPORT = "/api/v1/kpis/export/"
 
@@ -121,3 +121,42 @@ def test_the_years_return_has_each_quarter_begun_to_date_and_none_not_begun(api,
             kpis = api(alice).get("/api/v1/kpis/", {"scheme": scheme.pk, "fy": fy, "quarter": q}).json()
             assert (row["to"], row["target"], row["target_pct"]) == (dates.date_to.isoformat(), kpis["target"],
                                                                    kpis["target_pct"]), fmt
+
+
+def not_begun(today: date) -> dict:
+    """A year and quarter a form could be sent that has not begun: a later quarter of this year, or
+    (in its last quarter) the first of the next."""
+    fy, quarter = quarter_of(today)
+    return {"fy": fy, "quarter": quarter + 1} if quarter < 4 else {"fy": fy + 1, "quarter": 1}
+
+
+@pytest.mark.parametrize("who, url", [("alice", "/kpis/"), ("dave", "/returns/"), ("alice", "/coverage/"),
+                                      ("alice", "/volunteers/")])
+def test_a_period_not_begun_is_refused_on_the_form_not_with_a_404(request, scheme, visited, who, url):
+    client = signed_in(request.getfixturevalue(who))
+    today = visited
+    answer = client.get(url, not_begun(today))
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert 'role="alert"' in body and "The financial year to date is shown instead." in html.unescape(body)
+    assert 'name="fy"' in body  # the form, to choose again
+    # What is shown is the year to date, as with no choice at all.
+    fy = fy_of(today)
+    assert answer.context["chosen"].period == Period(fy_period(fy).date_from, today)
+
+
+def test_the_form_offers_only_quarters_that_have_begun(scheme, alice, dave, visited):
+    today = visited
+    fy = fy_of(today)
+    for client, url in ((signed_in(alice), "/kpis/"), (signed_in(dave), "/returns/")):
+        body = client.get(url, {"fy": fy}).content.decode()
+        select = re.search(r'<select name="quarter"[^>]*>(.*?)</select>', body, re.S).group(1)
+        offered = [int(v) for v in re.findall(r'value="(\d)"', select)]
+        assert offered == [q for q, _dates, _running in quarters_begun(fy, today=today)]
+        assert f'<option value="{fy + 1}"' not in body
+
+
+def test_the_api_answers_400_for_a_period_not_begun(api, scheme, alice, visited):
+    asked = {"scheme": scheme.pk, **not_begun(visited)}
+    assert api(alice).get("/api/v1/kpis/", asked).status_code == 400
+    assert api(alice).get(EXPORT, {**asked, "format": "csv"}).status_code == 400
