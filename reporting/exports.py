@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from visits.models import Scheme
-from visits.periods import Period, fy_of, fy_period, quarters_begun
+from visits.periods import Period, fy_of, fy_period
 
 from . import selectors
 
@@ -37,16 +37,24 @@ def quarters_of(quarter: int | None) -> list[int]:
 
 def return_periods(*, scheme: Scheme, fy: int | None, quarter: int | None,
                    period: Period | None) -> list[tuple[int, int | None, Period]]:
-    """The (fy, quarter, dates) of the scheme's rows. `fy` (with an optional quarter): its quarters.
-    A period of the caller's own: one row of exactly it, in the financial year it starts in, no
-    quarter. Neither: the quarters of the scheme's current financial year that have begun, the
-    last one to date."""
+    """The (fy, quarter, dates) of the scheme's rows, each to date by the one rule
+    (`selectors.reported_period`): a period that has not begun is never a row, a running one ends
+    on the scheme's today. `fy` (with an optional quarter): its quarters. A period of the caller's
+    own: one row of it, in the financial year it starts in, no quarter. Neither: the quarters of the
+    scheme's current financial year."""
     if fy is not None:
-        return [(fy, q, fy_period(fy, q)) for q in quarters_of(quarter)]
-    if period is not None:
-        return [(fy_of(period.date_from), None, period)]
-    today = scheme.local_today()
-    return [(fy_of(today), q, dates) for q, dates, _running in quarters_begun(fy_of(today), today=today)]
+        asked = [(fy, q, fy_period(fy, q)) for q in quarters_of(quarter)]
+    elif period is not None:
+        asked = [(fy_of(period.date_from), None, period)]
+    else:
+        current = fy_of(scheme.local_today())
+        asked = [(current, q, fy_period(current, q)) for q in quarters_of(None)]
+    rows = []
+    for row_fy, row_quarter, dates in asked:
+        clipped = selectors.reported_period(scheme=scheme, period=dates)
+        if clipped is not None:
+            rows.append((row_fy, row_quarter, clipped[0]))
+    return rows
 
 
 def quarterly_return(*, schemes: list[Scheme], fy: int | None = None, quarter: int | None = None,

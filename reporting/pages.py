@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scheduling.heatmap import render_heatmap_svg
-from visits.periods import fy_label, fy_period, to_date
+from visits.periods import fy_label, fy_period
 
 from . import selectors
 from .charts import bar_chart_svg
@@ -34,7 +34,7 @@ def annual_report(request, scheme_id: int, fy: int):
         raise Http404(_("No such scheme among those you may read."))
     # A year still running is reported to date, with the targets of its days so far (the API's
     # figures for the same dates); a year not begun has no report.
-    clipped = to_date(fy_period(fy), today=scheme.local_today())
+    clipped = selectors.reported_period(scheme=scheme, period=fy_period(fy))
     if clipped is None:
         raise Http404(_("That financial year has not begun."))
     period, running = clipped

@@ -31,7 +31,7 @@ from visits.models import (
     User,
     VisitIssue,
 )
-from visits.periods import Period, complete_months, years_later
+from visits.periods import Period, complete_months, to_date, years_later
 from visits.rollup import rows_within
 from visits.selectors import awaiting_force_q, scoped
 
@@ -63,6 +63,21 @@ def pct(part: int, whole: int) -> float | None:
 def kpi_schemes(user: User) -> QuerySet[Scheme]:
     """Schemes whose KPIs the user may read: a manager their own, an analyst those granted."""
     return scoped(Scheme.objects.all(), user, "kpis", scheme="pk")
+
+
+# --- the period reported ------------------------------------------------------------------------
+
+
+class PeriodNotBegun(ValueError):
+    """A period that starts after the scheme's today: it has no figures, and is never in a return."""
+
+
+def reported_period(*, scheme: Scheme, period: Period) -> tuple[Period, bool] | None:
+    """The one rule for the dates a period's figures and targets are counted over, wherever they are
+    shown (the API, the files, the desk, the annual report): the period up to the scheme's today and
+    whether it is still running (then it is "to date", its targets those of its days so far); None
+    when it has not begun."""
+    return to_date(period, today=scheme.local_today())
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -199,7 +214,14 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
     Seven queries whatever the number of visits: sites, their activity history, and the volunteers,
     and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
     category, with the categories.
+
+    A period still running is counted to the scheme's today (`reported_period`), so its `to` and its
+    targets are those of its days so far; one not begun raises PeriodNotBegun.
     """
+    clipped = reported_period(scheme=scheme, period=period)
+    if clipped is None:
+        raise PeriodNotBegun(period)
+    period = clipped[0]
     sites = list(Site.objects.filter(scheme=scheme).only("id", "name", "kind", "active").order_by("-kind", "name"))
     changes_by_site = defaultdict(list)
     for change in SiteActivityChange.objects.filter(site__scheme=scheme).order_by("effective_on", "id"):

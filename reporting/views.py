@@ -16,7 +16,7 @@ from visits import access
 from visits.models import Role
 from visits.periods import Period
 
-from . import selectors, services
+from . import exports, selectors, services
 from .exports import file_name, quarterly_return
 from .models import ExportJob, ExportStatus
 from .renderers import CSVRenderer, XLSXRenderer
@@ -54,7 +54,9 @@ class KpiView(APIView):
 
     @extend_schema(parameters=[PeriodInputSerializer], responses={200: KpiSerializer, **errors(400, 401, 403, 404)},
                    description="Only submitted reports count. Percentages have one decimal, null when "
-                               "their denominator is 0. With no period given: the financial year to date.")
+                               "their denominator is 0. With no period given: the financial year to date. "
+                               "A period still running is counted to date (`to` is today, the targets "
+                               "those of its days so far); one not begun answers 400.")
     def get(self, request):
         params = PeriodInputSerializer(data=query_params(request))
         params.is_valid(raise_exception=True)
@@ -62,7 +64,15 @@ class KpiView(APIView):
         period = params.validated_data["period"] or Period(*scheme.financial_year_to_date())
         # The selector's answer is already in the serializer's shape (a test holds them equal), so it is
         # sent as it is: serializing 200 sites' figures field by field took most of the answer's time.
-        return Response(selectors.scheme_kpis(scheme=scheme, period=period))
+        try:
+            return Response(selectors.scheme_kpis(scheme=scheme, period=period))
+        except selectors.PeriodNotBegun:
+            raise not_begun(params.validated_data) from None
+
+
+def not_begun(asked: dict) -> ValidationError:
+    """A period that has not begun has no figures and is never in a return: 400, on the field asked."""
+    return ValidationError({"fy" if asked.get("fy") is not None else "from": [_("That period has not begun.")]})
 
 
 def _scheme_for(user, scheme_id):
@@ -99,7 +109,8 @@ class KpiExportView(APIView):
 
     @extend_schema(
         description="The quarterly return as CSV, XLSX or JSON; the period as for the KPIs. fy: one row per "
-                    "scheme and quarter of the year (or of the quarter given). from and to: one row per scheme "
+                    "scheme and quarter of the year that has begun (or of the quarter given), a running one to "
+                    "date; a period not begun answers 400. from and to: one row per scheme "
                     "for exactly that period, its fy the financial year the period starts in, its quarter empty. "
                     "No period: the quarters of the current financial year that have begun, the last one to date.",
         parameters=[
@@ -132,6 +143,8 @@ class KpiExportView(APIView):
         # fy (and quarter) stand as they are; only dates of the caller's own are a period.
         asked = {"fy": data.get("fy"), "quarter": data.get("quarter"),
                  "period": None if data.get("fy") is not None else data["period"]}
+        if not exports.row_count(schemes=schemes, **asked):
+            raise not_begun(data)
         if data["async"] or services.export_is_large(schemes=schemes, **asked):
             try:
                 job = services.export_job_create(owner=request.user, schemes=schemes, format=fmt, **asked)

@@ -10,7 +10,7 @@ from visits.models import Scheme
 
 from .access import desk_for
 from .manager import downloads
-from .periods import chosen_period
+from .periods import chosen_period, status_of
 
 ROWS = [
     (gettext_lazy("Custody visits"), "visits", None), (gettext_lazy("Target"), "target", None), (gettext_lazy("% of target"), "target_pct", "pct"),
@@ -41,4 +41,4 @@ def returns(request):
         "rows": [{"label": label, "format": fmt, "values": [_dig(f, path) for f in figures]} for label, path, fmt in ROWS],
         "downloads": [(scheme, downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter)) for scheme in schemes],
         "all_downloads": downloads(scheme_id=None, fy=chosen.fy, quarter=chosen.quarter),
-    })
+    }, status=status_of(form))

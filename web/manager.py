@@ -24,7 +24,7 @@ from visits.periods import fy_label, fy_period
 from .access import desk_for
 from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
 from .heatmap import heatmap_rows, shared_scale
-from .periods import scheme_period
+from .periods import scheme_period, status_of
 
 manager_only = desk_for("desk_manager")
 GRIDS = {kind.name: kind.site_kind for kind in KINDS}
@@ -57,7 +57,7 @@ def coverage(request):
         "items": [{"site": c.site, "coverage": c, "rows": heatmap_rows(c, scale)} for c in coverages],
         # The manager's start page: concerns of ill-treatment come first, until handled.
         "concerns": list(selectors.concerns_open(request.user).prefetch_related(None).select_related("site")[:100]),
-    })
+    }, status=status_of(form))
 
 
 @manager_only
@@ -87,7 +87,7 @@ def _site_page(request, site, *, queue_down: bool = False):
         "waiting": waiting is not None and waiting == latest, "refreshed": waiting is not None and waiting != latest,
         "waiting_after": latest,
         "status_url": reverse("web:recommendation-status", args=[site.pk]),
-    }, status=503 if queue_down else 200)
+    }, status=503 if queue_down else status_of(form))
 
 
 @manager_only
@@ -95,14 +95,16 @@ def _site_page(request, site, *, queue_down: bool = False):
 def recommendation_refresh(request, site_id: int):
     """Queue the recommender over the page's window; the page then follows it until the new one is there."""
     site = get_object_or_404(scheduling.sites_schedulable(request.user), pk=site_id)
-    chosen, _ = scheme_period(request.POST, site.scheme)
+    chosen, form = scheme_period(request.POST, site.scheme)
+    query = {key: value for key, value in request.POST.items() if key in ("fy", "quarter", "date_from", "date_to")}
+    if form.errors:  # nothing asked: back to the page, whose form says what is wrong with the period
+        return redirect(f"{reverse('web:site-coverage', args=[site.pk])}?{urlencode(query)}")
     shown = scheduling.recommendation_latest(site=site)
     try:
         scheduling_services.recommendation_request(site=site, date_from=chosen.period.date_from,
                                                    date_to=chosen.period.date_to, requested_by=request.user)
     except scheduling_services.QueueUnavailable:
         return _site_page(request, site, queue_down=True)
-    query = {key: value for key, value in request.POST.items() if key in ("fy", "quarter", "date_from", "date_to")}
     return redirect(f"{reverse('web:site-coverage', args=[site.pk])}?{urlencode({**query, 'waiting': shown.pk if shown else 0})}#recommendation")
 
 
@@ -258,7 +260,7 @@ def kpis(request):
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
         "years": [(fy, fy_label(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
         "full_period": fy_period(chosen.fy, chosen.quarter),
-    })
+    }, status=status_of(form))
 
 
 @manager_only
@@ -277,4 +279,4 @@ def volunteers(request):
             "joined": sum(r["joined"] for r in rows), "left": sum(r["left"] for r in rows),
             "hours": round(sum(r["hours"] for r in rows), 1),
         },
-    })
+    }, status=status_of(form))

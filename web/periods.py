@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
-from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -24,8 +23,16 @@ class Chosen:
 
 
 class PeriodForm(forms.Form):
-    fy = forms.TypedChoiceField(label=gettext_lazy("Financial year"), coerce=int, required=False)
-    quarter = forms.TypedChoiceField(label=gettext_lazy("Quarter"), coerce=int, required=False, empty_value=None)
+    """Offers only periods that exist: the last few financial years, and the quarters of the year
+    asked for that have begun. A choice outside them (a quarter not begun in the year now chosen, a
+    year not offered) is refused on the form, in words, never with a 404."""
+
+    fy = forms.TypedChoiceField(label=gettext_lazy("Financial year"), coerce=int, required=False, error_messages={
+        "invalid_choice": gettext_lazy("Choose one of the financial years offered.")})
+    quarter = forms.TypedChoiceField(label=gettext_lazy("Quarter"), coerce=int, required=False, empty_value=None,
+                                     error_messages={"invalid_choice": gettext_lazy(
+                                         "That quarter has not begun in the financial year chosen: choose one "
+                                         "offered, or the whole year.")})
     date_from = forms.DateField(label=pgettext_lazy("date", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=pgettext_lazy("date", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -52,24 +59,28 @@ class PeriodForm(forms.Form):
 
 
 def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -> tuple[Chosen, PeriodForm]:
-    """404 for a quarter or year not begun, a bad date or a window that ends before it starts."""
+    """The period asked for, with its form. A choice the form refuses (a quarter or year not begun, a
+    bad date, a window that ends before it starts) leaves its errors on the form and gives the
+    financial year to date: the page shows both, and answers 400 (`status_of`)."""
     form = PeriodForm(query, today=today, current_fy=current_fy, custom=custom)
     if not form.is_valid():
-        raise Http404("No such period.")
+        return _year(current_fy, today=today), form
     data = form.cleaned_data
     if custom and (data.get("date_from") or data.get("date_to")):
         start = data.get("date_from") or fy_period(current_fy).date_from
         end = data.get("date_to") or today
-        if problem := window_problem(start, end):
-            raise Http404(problem)
+        if window_problem(start, end):
+            form.add_error("date_to", _("The last day cannot be before the first."))
+            return _year(current_fy, today=today), form
         dates = {"start": date_format(start, "DATE_FORMAT"), "end": date_format(end, "DATE_FORMAT")}
         label = (_("%(start)s to %(end)s (to date)") if end >= today else _("%(start)s to %(end)s")) % dates
         return Chosen(Period(start, end), label, end >= today, current_fy, None, True), form
     fy = data.get("fy") or current_fy
     quarter = data.get("quarter")
     clipped = to_date(fy_period(fy, quarter), today=today)
-    if clipped is None:
-        raise Http404("That period has not begun.")
+    if clipped is None:  # the form offers none such; kept for a caller whose today differs
+        form.add_error("quarter" if quarter else "fy", _("That period has not begun."))
+        return _year(current_fy, today=today), form
     period, running = clipped
     names = {"quarter": quarter, "fy": fy_label(fy)}
     if quarter:
@@ -77,6 +88,18 @@ def chosen_period(query, *, today: date, current_fy: int, custom: bool = True) -
     else:
         label = (_("Financial year %(fy)s to date") if running else _("Financial year %(fy)s")) % names
     return Chosen(period, label, running, fy, quarter, False), form
+
+
+def _year(fy: int, *, today: date) -> Chosen:
+    """The financial year `fy` (one that has begun), to date if it is running."""
+    period, running = to_date(fy_period(fy), today=today) or (fy_period(fy), False)
+    label = (_("Financial year %(fy)s to date") if running else _("Financial year %(fy)s")) % {"fy": fy_label(fy)}
+    return Chosen(period, label, running, fy, None, False)
+
+
+def status_of(form: PeriodForm) -> int:
+    """A page whose period form refused the choice answers 400, with the form and its message."""
+    return 400 if form.errors else 200
 
 
 def scheme_period(query, scheme, *, custom: bool = True) -> tuple[Chosen, PeriodForm]:

@@ -78,11 +78,12 @@ def test_the_volunteers_page_shows_probation_certificates_and_hours(desk, alice)
     assert f"{today + timedelta(days=120):%-d %b %Y}" in html  # beth's probation
 
 
-def test_a_period_not_begun_is_not_offered_and_answers_404(desk, alice):
+def test_a_period_not_begun_is_not_offered_and_is_refused_on_the_form(desk, alice):
     client = signed_in(alice)
     fy = desk["start"].year
-    assert client.get("/kpis/", {"fy": fy + 1}).status_code == 404
-    assert client.get("/kpis/", {"fy": fy, "quarter": 4}).status_code == 404
+    for asked in ({"fy": fy + 1}, {"fy": fy, "quarter": 4}):
+        answer = client.get("/kpis/", asked)
+        assert answer.status_code == 400 and "The financial year to date is shown instead." in answer.content.decode()
     page = client.get("/kpis/", {"fy": fy, "quarter": 3}).content.decode()
     assert "Q3 (partial)" in page and '<option value="4"' not in page
 
