@@ -30,6 +30,7 @@ from .models import (
     AnimalVisit,
     CustodyVisit,
     IssueCategory,
+    IssueEvent,
     IssueStatus,
     Notification,
     ReportCorrection,
@@ -306,10 +307,27 @@ def awaiting_force_q() -> Q:
 
 
 def issues_for_force(user: User) -> QuerySet[VisitIssue]:
-    """The issues the force is asked about: those not resolved during the visit, oldest visit first."""
+    """The issues the force is asked about: those not resolved during the visit, oldest visit first.
+    Each carries `email_failed_at` (the latest e-mail about it to the force failed: it bounced or
+    was given up, so the force may never have seen it) and `reopened_at`, `reopen_note` (the
+    manager's latest reopening, the question the force now has to answer)."""
+    latest_email = Notification.objects.filter(issues=OuterRef("pk")).order_by("-created_at", "-id")
+    reopening = IssueEvent.objects.filter(
+        issue=OuterRef("pk"), to_status=IssueStatus.REFERRED,
+        from_status__in=[IssueStatus.RESPONDED, IssueStatus.CLOSED],
+    ).order_by("-at", "-id")
     return issues_visible(user).filter(resolved_during_visit=False).annotate(
         visit_date=Coalesce("custody_visit__local_date", "animal_visit__local_date"),
+        email_failed_at=Subquery(latest_email.values("failed_at")[:1]),
+        reopened_at=Subquery(reopening.values("at")[:1]),
+        reopen_note=Subquery(reopening.values("note")[:1]),
     ).order_by("visit_date", "created_at", "id")
+
+
+def issues_awaiting(issues: QuerySet[VisitIssue], today: date) -> dict[str, int]:
+    """How many of these issues await the force's response, and how many of those are overdue."""
+    waiting = issues.filter(awaiting_force_q())
+    return waiting.aggregate(awaiting=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
 
 
 def issues_awaiting_force(user: User) -> QuerySet[VisitIssue]:

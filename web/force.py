@@ -11,21 +11,29 @@ from django.views.decorators.http import require_POST
 from visits import selectors, services
 
 from .access import desk_for
-from .forms import ResponseForm
+from .forms import ForceFilterForm, ResponseForm
 
 force_only = desk_for("desk_custody")
 ANSWERED_SHOWN = 50
 
 
 def _page(request, *, failed=None, form=None, status=200):
-    awaiting = list(selectors.issues_awaiting_force(request.user))
-    answered = list(selectors.issues_for_force(request.user).exclude(selectors.awaiting_force_q())
-                    .order_by("-responded_at", "-id")[:ANSWERED_SHOWN])
+    found = selectors.issues_for_force(request.user)
+    chosen = ForceFilterForm(request.GET, user=request.user)
+    if not chosen.is_valid():
+        found, status = found.none(), 400
+    elif chosen.cleaned_data.get("site") is not None:
+        found = found.filter(site=chosen.cleaned_data["site"])
+    today = request.user.scheme.local_today()
+    awaiting = list(found.filter(selectors.awaiting_force_q()))
+    answered = list(found.exclude(selectors.awaiting_force_q()).order_by("-responded_at", "-id")[:ANSWERED_SHOWN])
     return render(request, "web/force.html", {
         "title": _("Issues for the force"), "section": "force", "crumbs": [(_("Issues for the force"), None)],
-        "rows": [{"issue": issue, "form": form if issue.pk == failed else ResponseForm(prefix=f"i{issue.pk}")}
+        "rows": [{"issue": issue, "overdue": issue.is_overdue(today),
+                  "form": form if issue.pk == failed else ResponseForm(prefix=f"i{issue.pk}")}
                  for issue in awaiting],
-        "answered": answered, "answered_shown": ANSWERED_SHOWN,
+        "answered": answered, "answered_shown": ANSWERED_SHOWN, "suites": chosen,
+        "waiting": {"awaiting": len(awaiting), "overdue": sum(issue.is_overdue(today) for issue in awaiting)},
     }, status=status)
 
 

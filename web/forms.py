@@ -137,6 +137,30 @@ class ResponseForm(forms.Form):
                                      max_length=5000)
 
 
+class ForceFilterForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Suite"), queryset=None, required=False, empty_label=_("All suites"))
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        asked = selectors.issues_visible(user).filter(resolved_during_visit=False).values("site_id")
+        self.fields["site"].queryset = selectors.sites_visible(user).filter(pk__in=asked).order_by("name")
+
+
+class IssueCloseForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IssueReopenForm(forms.Form):
+    note = forms.CharField(label=_("What the force still needs to answer"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TelephoneResponseForm(forms.Form):
+    force_response = forms.CharField(label=_("The response the force gave by telephone"), max_length=5000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class PasswordHints:
     """Django's Welsh leaves its password hints and mismatch message in English, so the desk words its own."""
 

@@ -5,12 +5,13 @@ Each view reads through the same selectors and writes through the same services 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reporting.selectors import scheme_kpis
@@ -18,11 +19,19 @@ from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
-from visits.models import AccessBand, IssueStatus
+from visits.models import AWAITING_FORCE, AccessBand, IssueStatus
 from visits.periods import fy_label, fy_period
 
 from .access import desk_for
-from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
+from .forms import (
+    ConcernHandledForm,
+    CorrectionForm,
+    IssueCloseForm,
+    IssueFilterForm,
+    IssueReopenForm,
+    ReportSearchForm,
+    TelephoneResponseForm,
+)
 from .heatmap import heatmap_rows, shared_scale
 from .periods import scheme_period, status_of
 
@@ -235,9 +244,50 @@ def issues(request):
     query.pop("page", None)
     return render(request, "web/issues.html", {
         "title": _("Issues"), "section": "issues", "crumbs": [(_("Issues"), None)], "form": form, "page": page,
-        "rows": [{"issue": issue, "age": (today - issue.visit_date).days} for issue in page],
+        "rows": [{"issue": issue, "age": (today - issue.visit_date).days, "overdue": issue.is_overdue(today),
+                  "awaiting": issue.status in AWAITING_FORCE,
+                  "reopened": bool(issue.reopened_at) and issue.status in AWAITING_FORCE,
+                  "can_close": issue.status != IssueStatus.CLOSED,
+                  "can_reopen": issue.status in (IssueStatus.RESPONDED, IssueStatus.CLOSED),
+                  "close": IssueCloseForm(prefix=f"c{issue.pk}"), "reopen": IssueReopenForm(prefix=f"r{issue.pk}"),
+                  "telephone": TelephoneResponseForm(prefix=f"t{issue.pk}")} for issue in page],
         "statuses": dict(IssueStatus.choices), "query": query.urlencode(),
+        "waiting": selectors.issues_awaiting(selectors.issues_for_force(request.user), today),
     })
+
+
+# What the manager does with an issue: each a POST through the issue services, then back to the queue.
+ISSUE_ACTIONS = {
+    "close": (IssueCloseForm, "c", lambda issue, by, data: services.issue_close(issue=issue, by=by, note=data["note"]),
+              gettext_lazy("The issue “%(description)s” is closed.")),
+    "reopen": (IssueReopenForm, "r", lambda issue, by, data: services.issue_reopen(issue=issue, by=by, note=data["note"]),
+               gettext_lazy("The issue “%(description)s” is reopened and goes back to the force with your note.")),
+    "telephone": (TelephoneResponseForm, "t",
+                  lambda issue, by, data: services.issue_respond(issue=issue, by=by, response=data["force_response"],
+                                                                 by_telephone=True),
+                  gettext_lazy("The force's response by telephone on “%(description)s” is recorded.")),
+}
+
+
+@manager_only
+@require_POST
+def issue_action(request, pk: int, action: str):
+    if action not in ISSUE_ACTIONS:
+        raise Http404("No such action.")
+    form_class, prefix, act, done = ISSUE_ACTIONS[action]
+    issue = get_object_or_404(selectors.issues_for_force(request.user), pk=pk)
+    form = form_class(request.POST, prefix=f"{prefix}{issue.pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            act(issue, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done % {"description": issue.description[:60]})
+    back = QueryDict(request.POST.get("query", ""))
+    return redirect(f"{reverse('web:issues')}?{back.urlencode()}#issue-{issue.pk}")
 
 
 def downloads(*, scheme_id: int | None, fy: int, quarter: int | None) -> list[tuple[str, str]]:

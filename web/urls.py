@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/custody/<int:pk>/concern/", manager.concern_handled, name="concern-handled"),
     path("issues/", manager.issues, name="issues"),
     path("issues/<int:pk>/", views.issue_link, name="issue"),
+    path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
     # The force's custody inspector.

@@ -14,9 +14,9 @@ from visits.rollup import rollup_rebuild
 PAGES = {
     "/": 3, "/coverage/": 6, "/coverage/?grid=animal": 6, "/coverage/{suite}/": 6, "/recommendations/": 7,
     "/reports/": 8, "/reports/?has_issues=yes&text=soap": 8, "/reports/custody/{report}/": 9,
-    "/reports/custody/{report}/correct/": 9, "/issues/": 6, "/kpis/": 10, "/volunteers/": 6,
+    "/reports/custody/{report}/correct/": 9, "/issues/": 7, "/kpis/": 10, "/volunteers/": 6,
 }
-FORCE_PAGES = {"/force/": 7}
+FORCE_PAGES = {"/force/": 8}
 ANALYST_PAGES = {"/returns/": 10}
 
 
