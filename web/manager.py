@@ -18,7 +18,7 @@ from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
-from visits.models import AccessBand, IssueStatus
+from visits.models import AccessBand, IssueStatus, Outcome
 from visits.periods import fy_label, fy_period
 
 from .access import desk_for
@@ -254,12 +254,15 @@ def kpis(request):
     chosen, form = scheme_period(request.GET, scheme, custom=False)
     figures = scheme_kpis(scheme=scheme, period=chosen.period)
     current_fy = form.fields["fy"].choices[0][0]
+    names = {c.slug: c.display_name() for c in selectors.categories_visible(request.user)}
     return render(request, "web/kpis.html", {
         "title": _("KPIs and returns"), "section": "kpis", "crumbs": [(_("KPIs and returns"), None)],
         "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
         "years": [(fy, fy_label(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
         "full_period": fy_period(chosen.fy, chosen.quarter),
+        "outcomes": [(value, label, figures["visits_by_outcome"][value]) for value, label in Outcome.choices],
+        "categories": [(slug, names.get(slug, slug), n) for slug, n in figures["issues_by_category"].items()],
     }, status=status_of(form))
 
 

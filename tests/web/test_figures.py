@@ -1,0 +1,90 @@
+"""The figures the API gives are on the desk's pages: the KPIs of a period, one report's contents and
+the analyst's table, each figure in the page's own words and written one way ("1,160", "£7,491.29")."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import custody_visit
+from tests.web.conftest import at, signed_in
+
+# Scheme figures the desk shows on other pages: the volunteers' counts on Volunteers, the seen profile in the
+# annual report; and the answer's own identity.
+ELSEWHERE = {"scheme", "from", "to", "sites", "seen_profile", "volunteers"}
+
+
+def flat(figures: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in figures.items():
+        if not prefix and key in ELSEWHERE:
+            continue
+        if isinstance(value, dict):
+            out.update(flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def written(path: str, value) -> str:
+    """How a reader expects the figure, worked out here independently of the page's filters."""
+    if value is None:
+        return "–"
+    if path.endswith("_pct") or path.endswith("pct_of_offered"):
+        return f"{value:,.1f}%"
+    if path == "volunteer_value":
+        return f"£{value:,.2f}"
+    if path == "volunteer_hours":
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def cells(html: str) -> dict:
+    """Each figure cell of the page by the figure it holds, as its text reads."""
+    return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
+            for m in re.finditer(r'data-figure="([^"]+)"[^>]*>(.*?)</td>', html, re.S)}
+
+
+@pytest.fixture
+def code_visits(desk, scheme, suite, bob, bella):
+    """Reports with the Code of Practice's parts: other outcomes, TACT, children, a delay by a sergeant, a concern."""
+    bob.tact_trained = True
+    bob.save()
+    start = desk["start"]
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=at(start + timedelta(days=4), 11, scheme=scheme),
+                  outcome="remote", outcome_reason="Suite closed for cleaning; spoke by video", admitted_at=None)
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=at(start + timedelta(days=5), 15, scheme=scheme),
+                  outcome="access_refused", outcome_reason="Critical incident in the suite", admitted_at=None)
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=at(start + timedelta(days=6), 16, scheme=scheme),
+                  outcome="abandoned", outcome_reason="Fire alarm")
+    return custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=at(start + timedelta(days=7), 10, scheme=scheme),
+                         tact=True, juveniles_present=2, vulnerable_present=1, custody_records_examined=1,
+                         detainees_present=4, detainees_offered=3, detainees_seen=2, detainees_refused=1,
+                         detainees_observed=1, minutes_to_admission=25, delay_authorised_by_rank="sergeant",
+                         cells_clean=True, kitchen_clean=False,
+                         concern={"raised": True, "details": "Bruising on a detainee's arm"})
+
+
+def test_the_kpis_page_shows_every_figure_the_api_gives_for_the_period(api, desk, code_visits, scheme, alice):
+    asked = {"fy": desk["start"].year}
+    answer = api(alice).get("/api/v1/kpis/", {"scheme": scheme.pk, **asked}).json()
+    page = signed_in(alice).get("/kpis/", asked).content.decode()
+    shown = cells(page)
+    figures = flat(answer)
+    assert answer["visits_by_outcome"]["remote"] == 1 and answer["tact_visits"] == 1 and answer["concerns_open"] == 1
+    missing = {path: (written(path, value), shown.get(path)) for path, value in figures.items()
+               if shown.get(path) != written(path, value)}
+    assert not missing
+    # In words a manager reads, not the API's names.
+    for words in ("Remote monitoring (telephone or video)", "Access refused", "Abandoned", "TACT visits",
+                  "Delays authorised below the rank of inspector", "Hygiene", "Concerns still open"):
+        assert words in page
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_numbers_are_written_one_way_in_either_language(language):
+    from django.utils import translation
+
+    from web.templatetags.desk import money, num
+    with translation.override(language):
+        assert (num(1160), num(442.4, 1), money(7491.29), num(None)) == ("1,160", "442.4", "£7,491.29", "–")
