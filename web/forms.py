@@ -58,7 +58,20 @@ LABELS = {"arrived_at": _("Arrival"), "admitted_at": _("Admission to the suite")
           "detainees_seen": pgettext_lazy("detainees", "Seen"), "detainees_refused": pgettext_lazy("detainees", "Refused"),
           "detainees_not_offered": _("Not offered (sergeant's advice)"), "detainees_unavailable": pgettext_lazy("detainees", "Unavailable"),
           "detainees_observed": _("Observed only"), "travel_minutes": _("Travel (minutes, all visitors)"),
-          "delay_reason": _("Reason for the access delay"), "comments": _("Comments"), "animals_seen": _("Animals seen")}
+          "delay_reason": _("Reason for the access delay"), "comments": _("Comments"), "animals_seen": _("Animals seen"),
+          "outcome": _("Outcome"), "outcome_reason": _("Reason for the outcome"),
+          "delay_authorised_by_rank": _("Delay authorised by (rank)"), "tact": _("TACT visit (Terrorism Act)"),
+          "juveniles_present": _("Children (under 18) present"), "vulnerable_present": _("Vulnerable detainees present"),
+          "custody_records_examined": _("Custody records examined with consent"),
+          "concern_raised": _("Concern of ill-treatment raised"), "concern_details": _("What was seen or alleged"),
+          "cells_clean": _("Cells clean"), "kitchen_clean": _("Kitchen clean"), "yard_clean": _("Exercise yard clean"),
+          "food_in_date": _("Food in date"), "hygiene_products_offered": _("Hygiene products offered"),
+          "female_officer_available": _("Female officer available"),
+          "records_checked": _("Records checked"), "kennels_observed": _("Kennels seen"),
+          "vehicles_observed": _("Vehicles seen"), "training_observed": _("Training seen"),
+          "welfare_environment": _("A suitable environment"), "welfare_diet": _("A suitable diet"),
+          "welfare_behaviour": _("Able to behave normally"), "welfare_company": _("Company of, or apart from, other animals"),
+          "welfare_health": _("Protected from pain, injury and disease")}
 
 
 class CorrectionForm(forms.Form):

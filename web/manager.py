@@ -18,11 +18,11 @@ from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
-from visits.models import AccessBand, IssueStatus, Outcome
+from visits.models import CHECK_FIELDS, WELFARE_NEEDS, AccessBand, IssueStatus, Outcome, WelfareState
 from visits.periods import fy_label, fy_period
 
 from .access import desk_for
-from .forms import ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
+from .forms import LABELS, ConcernHandledForm, CorrectionForm, IssueFilterForm, ReportSearchForm
 from .heatmap import heatmap_rows, shared_scale
 from .periods import scheme_period, status_of
 
@@ -162,11 +162,26 @@ def _report(request, kind, pk):
     return get_object_or_404(_kind(kind)(request.user), pk=pk)
 
 
+ANIMAL_CHECKS = ("records_checked", "kennels_observed", "vehicles_observed", "training_observed")
+
+
+def _checks(report, kind: str) -> list[tuple[str, str, bool | None]]:
+    """The report's yes/no checks, each with its label: the suite's, or what was seen at an animal unit."""
+    return [(name, LABELS[name], getattr(report, name)) for name in (CHECK_FIELDS if kind == "custody" else ANIMAL_CHECKS)]
+
+
+def _welfare(report) -> list[tuple[str, str, str]]:
+    """The five welfare needs, each as met, a concern or not checked, in the page's language."""
+    states = dict(WelfareState.choices)
+    return [(need, LABELS[f"welfare_{need}"], states[report.welfare_needs[need]]) for need in WELFARE_NEEDS]
+
+
 @manager_only
 def report_detail(request, kind: str, pk: int):
     report = _report(request, kind, pk)
     return render(request, "web/report.html", {
         "title": report_title(report), "section": "reports", "kind": kind, "report": report,
+        "checks": _checks(report, kind), "welfare": _welfare(report) if kind == "animal" else [],
         "concern_form": ConcernHandledForm(),
         "crumbs": [(_("Reports"), reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
                    (report_title(report), None)],

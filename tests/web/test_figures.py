@@ -1,13 +1,15 @@
 """The figures the API gives are on the desk's pages: the KPIs of a period, one report's contents and
 the analyst's table, each figure in the page's own words and written one way ("1,160", "£7,491.29")."""
 
+import html
 import re
 from datetime import timedelta
 
 import pytest
 
-from tests.factories import custody_visit
+from tests.factories import animal_visit, custody_visit
 from tests.web.conftest import at, signed_in
+from visits.models import CHECK_FIELDS, COUNT_FIELDS, WELFARE_NEEDS, AnimalVisit, CustodyVisit
 
 # Scheme figures the desk shows on other pages: the volunteers' counts on Volunteers, the seen profile in the
 # annual report; and the answer's own identity.
@@ -39,10 +41,10 @@ def written(path: str, value) -> str:
     return f"{value:,}"
 
 
-def cells(html: str) -> dict:
+def cells(page: str) -> dict:
     """Each figure cell of the page by the figure it holds, as its text reads."""
-    return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
-            for m in re.finditer(r'data-figure="([^"]+)"[^>]*>(.*?)</td>', html, re.S)}
+    return {m.group(1): html.unescape(re.sub(r"<[^>]+>", "", m.group(2)).strip())
+            for m in re.finditer(r'data-figure="([^"]+)"[^>]*>(.*?)</(?:td|dd)>', page, re.S)}
 
 
 @pytest.fixture
@@ -88,3 +90,64 @@ def test_numbers_are_written_one_way_in_either_language(language):
     from web.templatetags.desk import money, num
     with translation.override(language):
         assert (num(1160), num(442.4, 1), money(7491.29), num(None)) == ("1,160", "442.4", "£7,491.29", "–")
+
+
+def in_words(model, name: str, value) -> str:
+    """A stored choice as the model names it; a check as yes, no or not checked."""
+    if isinstance(value, bool) or value is None:
+        return {True: "Yes", False: "No", None: "Not checked"}[value]
+    if isinstance(value, int):
+        return f"{value:,}"
+    choices = dict(model._meta.get_field(name).choices or [])
+    return str(choices.get(value, value))
+
+
+def test_the_report_page_shows_every_figure_and_choice_the_api_gives_for_a_custody_visit(api, code_visits, alice):
+    answer = api(alice).get(f"/api/v1/visits/{code_visits.pk}/").json()
+    page = signed_in(alice).get(f"/reports/custody/{code_visits.pk}/").content.decode()
+    shown = cells(page)
+    names = [*COUNT_FIELDS, "juveniles_present", "vulnerable_present", "custody_records_examined", "outcome", "tact",
+             "delay_authorised_by_rank", *CHECK_FIELDS]
+    expected = {name: in_words(CustodyVisit, name, answer[name]) for name in names}
+    assert expected["delay_authorised_by_rank"] == "Sergeant" and expected["kitchen_clean"] == "No"
+    assert {name: shown.get(name) for name in names} == expected
+    assert answer["concern"]["details"] in html.unescape(page)
+
+
+def test_the_report_page_says_why_a_visit_was_not_completed(api, code_visits, scheme, alice):
+    remote = CustodyVisit.objects.get(scheme=scheme, outcome="remote")
+    shown = cells(signed_in(alice).get(f"/reports/custody/{remote.pk}/").content.decode())
+    assert shown["outcome"] == "Remote monitoring (telephone or video)"
+    assert shown["outcome_reason"] == "Suite closed for cleaning; spoke by video"
+
+
+def test_the_report_page_shows_an_animal_welfare_visits_five_needs(api, desk, scheme, animal_unit, bob, bella, alice):
+    visit = animal_visit(site=animal_unit, sender=bob, visitors=[bob, bella], arrived_at=at(desk["start"] + timedelta(days=9), 10, scheme=scheme),
+                         animals_seen=12, records_checked=True,
+                         welfare_needs={"environment": "met", "diet": "concern", "health": "met"},
+                         issues=[{"category": "other", "description": "Dog food out of date"}])
+    answer = api(alice).get(f"/api/v1/animal-visits/{visit.pk}/").json()
+    shown = cells(signed_in(alice).get(f"/reports/animal/{visit.pk}/").content.decode())
+    expected = {f"welfare_needs.{need}": in_words(AnimalVisit, f"welfare_{need}", answer["welfare_needs"][need])
+                for need in WELFARE_NEEDS}
+    expected.update({name: in_words(AnimalVisit, name, answer[name])
+                     for name in ("animals_seen", "outcome", "records_checked", "kennels_observed",
+                                  "vehicles_observed", "training_observed")})
+    assert expected["welfare_needs.diet"] == "Concern"
+    assert {name: shown.get(name) for name in expected} == expected
+    alice.language = "cy"
+    alice.save()
+    welsh = cells(signed_in(alice).get(f"/reports/animal/{visit.pk}/").content.decode())
+    assert (welsh["welfare_needs.environment"], welsh["welfare_needs.diet"], welsh["records_checked"]) == (
+        "Wedi'i diwallu", "Pryder", "Ie")
+
+
+def test_the_forces_response_on_a_report_is_body_text_not_a_hint(desk, scheme, alice):
+    from visits.models import VisitIssue
+    issue = VisitIssue.objects.get(scheme=scheme, description="No soap at the basin")
+    issue.force_response, issue.status = "Soap restocked on every shift", "responded"
+    issue.save()
+    page = signed_in(alice).get(f"/reports/custody/{issue.custody_visit_id}/").content.decode()
+    block = re.search(r'<div class="response">(.*?)</div>', page, re.S)
+    assert block and "Soap restocked on every shift" in block.group(1)
+    assert 'class="hint"' not in page.split(f'id="issue-{issue.pk}"')[1].split("</div>")[0]
