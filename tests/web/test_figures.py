@@ -151,3 +151,21 @@ def test_the_forces_response_on_a_report_is_body_text_not_a_hint(desk, scheme, a
     block = re.search(r'<div class="response">(.*?)</div>', page, re.S)
     assert block and "Soap restocked on every shift" in block.group(1)
     assert 'class="hint"' not in page.split(f'id="issue-{issue.pk}"')[1].split("</div>")[0]
+
+
+def test_the_analysts_table_shows_the_outcome_tact_and_issue_figures_of_the_api(api, desk, code_visits, scheme, dave):
+    asked = {"fy": desk["start"].year}
+    answer = api(dave).get("/api/v1/kpis/", {"scheme": scheme.pk, **asked}).json()
+    page = signed_in(dave).get("/returns/", asked).content.decode()
+    shown = {path.split(":", 1)[1]: text for path, text in cells(page).items() if path.startswith(f"{scheme.pk}:")}
+    wanted = {path: written(path, value) for path, value in flat(answer).items()
+              if path.startswith(("visits", "tact_visits", "issues_", "target"))}
+    assert wanted["visits_by_outcome.access_refused"] == "1" and wanted["issues_by_category.hygiene"] == "1"
+    assert {path: shown.get(path) for path in wanted} == wanted
+    # Every figure the table shows is the API's.
+    figures = {**flat(answer), **flat(answer["volunteers"], "volunteers.")}
+    assert all(text == written(path, figures[path]) for path, text in shown.items())
+    # No wider than its content, and the annual reports the analyst may read one click away.
+    assert '<table class="wide">' not in page
+    assert f'href="/reports/annual/{scheme.pk}/{desk["start"].year}/"' in page
+    assert signed_in(dave).get(f"/reports/annual/{scheme.pk}/{desk['start'].year}/").status_code == 200
