@@ -169,3 +169,57 @@ def test_the_analysts_table_shows_the_outcome_tact_and_issue_figures_of_the_api(
     assert '<table class="wide">' not in page
     assert f'href="/reports/annual/{scheme.pk}/{desk["start"].year}/"' in page
     assert signed_in(dave).get(f"/reports/annual/{scheme.pk}/{desk['start'].year}/").status_code == 200
+
+
+V11_CUSTODY = ("outcome", "outcome_reason", "delay_authorised_by_rank", "tact", "juveniles_present",
+               "vulnerable_present", "custody_records_examined", "concern_raised", "concern_details")
+
+
+def form_data(page: str) -> dict:
+    """What the browser would send: each input's value, each select's chosen option, each textarea's text,
+    a checkbox only when ticked."""
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and ('type="checkbox"' not in tag or "checked" in tag):
+            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        data[name] = chosen.group(1) if chosen else ""
+    for name, text in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        data[name] = html.unescape(text).strip()
+    return data
+
+
+def test_the_correction_form_offers_every_version_1_1_field_and_saves_them(desk, scheme, alice):
+    report = desk["visits"][0]  # 12 minutes to admission: a delay
+    client = signed_in(alice)
+    page = client.get(f"/reports/custody/{report.pk}/correct/").content.decode()
+    data = form_data(page)
+    offered = set(re.findall(r'name="([^"]+)"', page))
+    assert set(V11_CUSTODY) <= offered, set(V11_CUSTODY) - offered
+    data.update(outcome="abandoned", outcome_reason="Fire alarm part way through", delay_authorised_by_rank="inspector",
+                juveniles_present="1", vulnerable_present="1", custody_records_examined="1", concern_raised="on",
+                concern_details="Detainee said he was pushed", reason="The visitors' notes came late")
+    answer = client.post(f"/reports/custody/{report.pk}/correct/", data)
+    assert answer.status_code == 302, form_data(answer.content.decode())
+    report.refresh_from_db()
+    assert (report.outcome, report.outcome_reason, report.delay_authorised_by_rank, report.juveniles_present,
+            report.vulnerable_present, report.custody_records_examined) == (
+        "abandoned", "Fire alarm part way through", "inspector", 1, 1, 1)
+    assert report.concern == {"raised": True, "details": "Detainee said he was pushed"}
+    assert set(report.corrections.get().changes) >= {"outcome", "concern", "juveniles_present"}
+
+
+def test_the_correction_form_of_an_animal_welfare_visit_offers_its_outcome_and_the_five_needs(desk, scheme, animal_unit,
+                                                                                           alice):
+    from visits.models import AnimalVisit as Animal
+    report = Animal.objects.get(scheme=scheme)
+    client = signed_in(alice)
+    data = form_data(client.get(f"/reports/animal/{report.pk}/correct/").content.decode())
+    assert {"outcome", "outcome_reason", *(f"welfare_{need}" for need in WELFARE_NEEDS)} <= set(data)
+    data.update(welfare_diet="met", welfare_health="met", reason="Checked with the handler")
+    assert client.post(f"/reports/animal/{report.pk}/correct/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.welfare_needs == {"environment": "not_checked", "diet": "met", "behaviour": "not_checked",
+                                    "company": "not_checked", "health": "met"}
