@@ -10,7 +10,17 @@ from django.utils.translation import pgettext_lazy
 
 from visits import selectors
 from visits.kinds import kind_named, kind_of
-from visits.models import AccessBand, IssueStatus, ReportStatus, Role
+from visits.models import (
+    ANIMAL_OUTCOMES,
+    WELFARE_NEEDS,
+    AccessBand,
+    AuthorisingRank,
+    IssueStatus,
+    Outcome,
+    ReportStatus,
+    Role,
+    WelfareState,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -48,17 +58,58 @@ class ReportSearchForm(forms.Form):
         }
 
 
-CUSTODY_FIELDS = ("arrived_at", "admitted_at", "left_at", "delay_reason", "detainees_present", "detainees_offered",
+# Every field a manager may correct, version 1.1's included (docs: the API contract's 1.1 additions); the
+# concern and the welfare needs are the report's `concern` and `welfare_needs` objects, one field per part.
+CUSTODY_FIELDS = ("arrived_at", "admitted_at", "left_at", "outcome", "outcome_reason", "tact", "delay_reason",
+                  "delay_authorised_by_rank", "detainees_present", "detainees_offered",
                   "detainees_seen", "detainees_refused", "detainees_not_offered", "detainees_unavailable",
-                  "detainees_observed", "travel_minutes", "comments")
-ANIMAL_FIELDS = ("arrived_at", "left_at", "animals_seen", "travel_minutes", "comments")
+                  "detainees_observed", "juveniles_present", "vulnerable_present", "custody_records_examined",
+                  "concern_raised", "concern_details", "travel_minutes", "comments")
+ANIMAL_FIELDS = ("arrived_at", "left_at", "outcome", "outcome_reason", "animals_seen",
+                 *(f"welfare_{need}" for need in WELFARE_NEEDS), "travel_minutes", "comments")
+# The report's parts written as one object: {"concern": {"raised", "details"}, "welfare_needs": {need: state}}.
+PARTS = {"concern_raised": ("concern", "raised"), "concern_details": ("concern", "details"),
+         **{f"welfare_{need}": ("welfare_needs", need) for need in WELFARE_NEEDS}}
+CHOICES = {"delay_authorised_by_rank": AuthorisingRank.choices, **{f"welfare_{need}": WelfareState.choices for need in WELFARE_NEEDS}}
+GROUPS = {"outcome": "outcome", "outcome_reason": "outcome", "tact": "outcome", "juveniles_present": "subgroups",
+          "vulnerable_present": "subgroups", "custody_records_examined": "subgroups", "concern_raised": "concern",
+          "concern_details": "concern", **{f"welfare_{need}": "welfare" for need in WELFARE_NEEDS}}
 CORRECTED_FIELDS = {"custody": CUSTODY_FIELDS, "animal": ANIMAL_FIELDS}
 LABELS = {"arrived_at": _("Arrival"), "admitted_at": _("Admission to the suite"), "left_at": _("Departure"),
           "detainees_present": _("Detainees present"), "detainees_offered": _("Offered a visit"),
           "detainees_seen": pgettext_lazy("detainees", "Seen"), "detainees_refused": pgettext_lazy("detainees", "Refused"),
           "detainees_not_offered": _("Not offered (sergeant's advice)"), "detainees_unavailable": pgettext_lazy("detainees", "Unavailable"),
           "detainees_observed": _("Observed only"), "travel_minutes": _("Travel (minutes, all visitors)"),
-          "delay_reason": _("Reason for the access delay"), "comments": _("Comments"), "animals_seen": _("Animals seen")}
+          "delay_reason": _("Reason for the access delay"), "comments": _("Comments"), "animals_seen": _("Animals seen"),
+          "outcome": _("Outcome"), "outcome_reason": _("Reason for the outcome"),
+          "delay_authorised_by_rank": _("Delay authorised by (rank)"), "tact": _("TACT visit (Terrorism Act)"),
+          "juveniles_present": _("Children (under 18) present"), "vulnerable_present": _("Vulnerable detainees present"),
+          "custody_records_examined": _("Custody records examined with consent"),
+          "concern_raised": _("Concern of ill-treatment raised"), "concern_details": _("What was seen or alleged"),
+          "cells_clean": _("Cells clean"), "kitchen_clean": _("Kitchen clean"), "yard_clean": _("Exercise yard clean"),
+          "food_in_date": _("Food in date"), "hygiene_products_offered": _("Hygiene products offered"),
+          "female_officer_available": _("Female officer available"),
+          "records_checked": _("Records checked"), "kennels_observed": _("Kennels seen"),
+          "vehicles_observed": _("Vehicles seen"), "training_observed": _("Training seen"),
+          "welfare_environment": _("A suitable environment"), "welfare_diet": _("A suitable diet"),
+          "welfare_behaviour": _("Able to behave normally"), "welfare_company": _("Company of, or apart from, other animals"),
+          "welfare_health": _("Protected from pain, injury and disease")}
+
+
+def _field_for(report, name: str, kind: str) -> forms.Field:
+    """The form field of one correctable report field, by what the model stores."""
+    model_field = report._meta.get_field(name)
+    if name.endswith("_at"):
+        return forms.DateTimeField(widget=WHEN, required=name == "arrived_at", input_formats=["%Y-%m-%dT%H:%M"])
+    if name == "outcome":
+        return forms.ChoiceField(choices=Outcome.choices if kind == "custody" else ANIMAL_OUTCOMES)
+    if name in CHOICES:
+        return forms.ChoiceField(choices=CHOICES[name], required=name != "delay_authorised_by_rank")
+    if isinstance(model_field.formfield(), forms.BooleanField):
+        return forms.BooleanField(required=False)
+    if isinstance(model_field.formfield(), forms.IntegerField):
+        return forms.IntegerField(min_value=0, max_value=1000 if name != "travel_minutes" else 24 * 60)
+    return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CorrectionForm(forms.Form):
@@ -70,17 +121,10 @@ class CorrectionForm(forms.Form):
     def __init__(self, data, *, report):
         super().__init__(data)
         self.report = report
-        names = CORRECTED_FIELDS[kind_of(report).name]
+        kind = kind_of(report).name
         fields = {}
-        for name in names:
-            model_field = report._meta.get_field(name)
-            if name.endswith("_at"):
-                field = forms.DateTimeField(widget=WHEN, required=name == "arrived_at",
-                                            input_formats=["%Y-%m-%dT%H:%M"])
-            elif isinstance(model_field.formfield(), forms.IntegerField):
-                field = forms.IntegerField(min_value=0, max_value=1000 if name != "travel_minutes" else 24 * 60)
-            else:
-                field = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        for name in CORRECTED_FIELDS[kind]:
+            field = _field_for(report, name, kind)
             field.label = LABELS[name]
             field.initial = getattr(report, name)
             fields[name] = field
@@ -91,22 +135,32 @@ class CorrectionForm(forms.Form):
         names = list(self.fields)
         times = [n for n in names if n.endswith("_at")]
         counts = [n for n in names if n.startswith("detainees_") or n == "animals_seen"]
-        other = [n for n in names if n not in times and n not in counts and n != "reason"]
+        grouped = {group: [n for n in names if GROUPS.get(n) == group] for group in set(GROUPS.values())}
+        other = [n for n in names if n not in times and n not in counts and n not in GROUPS and n != "reason"]
         return [(legend, [self[n] for n in group], css) for legend, group, css in (
-            (_("Times"), times, "counts times"), (_("Detainees") if counts != ["animals_seen"] else _("Animals"), counts, "counts"),
+            (_("Times"), times, "counts times"), (_("Outcome"), grouped["outcome"], ""),
+            (_("Detainees") if counts != ["animals_seen"] else _("Animals"), counts, "counts"),
+            (_("Children, vulnerable detainees and custody records"), grouped["subgroups"], "counts"),
+            (_("The five welfare needs"), grouped["welfare"], "counts"),
+            (_("Concern of ill-treatment"), grouped["concern"], ""),
             (_("Access, travel and comments"), other, ""), (_("Why"), ["reason"], ""),
         ) if group]
 
     def changes(self) -> dict:
         """Only what the manager changed; the form shows times to the minute, so seconds stored are kept."""
-        changed = {}
+        changed: dict = {}
         for name, value in self.cleaned_data.items():
             if name == "reason":
                 continue
             stored = getattr(self.report, name)
             if isinstance(stored, datetime) and value is not None:
                 stored = stored.replace(second=0, microsecond=0)
-            if value != stored:
+            if value == stored:
+                continue
+            if name in PARTS:  # the whole object, as the report holds it, with the part changed
+                part, key = PARTS[name]
+                changed.setdefault(part, dict(getattr(self.report, part)))[key] = value
+            else:
                 changed[name] = value
         return changed
 

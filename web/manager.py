@@ -19,11 +19,12 @@ from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
-from visits.models import AWAITING_FORCE, AccessBand, IssueStatus
+from visits.models import AWAITING_FORCE, CHECK_FIELDS, WELFARE_NEEDS, AccessBand, IssueStatus, Outcome, WelfareState
 from visits.periods import fy_label, fy_period
 
 from .access import desk_for
 from .forms import (
+    LABELS,
     ConcernHandledForm,
     CorrectionForm,
     IssueCloseForm,
@@ -171,11 +172,26 @@ def _report(request, kind, pk):
     return get_object_or_404(_kind(kind)(request.user), pk=pk)
 
 
+ANIMAL_CHECKS = ("records_checked", "kennels_observed", "vehicles_observed", "training_observed")
+
+
+def _checks(report, kind: str) -> list[tuple[str, str, bool | None]]:
+    """The report's yes/no checks, each with its label: the suite's, or what was seen at an animal unit."""
+    return [(name, LABELS[name], getattr(report, name)) for name in (CHECK_FIELDS if kind == "custody" else ANIMAL_CHECKS)]
+
+
+def _welfare(report) -> list[tuple[str, str, str]]:
+    """The five welfare needs, each as met, a concern or not checked, in the page's language."""
+    states = dict(WelfareState.choices)
+    return [(need, LABELS[f"welfare_{need}"], states[report.welfare_needs[need]]) for need in WELFARE_NEEDS]
+
+
 @manager_only
 def report_detail(request, kind: str, pk: int):
     report = _report(request, kind, pk)
     return render(request, "web/report.html", {
         "title": report_title(report), "section": "reports", "kind": kind, "report": report,
+        "checks": _checks(report, kind), "welfare": _welfare(report) if kind == "animal" else [],
         "concern_form": ConcernHandledForm(),
         "crumbs": [(_("Reports"), reverse("web:reports") + ("?kind=animal" if kind == "animal" else "")),
                    (report_title(report), None)],
@@ -304,12 +320,15 @@ def kpis(request):
     chosen, form = scheme_period(request.GET, scheme, custom=False)
     figures = scheme_kpis(scheme=scheme, period=chosen.period)
     current_fy = form.fields["fy"].choices[0][0]
+    names = {c.slug: c.display_name() for c in selectors.categories_visible(request.user)}
     return render(request, "web/kpis.html", {
         "title": _("KPIs and returns"), "section": "kpis", "crumbs": [(_("KPIs and returns"), None)],
         "chosen": chosen, "form": form, "kpis": figures, "scheme": scheme,
         "downloads": downloads(scheme_id=scheme.pk, fy=chosen.fy, quarter=chosen.quarter),
         "years": [(fy, fy_label(fy), fy == current_fy) for fy, _ in form.fields["fy"].choices],
         "full_period": fy_period(chosen.fy, chosen.quarter),
+        "outcomes": [(value, label, figures["visits_by_outcome"][value]) for value, label in Outcome.choices],
+        "categories": [(slug, names.get(slug, slug), n) for slug, n in figures["issues_by_category"].items()],
     }, status=status_of(form))
 
 

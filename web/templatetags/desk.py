@@ -85,6 +85,20 @@ def pct(value) -> str:
 
 
 @register.filter
+def num(value, places=None) -> str:
+    """A count or measure, grouped by thousands in the page's language: "1,160", or "442.4" with places=1."""
+    if value in (None, ""):
+        return "–"
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value) -> str:
+    """Pounds to the penny, grouped: "£7,491.29"."""
+    return "–" if value in (None, "") else f"£{num(value, 2)}"
+
+
+@register.filter
 def share(value) -> str:
     return "–" if value in (None, "") else f"{number_format(round(value * 100), 0)}%"
 
@@ -101,3 +115,9 @@ def offers_welsh(user) -> bool:
     """Whether the header offers the other language: always before signing in (the scheme is not known
     yet), then on a scheme that offers Welsh, or to anyone who chose Welsh (so they can always go back)."""
     return welsh_offered(user)
+
+
+@register.filter
+def get(mapping: dict, key: str):
+    """A figure whose key a template cannot spell ("6-15")."""
+    return mapping.get(key) if mapping else None
