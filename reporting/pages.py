@@ -5,22 +5,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from scheduling.heatmap import render_heatmap_svg
 from visits.periods import fy_label, fy_period
 
-from . import selectors
+from . import selectors, words
 from .charts import bar_chart_svg
-
-# The profile's groups in words; a group not named here is shown as it is stored.
-PROFILE_GROUPS = {"gender": gettext_lazy("Gender"), "age_group": gettext_lazy("Age group"),
-                  "ethnicity": gettext_lazy("Ethnicity")}
 
 
 def profile_rows(profile: dict) -> list[tuple[str, list[tuple[str, int]]]]:
-    """The seen profile as the page lists it: each group in words, with its values and counts."""
-    return [(str(PROFILE_GROUPS.get(dimension, dimension.replace("_", " ").capitalize())), list(values.items()))
+    """The seen profile as the page lists it: each group and value in words ("Adult", "Female")."""
+    return [(words.profile_group(dimension), [(words.profile_value(dimension, value), n) for value, n in values.items()])
             for dimension, values in profile.items()]
 
 

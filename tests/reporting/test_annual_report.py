@@ -80,3 +80,9 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(scheme):
     response = page(None, scheme.pk)
     assert response.status_code == 302
     assert response["Location"] == f"/signin/?next=/reports/annual/{scheme.pk}/2023/"
+
+
+def test_the_profile_of_those_seen_is_in_words_people_use(alice, scheme, year):
+    html = page(alice, scheme.pk).content.decode()
+    assert '<td class="label">Adult</td>' in html and '<td class="label">Female</td>' in html
+    assert '<td class="label">adult</td>' not in html and '<td class="label">female</td>' not in html
