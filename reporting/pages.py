@@ -45,5 +45,6 @@ def annual_report(request, scheme_id: int, fy: int):
     )
     return render(request, "reporting/annual_report.html", {
         "scheme": scheme, "fy": fy, "fy_label": fy_label(fy), "issues_chart": chart, "running": running,
+        "previous_fy": fy - 1 if (first := selectors.first_report_fy(scheme)) is not None and fy - 1 >= first else None,
         **report,
     })

@@ -86,3 +86,10 @@ def test_the_profile_of_those_seen_is_in_words_people_use(alice, scheme, year):
     html = page(alice, scheme.pk).content.decode()
     assert '<td class="label">Adult</td>' in html and '<td class="label">Female</td>' in html
     assert '<td class="label">adult</td>' not in html and '<td class="label">female</td>' not in html
+
+
+def test_previous_year_is_offered_only_back_to_the_schemes_first_report(alice, scheme, year):
+    # The fixture's first report is on 31 March 2023 (FY 2022/23): 2023/24 links to it, it links nowhere.
+    assert f'href="/reports/annual/{scheme.pk}/2022/">Previous year</a>' in page(alice, scheme.pk).content.decode()
+    earliest = page(alice, scheme.pk, fy=2022).content.decode()
+    assert "Previous year" not in earliest and f"/reports/annual/{scheme.pk}/2021/" not in earliest
