@@ -34,11 +34,14 @@ def annual_report(request, scheme_id: int, fy: int):
         raise Http404(_("That financial year has not begun."))
     period, running = clipped
     report = selectors.annual_report(scheme=scheme, period=period)
-    for row in (*report["suites"], *report["animal_units"]):
-        # Our own SVG: every label in it is escaped by render_heatmap_svg.
-        title = _("%(site)s: visits per timeslot") % {"site": row["name"]}
-        row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=title))
-        row["seen_profile_labelled"] = profile_rows(row.get("seen_profile", {}))
+    for rows in (report["suites"], report["animal_units"]):
+        # The suites share one colour scale, as on the desk's coverage page, and so do the animal units.
+        top = max((n for row in rows for counts in row["coverage"].counts for n in counts), default=0)
+        for row in rows:
+            # Our own SVG: every label in it is escaped by render_heatmap_svg.
+            title = _("%(site)s: visits per timeslot") % {"site": row["name"]}
+            row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=title, top=top))
+            row["seen_profile_labelled"] = profile_rows(row.get("seen_profile", {}))
     chart = bar_chart_svg(
         title=_("Issues raised per category, FY %(fy)s") % {"fy": fy_label(fy)},
         bars=[(row["name"], row["raised"]) for row in report["issues"]],

@@ -57,7 +57,7 @@ def test_a_welsh_speaking_manager_reads_the_annual_report_in_welsh(alice, scheme
     assert "Materion a godwyd fesul categori, blwyddyn ariannol 2023/24" in html
     assert "Argraffu neu gadw fel PDF" in html and "Print or save as PDF" not in html
     # The same figures as in English.
-    assert "<td>52</td><td>3.8</td>" in html
+    assert "<td>52</td></tr>" in html and "<td>3.8</td></tr>" in html
     assert "88.9 o'r rhai a gafodd gynnig" in html
 
 

@@ -129,7 +129,7 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
     page.get_by_role("link", name=re.compile(r"\(to date\)")).click()
     assert "to date" in page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("button", name="Print or save as PDF").wait_for(state="visible")  # shown by its script
-    look(page, "annual-report")
+    look(page, "annual-report", phone=True)
 
 
 def test_a_manager_refreshes_a_recommendation_and_sees_the_new_one(live_server, open_page, worker, desk, alice, suite):
