@@ -9,7 +9,9 @@ BAR_COLOUR = "#0072B2"
 
 def bar_chart_svg(*, title: str, bars: list[tuple[str, int]], width: int = 640) -> SafeString:
     """Horizontal bars with their value written beside each, so the figure reads without colour."""
-    label_width, row, pad = 230, 22, 8
+    # Room for the longest label (7px a character at 12px), whatever its language: none is clipped.
+    label_width, row, pad = max(120, 16 + 7 * max((len(label) for label, _ in bars), default=0)), 22, 8
+    width = max(width, label_width + 250)
     plot = width - label_width - 50
     top = max((value for _, value in bars), default=0) or 1
     height = pad * 2 + row * len(bars)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from visits.models import Scheme
+from visits.models import IssueCategory, Scheme
 from visits.periods import Period, fy_of, fy_period
 
-from . import selectors
+from . import selectors, words
 
 IDENTITY = ("scheme", "fy", "quarter", "from", "to")
 GROUPED = ("seen_profile_", "issues_by_category_")
@@ -125,13 +125,25 @@ def number_format(column: str) -> str:
 
 
 def to_xlsx(rows: list[dict]) -> bytes:
-    """The workbook: one sheet, named for people in the active language ("Quarterly return",
-    "Ffurflen chwarterol"); its header row and cells are the CSV's columns and values in every language."""
+    """The workbook: its first sheet for people, named in the active language ("Quarterly return",
+    "Ffurflen chwarterol"), with the scheme's name and headers in words; its second sheet, `data`, the
+    CSV's columns and values in every language, for machines."""
     names = columns(rows)
     book = Workbook()
-    sheet = book.active
-    sheet.title = gettext("Quarterly return")
-    sheet.append(names)
+    people = book.active
+    people.title = gettext("Quarterly return")
+    schemes = dict(Scheme.objects.filter(pk__in={row["scheme"] for row in rows}).values_list("pk", "name"))
+    categories = {c.slug: c.display_name() for c in IssueCategory.objects.filter(scheme__in=schemes).order_by("id")}
+    _fill(people, [words.heading(name, categories) for name in names], names,
+          [{**row, "scheme": schemes.get(row["scheme"], row["scheme"])} for row in rows])
+    _fill(book.create_sheet("data"), names, names, rows)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet, header: list[str], names: list[str], rows: list[dict]) -> None:
+    sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     formats = [number_format(name) for name in names]
@@ -143,11 +155,8 @@ def to_xlsx(rows: list[dict]) -> bytes:
             cell.number_format = fmt
     # Keep the header and the scheme/quarter columns in view while scrolling.
     sheet.freeze_panes = "F2"
-    for index, name in enumerate(names, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, len(name) + 2)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    for index, text in enumerate(header, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, min(len(text) + 2, 40))
 
 
 WRITERS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

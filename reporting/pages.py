@@ -5,22 +5,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from scheduling.heatmap import render_heatmap_svg
 from visits.periods import fy_label, fy_period
 
-from . import selectors
+from . import selectors, words
 from .charts import bar_chart_svg
-
-# The profile's groups in words; a group not named here is shown as it is stored.
-PROFILE_GROUPS = {"gender": gettext_lazy("Gender"), "age_group": gettext_lazy("Age group"),
-                  "ethnicity": gettext_lazy("Ethnicity")}
 
 
 def profile_rows(profile: dict) -> list[tuple[str, list[tuple[str, int]]]]:
-    """The seen profile as the page lists it: each group in words, with its values and counts."""
-    return [(str(PROFILE_GROUPS.get(dimension, dimension.replace("_", " ").capitalize())), list(values.items()))
+    """The seen profile as the page lists it: each group and value in words ("Adult", "Female")."""
+    return [(words.profile_group(dimension), [(words.profile_value(dimension, value), n) for value, n in values.items()])
             for dimension, values in profile.items()]
 
 
@@ -39,16 +34,20 @@ def annual_report(request, scheme_id: int, fy: int):
         raise Http404(_("That financial year has not begun."))
     period, running = clipped
     report = selectors.annual_report(scheme=scheme, period=period)
-    for row in (*report["suites"], *report["animal_units"]):
-        # Our own SVG: every label in it is escaped by render_heatmap_svg.
-        title = _("%(site)s: visits per timeslot") % {"site": row["name"]}
-        row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=title))
-        row["seen_profile_labelled"] = profile_rows(row.get("seen_profile", {}))
+    for rows in (report["suites"], report["animal_units"]):
+        # The suites share one colour scale, as on the desk's coverage page, and so do the animal units.
+        top = max((n for row in rows for counts in row["coverage"].counts for n in counts), default=0)
+        for row in rows:
+            # Our own SVG: every label in it is escaped by render_heatmap_svg.
+            title = _("%(site)s: visits per timeslot") % {"site": row["name"]}
+            row["heatmap"] = mark_safe(render_heatmap_svg(row["coverage"], title=title, top=top))
+            row["seen_profile_labelled"] = profile_rows(row.get("seen_profile", {}))
     chart = bar_chart_svg(
         title=_("Issues raised per category, FY %(fy)s") % {"fy": fy_label(fy)},
         bars=[(row["name"], row["raised"]) for row in report["issues"]],
     )
     return render(request, "reporting/annual_report.html", {
         "scheme": scheme, "fy": fy, "fy_label": fy_label(fy), "issues_chart": chart, "running": running,
+        "previous_fy": fy - 1 if (first := selectors.first_report_fy(scheme)) is not None and fy - 1 >= first else None,
         **report,
     })

@@ -16,6 +16,8 @@ from visits.models import (
     DETAINEE_SPLIT,
     DETAINEES,
     AccessBand,
+    AnimalVisit,
+    CustodyVisit,
     IssueCategory,
     IssueStatus,
     Outcome,
@@ -31,7 +33,7 @@ from visits.models import (
     User,
     VisitIssue,
 )
-from visits.periods import Period, complete_months, to_date, years_later
+from visits.periods import Period, complete_months, fy_of, to_date, years_later
 from visits.rollup import rows_within
 from visits.selectors import awaiting_force_q, scoped
 
@@ -401,3 +403,12 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
         "outcomes": [(Outcome(o).label, kpis["visits_by_outcome"][o]) for o in OUTCOMES],
         "issues": issue_responses(scheme=scheme, period=period),
     }
+
+
+def first_report_fy(scheme: Scheme) -> int | None:
+    """The financial year of the scheme's first submitted report, custody or animal; None before any.
+    No annual report before it is offered (it would be all zeros and targets unmet)."""
+    days = [model.objects.filter(scheme=scheme, status=ReportStatus.SUBMITTED).order_by("local_date")
+            .values_list("local_date", flat=True).first() for model in (CustodyVisit, AnimalVisit)]
+    known = [day for day in days if day is not None]
+    return fy_of(min(known)) if known else None

@@ -49,12 +49,13 @@ def _text(x, y, content, *, anchor="middle", weight="normal", size=13, fill=INK)
             f'font-weight="{weight}" fill="{fill}">{escape(str(content))}</text>')
 
 
-def render_heatmap_svg(coverage: Coverage, *, title: str) -> str:
-    """The picture in the active language: day names, totals, legend and summary (bands are times, 24-hour)."""
+def render_heatmap_svg(coverage: Coverage, *, title: str, top: int | None = None) -> str:
+    """The picture in the active language: day names, totals, legend and summary (bands are times, 24-hour).
+    `top`: the largest count of every grid drawn beside it, so that they share one colour scale."""
     days, bands = coverage.days, coverage.bands
     ident = hashlib.sha1(f"{title}{coverage.counts}".encode()).hexdigest()[:8]
     gap = f"gap-{ident}"
-    bins = colour_bins(max((n for row in coverage.counts for n in row), default=0))
+    bins = colour_bins(top if top is not None else max((n for row in coverage.counts for n in row), default=0))
     legend = [(low, high, shade, str(low) if low == high else f"{low}-{high}") for low, high, shade in bins]
     gap_label = gettext("0 (no visit: a gap to fill)")
     # Room for the gap's swatch and its words (7px a character at 12px), whatever their language.

@@ -114,14 +114,14 @@ def test_a_desk_built_on_the_schema_reads_the_kpis_and_every_export(
     assert [(row["quarter"], row["visits"]) for row in rows] == [("1", "0"), ("2", "1"), ("3", "0"), ("4", "0")]
 
     workbook = export.sync(client=desk, format_=models.KpisExportRetrieveFormat.XLSX, **fy)
-    sheet = openpyxl.load_workbook(workbook.payload).active
+    sheet = openpyxl.load_workbook(workbook.payload)["data"]
     header, *values = sheet.iter_rows(values_only=True)
     assert [row[header.index("visits")] for row in values] == [0, 1, 0, 0]
 
     job = export.sync(client=desk, format_=models.KpisExportRetrieveFormat.XLSX, async_=True, **fy)
     assert isinstance(job, models.ExportJob)
     download = module(icv, "api.kpis.kpis_exports_download_retrieve").sync(client=desk, id=job.id)
-    sheet = openpyxl.load_workbook(download.payload).active
+    sheet = openpyxl.load_workbook(download.payload)["data"]
     header, *values = sheet.iter_rows(values_only=True)
     assert [row[header.index("visits")] for row in values] == [0, 1, 0, 0]
 

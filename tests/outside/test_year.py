@@ -320,7 +320,7 @@ def test_export_xlsx(year):
     assert r.status_code == 200, r.content[:300]
     assert "spreadsheetml" in r["Content-Type"]
     content = b"".join(r.streaming_content) if r.streaming else r.content
-    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(content))["data"]
     values = list(ws.iter_rows(values_only=True))
     header = [str(h) for h in values[0]]
     rows = [dict(zip(header, row)) for row in values[1:] if any(x is not None for x in row)]

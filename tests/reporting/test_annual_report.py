@@ -31,7 +31,7 @@ def test_it_renders_every_section_for_the_schemes_manager(alice, scheme, year, b
     assert "Northshire" in html and "2023/24" in html
     # Per-suite tables from the same KPIs as the API.
     assert "<h3>Central</h3>" in html and "<h3>Harbour</h3>" in html and "<h3>Dog unit</h3>" in html
-    assert "<td>52</td><td>3.8</td>" in html  # Central: target 52, 2 visits = 3.8 %
+    assert '<th scope="row">Target</th><td>52</td>' in html and '<th scope="row">% of target</th><td>3.8</td>' in html  # Central: target 52, 2 visits = 3.8 %
     assert "88.9 of offered" in html  # Central: 8 seen of 9 offered
     # The heatmap of each site, the issues chart, and print rules.
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3 + 1
@@ -80,3 +80,39 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(scheme):
     response = page(None, scheme.pk)
     assert response.status_code == 302
     assert response["Location"] == f"/signin/?next=/reports/annual/{scheme.pk}/2023/"
+
+
+def test_the_profile_of_those_seen_is_in_words_people_use(alice, scheme, year):
+    html = page(alice, scheme.pk).content.decode()
+    assert '<td class="label">Adult</td>' in html and '<td class="label">Female</td>' in html
+    assert '<td class="label">adult</td>' not in html and '<td class="label">female</td>' not in html
+
+
+def test_previous_year_is_offered_only_back_to_the_schemes_first_report(alice, scheme, year):
+    # The fixture's first report is on 31 March 2023 (FY 2022/23): 2023/24 links to it, it links nowhere.
+    assert f'href="/reports/annual/{scheme.pk}/2022/">Previous year</a>' in page(alice, scheme.pk).content.decode()
+    earliest = page(alice, scheme.pk, fy=2022).content.decode()
+    assert "Previous year" not in earliest and f"/reports/annual/{scheme.pk}/2021/" not in earliest
+
+
+def test_the_category_chart_has_room_for_its_longest_label():
+    import re
+
+    from reporting.charts import bar_chart_svg
+
+    label = "Hygiene and female hygiene products, and a little more"
+    svg = str(bar_chart_svg(title="t", bars=[(label, 3), ("Other", 1)]))
+    right_edge = int(re.search(r'<text x="(\d+)" y="15" text-anchor="end">' + label, svg).group(1))
+    assert right_edge >= 7 * len(label)  # its start is inside the picture, not cut off at the left
+
+
+def test_each_suites_grid_is_one_picture_on_one_scale_with_its_table_for_screen_readers(alice, scheme, year):
+    import re
+
+    html = page(alice, scheme.pk).content.decode()
+    timeslots = html[html.index('<section id="timeslots">'):html.index('<section id="issues">')]
+    assert timeslots.count("<svg") == 2 and timeslots.count('<div class="visually-hidden"><table>') == 2
+    # One colour scale: the legend of every suite's heatmap is the same.
+    legends = [re.findall(r">([0-9]+(?:-[0-9]+)?)</text>", svg.split("a gap to fill")[1])
+               for svg in timeslots.split("<svg")[1:]]
+    assert legends[0] and legends[0] == legends[1]

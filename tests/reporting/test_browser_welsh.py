@@ -36,7 +36,7 @@ def test_the_annual_report_in_welsh_in_a_browser(live_server, open_page, alice, 
     assert page.get_by_role("img", name="Central: ymweliadau fesul slot amser").is_visible()
     assert page.get_by_role("cell", name="Dydd Llun").first.is_visible()
     assert_accessible(page)
-    for width, height in [(1280, 800), (768, 1024)]:
+    for width, height in [(1280, 800), (768, 1024), (390, 844)]:
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         assert_no_horizontal_scroll(page)

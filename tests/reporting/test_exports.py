@@ -43,7 +43,7 @@ def identities(response, fmt: str) -> list[tuple]:
         rows = [{**r, "fy": int(r["fy"]), "quarter": int(r["quarter"]) if r["quarter"] else None}
                 for r in parse_csv(response.content)]
     else:
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.content))["data"]
         header = [cell.value for cell in sheet[1]]
         rows = [{**dict(zip(header, values)), "from": values[header.index("from")].date().isoformat(),
                  "to": values[header.index("to")].date().isoformat()}
@@ -98,7 +98,7 @@ def test_an_unknown_format_is_still_not_found(api, alice, scheme, year):
 def test_it_exports_xlsx_with_header_frozen_pane_and_number_formats(api, alice, year):
     response = api(alice).get(URL, {"fy": 2023, "quarter": 1}, HTTP_ACCEPT=XLSX)
     assert response.status_code == 200 and response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content))["data"]
     header = [cell.value for cell in sheet[1]]
     assert header[:len(LEADING)] == LEADING
     assert all(cell.font.bold for cell in sheet[1])
@@ -113,6 +113,34 @@ def test_it_exports_xlsx_with_header_frozen_pane_and_number_formats(api, alice, 
     assert cell["detainees_seen_pct_of_offered"].number_format == "0.0"
     assert (cell["volunteer_hours"].value, cell["volunteer_hours"].number_format) == (9.6, "0.0")
     assert (cell["volunteer_value"].value, cell["volunteer_value"].number_format) == (176.35, "#,##0.00")
+
+
+def _number(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def test_the_workbooks_first_sheet_is_for_people_and_its_data_sheet_is_the_csv(api, alice, scheme, year):
+    response = api(alice).get(URL, {"fy": 2023, "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Quarterly return", "data"]
+    people, data = book.worksheets
+    header = [cell.value for cell in people[1]]
+    assert header[:6] == ["Scheme", "Financial year", "Quarter", "From", "To", "Custody visits"]
+    assert "Access after 6 to 15 minutes" in header and "Issues: Food and drink" in header
+    assert not [name for name in header if "_" in name or name in [cell.value for cell in data[1]]]  # no machine names
+    assert {row[0] for row in people.iter_rows(min_row=2, values_only=True)} == {scheme.name}
+    # The data sheet is the CSV, column for column and value for value.
+    table = list(csv.reader(io.StringIO(api(alice).get(URL, {"fy": 2023, "format": "csv"}).content.decode())))
+    values = list(data.iter_rows(values_only=True))
+    assert list(values[0]) == table[0]
+    as_text = [["" if v is None else v.date().isoformat() if isinstance(v, datetime) else str(v) for v in row]
+               for row in values[1:]]
+    assert [[_number(v) for v in row] for row in as_text] == [[_number(v) for v in row] for row in table[1:]]
+    # The people's sheet holds the same figures.
+    assert [row[1:] for row in people.iter_rows(min_row=2, values_only=True)] == [row[1:] for row in values[1:]]
 
 
 def test_it_exports_json_rows_with_the_same_columns(api, alice, year):
@@ -175,7 +203,7 @@ def test_it_exports_a_period_of_the_callers_own_as_xlsx(api, alice, year):
     response = api(alice).get(URL, {"from": "2023-10-01", "to": "2023-10-31"}, HTTP_ACCEPT=XLSX)
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert 'filename="icv-quarterly-return-2023-10-01-to-2023-10-31.xlsx"' in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content))["data"]
     header = [cell.value for cell in sheet[1]]
     cell = {name: sheet.cell(row=2, column=index + 1) for index, name in enumerate(header)}
     assert sheet.max_row == 2
@@ -281,7 +309,7 @@ def test_async_asks_for_a_job_even_when_small_and_the_task_runs_once(api, alice,
     assert export_job_build.apply(args=[str(job.pk)]).get() == ExportStatus.DONE
     job.refresh_from_db()
     assert (job.file.name, job.finished_at) == (name, finished)
-    sheet = load_workbook(io.BytesIO(body(api(alice).get(f"/api/v1/kpis/exports/{job.pk}/download/")))).active
+    sheet = load_workbook(io.BytesIO(body(api(alice).get(f"/api/v1/kpis/exports/{job.pk}/download/"))))["data"]
     assert sheet["F2"].value == 1  # visits in Q3
 
 

@@ -10,8 +10,8 @@ import pytest
 from scheduling.models import Recommendation
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
 from tests.factories import PASSWORD
+from visits import periods
 from visits.models import IssueStatus, VisitIssue
-from visits.periods import quarters_begun
 
 pytestmark = pytest.mark.services
 
@@ -35,6 +35,11 @@ def workbook(download):
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as file:
         return openpyxl.load_workbook(file)
+
+
+def quarters_begun(desk) -> int:
+    """The quarters of the desk's financial year begun by today: the rows of its return."""
+    return len(periods.quarters_begun(desk["start"].year, today=desk["today"]))
 
 
 def sign_in(page, live_server, user):
@@ -112,18 +117,19 @@ def test_a_manager_finds_the_gaps_corrects_a_report_and_downloads_the_return(liv
     look(page, "kpis")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Excel (XLSX)").click()
-    sheet = workbook(download.value)["Quarterly return"]
+    book = workbook(download.value)
+    assert [cell.value for cell in book["Quarterly return"][1]][:3] == ["Scheme", "Financial year", "Quarter"]
+    sheet = book["data"]
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["scheme", "fy", "quarter"]
-    # The year to date's quarters: those begun so far, never one still to come.
-    start, today = suite.scheme.financial_year_to_date()
-    begun = len(quarters_begun(start.year, today=today))
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [suite.scheme_id] * begun
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [suite.scheme_id] * quarters_begun(desk)
+    people = [row[0] for row in book["Quarterly return"].iter_rows(min_row=2, values_only=True)]
+    assert people == [suite.scheme.name] * quarters_begun(desk)
 
     page.get_by_role("link", name=re.compile(r"\(to date\)")).click()
     assert "to date" in page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("button", name="Print or save as PDF").wait_for(state="visible")  # shown by its script
-    look(page, "annual-report")
+    look(page, "annual-report", phone=True)
 
 
 def test_a_manager_refreshes_a_recommendation_and_sees_the_new_one(live_server, open_page, worker, desk, alice, suite):
@@ -179,8 +185,8 @@ def test_an_analyst_downloads_a_granted_return_and_not_another(live_server, open
     with page.expect_download() as download:
         page.get_by_role("link", name="Download Excel (XLSX)").first.click()
     sheet = workbook(download.value)["Quarterly return"]
+    assert sheet.max_row == 1 + quarters_begun(desk)  # a quarter not begun is never a row
     fy = desk["start"].year
-    assert sheet.max_row == 1 + len(quarters_begun(fy, today=desk["today"]))  # a header, a row per quarter begun
     other = page.request.get(f"{live_server.url}/api/v1/kpis/export/?scheme={other_scheme.pk}&fy={fy}&format=xlsx")
     assert other.status == 404
 
@@ -190,3 +196,23 @@ def test_a_visitor_is_pointed_to_the_phone_app(live_server, open_page, desk, bob
     sign_in(page, live_server, bob)
     assert page.get_by_role("link", name="Open the phone app").get_attribute("href") == "/app/"
     look(page, "visitor")
+
+
+def test_a_suites_plan_on_a_phone_shows_its_note_and_each_date_on_one_line(live_server, open_page, desk, alice, suite):
+    latest = Recommendation.objects.filter(site=suite).latest("generated_at")
+    assert latest.plan
+    latest.plan = [{**visit, "handover": True} for visit in latest.plan]
+    latest.largest_probability = 0.08
+    latest.save()
+    page = open_page(390, 844, locale="en-GB", timezone_id="Europe/London")
+    sign_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/coverage/{suite.pk}/")
+    assert "The likeliest cell had an 8% chance of being planned" in page.locator("main").inner_text()
+    note = page.locator("table.plan td.note").first
+    assert note.inner_text() == "overlaps a staff handover: expect a wait"
+    box = note.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # in view, not scrolled off to the right
+    lines = page.locator("table.plan td.date .nowrap").evaluate_all(
+        "dates => dates.map(date => date.getClientRects().length)")
+    assert lines and set(lines) == {1}
+    look(page, "site-plan", phone=True)

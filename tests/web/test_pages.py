@@ -21,6 +21,13 @@ def test_the_manager_opens_every_page_of_the_desk(desk, alice, url):
     assert signed_in(alice).get(url).status_code == 200
 
 
+@pytest.mark.parametrize("url", MANAGER_PAGES)
+def test_the_managers_menu_does_not_send_them_to_djangos_admin(desk, alice, url):
+    # The admin fails axe (its breadcrumbs) and the desk covers the manager's day; it stays for superusers.
+    assert alice.is_staff and not alice.is_superuser
+    assert 'href="/admin/"' not in signed_in(alice).get(url).content.decode()
+
+
 def test_each_role_lands_on_its_own_start_page(desk, alice, carol, dave, bob):
     assert signed_in(alice).get("/")["Location"] == "/coverage/"
     assert signed_in(carol).get("/")["Location"] == "/force/"

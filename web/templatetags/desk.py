@@ -104,6 +104,16 @@ def share(value) -> str:
 
 
 @register.filter
+def share_takes_an(value) -> bool:
+    """Whether the share as `share` writes it is said after "an" in English: an 8%, an 11%, an 18%,
+    an 80-89%; a 1%, a 50%, a 100%."""
+    if value in (None, ""):
+        return False
+    n = round(value * 100)
+    return n in (8, 11, 18) or 80 <= n <= 89
+
+
+@register.filter
 def html_lang(language_code: str) -> str:
     """Django's language code as <html lang> writes it: "en-gb" is "en-GB"."""
     language, _, region = (language_code or "en-gb").partition("-")
