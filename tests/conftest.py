@@ -19,6 +19,7 @@ from django.core.cache import cache
 from backend.celery import app as celery_app
 from tests.factories import SchemeFactory, SiteFactory, UserFactory
 from tests.helpers import test_database_url
+from tests.live import LiveServer, TcpProxy, database_url
 from tests.openapi import CheckedClient
 from visits.models import Role, SiteKind
 
@@ -239,3 +240,15 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def proxied_server(transactional_db, tmp_path):
+    """A gunicorn of the service whose database connections pass through a proxy the test can cut,
+    as a database host that went away: (proxy, server)."""
+    db = settings.DATABASES["default"]
+    proxy = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    server = LiveServer({"DATABASE_URL": database_url("127.0.0.1", proxy.port)}, tmp_path / "server.log")
+    yield proxy, server
+    server.stop()
+    proxy.cut()

@@ -7,10 +7,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.conf import settings
 
 from tests.factories import UserFactory
-from tests.live import LiveServer, TcpProxy, database_url
 from tests.visits.conftest import VISITS, custody_body
 
 WELSH = {"HTTP_ACCEPT_LANGUAGE": "cy"}
@@ -83,16 +81,6 @@ def test_too_many_sign_in_attempts_are_refused_in_welsh(api, bob):
     detail = refused.json()["detail"]
     assert detail.startswith("Gormod o ymdrechion i fewngofnodi i'r cyfrif hwn neu o'r cyfeiriad hwn. Ar gael eto ymhen ")
     assert detail.endswith(" eiliad.")
-
-
-@pytest.fixture
-def proxied_server(transactional_db, tmp_path):
-    db = settings.DATABASES["default"]
-    proxy = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-    server = LiveServer({"DATABASE_URL": database_url("127.0.0.1", proxy.port)}, tmp_path / "server.log")
-    yield proxy, server
-    server.stop()
-    proxy.cut()
 
 
 @pytest.mark.services

@@ -3,24 +3,12 @@ a phone can wait out, health says the database is down, and once it is back the 
 answers again, with nothing restarted."""
 
 import pytest
-from django.conf import settings
 
 from tests.factories import SiteFactory, UserFactory
-from tests.live import LiveServer, TcpProxy, database_url
 from tests.visits.conftest import custody_body
 from visits.models import CustodyVisit, Role
 
 PASSWORD = "outage-pass-2024!"
-
-
-@pytest.fixture
-def proxied_server(transactional_db, tmp_path):
-    db = settings.DATABASES["default"]
-    proxy = TcpProxy((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-    server = LiveServer({"DATABASE_URL": database_url("127.0.0.1", proxy.port)}, tmp_path / "server.log")
-    yield proxy, server
-    server.stop()
-    proxy.cut()
 
 
 @pytest.mark.services
