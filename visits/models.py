@@ -57,6 +57,11 @@ class Language(models.TextChoices):
     WELSH = "cy", "Cymraeg"
 
 
+def django_language(language: str) -> str:
+    """The Django language code (settings.LANGUAGES) of a person's choice: English until they choose."""
+    return "cy" if language == Language.WELSH else "en-gb"
+
+
 class SchemeLanguages(models.TextChoices):
     ENGLISH = "en", _("English only")
     BILINGUAL = "en,cy", _("English and Welsh")
@@ -212,7 +217,7 @@ class User(AbstractUser):
     @property
     def language_code(self) -> str:
         """The Django language to serve this person in: their choice, English until they make one."""
-        return "cy" if self.language == Language.WELSH else "en-gb"
+        return django_language(self.language)
 
     @property
     def language_to_ask(self) -> bool:

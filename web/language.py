@@ -7,12 +7,11 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from visits import services
-from visits.models import Language, User
-
-DJANGO_LANGUAGE = {Language.ENGLISH: "en-gb", Language.WELSH: "cy"}
+from visits.models import Language, User, django_language
 
 
 def offers_welsh(user) -> bool:
@@ -44,12 +43,12 @@ def language(request):
     if request.method == "GET":
         return render(request, "web/language.html", {"next": _safe_next(request, request.GET.get("next")), "asking": True})
     chosen = request.POST.get("language")
-    if chosen not in DJANGO_LANGUAGE:
-        return HttpResponseBadRequest("Choose en or cy.")
+    if chosen not in Language.values:
+        return HttpResponseBadRequest(gettext("Choose en or cy."))
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=chosen)
     answer = HttpResponseRedirect(_safe_next(request, request.POST.get("next")))
-    answer.set_cookie(settings.LANGUAGE_COOKIE_NAME, DJANGO_LANGUAGE[chosen],
+    answer.set_cookie(settings.LANGUAGE_COOKIE_NAME, django_language(chosen),
                       max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600, samesite="Lax",
                       secure=settings.SESSION_COOKIE_SECURE, httponly=True)
     return answer
