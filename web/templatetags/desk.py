@@ -5,11 +5,9 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, number_format, time_format
-from django.utils.text import capfirst
-from django.utils.translation import pgettext_lazy
 
+from scheduling.labels import day_label
 from visits.periods import fy_label
 from web.forms import LABELS
 from web.language import offers_welsh as welsh_offered
@@ -17,9 +15,6 @@ from web.language import offers_welsh as welsh_offered
 register = template.Library()
 
 # The grids name their days in English ("monday", or "weekend" on the animal unit's grid).
-WEEKDAY_NAMES = {english.lower(): WEEKDAYS[number] for number, english in enumerate(
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))}
-WEEKEND = pgettext_lazy("day group", "Weekend")
 
 
 @register.filter
@@ -50,11 +45,7 @@ def clock(value) -> str:
 @register.filter
 def weekday(name: str) -> str:
     """A grid's day ("monday", "weekend") as a heading writes it, in the page's language: "Monday", "Dydd Llun"."""
-    if name.lower() == "weekend":
-        return str(WEEKEND)
-    known = WEEKDAY_NAMES.get(name.lower())
-    # A heading starts with a capital; in a sentence Welsh writes "dydd Llun" (the glossary).
-    return capfirst(str(known)) if known is not None else name.capitalize()
+    return day_label(name.lower())
 
 
 @register.filter
