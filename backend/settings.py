@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "AnimalOutcomeEnum": "visits.models.ANIMAL_OUTCOMES",
         "AuthorisingRankEnum": "visits.models.AuthorisingRank",
         "WelfareStateEnum": "visits.models.WelfareState",
+        "LeavingReasonEnum": "visits.models.LeavingReason",
+        "StageEnum": "visits.models.Stage",
     },
 }
 

@@ -16,7 +16,7 @@ from reporting.services import export_job_create, export_job_run
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
 from tests.openapi import CheckedClient
-from visits.models import IssueCategory, Notification, Role, SiteKind, VisitIssue
+from visits.models import IssueCategory, Notification, Role, SiteKind, TrainingCourse, VisitIssue
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "api_schema" / "openapi.yaml").read_text())
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -65,6 +65,16 @@ ISSUE_MANAGER = answers(ok=["manager", "superuser"], hidden=["other_manager"],
                                    "other_analyst"])
 NOTIFICATIONS = answers(ok=["manager", "superuser"], hidden=[r for r in ROLES[1:] if r not in ("manager", "superuser")])
 USER_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
+# The register: a visitor reads their own record (the object is the visitor's), no one else's; custody
+# staff and analysts learn of no one's.
+NO_REGISTER = ["custody", "analyst", "other_custody", "other_analyst"]
+REGISTER_LIST = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
+                        hidden=NO_REGISTER)
+RECORD_READ = answers(ok=["visitor", "manager", "superuser"], hidden=["partner", "custody", "analyst", *OTHER])
+RECORD_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor"],
+                       hidden=["partner", "custody", "analyst", *OTHER])
+COURSE_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
+                       hidden=["custody", "analyst", *OTHER])
 
 # What each operation of the schema answers; a method a path lacks answers 405 (401 signed out).
 EXPECTED = {
@@ -142,6 +152,19 @@ EXPECTED = {
     ("/api/v1/kpis/export/", "GET"): KPI,
     ("/api/v1/kpis/exports/{id}/", "GET"): EXPORT_OWNER,
     ("/api/v1/kpis/exports/{id}/download/", "GET"): EXPORT_OWNER,
+    ("/api/v1/volunteers/", "GET"): REGISTER_LIST,
+    ("/api/v1/volunteers/{id}/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/", "PUT"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/", "PATCH"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/training/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/training/", "POST"): RECORD_WRITE,
+    ("/api/v1/training-courses/", "GET"): answers(
+        ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"], forbidden=NO_REGISTER),
+    ("/api/v1/training-courses/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/training-courses/{id}/", "GET"): answers(ok=["visitor", "partner", "manager", "superuser"],
+                                                       hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/training-courses/{id}/", "PUT"): COURSE_WRITE,
+    ("/api/v1/training-courses/{id}/", "PATCH"): COURSE_WRITE,
 }
 PUBLIC = {path for (path, _), table in EXPECTED.items() if table is EVERYONE}
 
@@ -186,6 +209,8 @@ def world(db):
         "/api/v1/issue-categories/": IssueCategory.objects.filter(scheme=north).first().pk, "/api/v1/visits/": report.pk,
         "/api/v1/animal-visits/": animal.pk, "/api/v1/issues/": VisitIssue.objects.get(custody_visit=report).pk,
         "/api/v1/kpis/exports/": job.pk, "/api/v1/notifications/": Notification.objects.get().pk,
+        "/api/v1/volunteers/": people["visitor"].pk,
+        "/api/v1/training-courses/": TrainingCourse.objects.filter(scheme=north).first().pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},

@@ -74,6 +74,9 @@ POLICY: dict[str, Resource] = {
     "issue_decisions": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),
     "issue_trends": Resource({M: _grant(Scope.SCHEME), C: _grant(Scope.OWN_SITES)}),
     "notifications": Resource({M: _grant(Scope.SCHEME)}),
+    # The volunteer register: a visitor reads their own record; custody staff and analysts learn of no one's.
+    "volunteers": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SELF)}, secret=True),
+    "training_courses": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}),
     "coverage": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}, secret=True),
     "kpis": Resource({M: _grant(Scope.SCHEME), A: _grant(Scope.GRANTED)}),
     # The desk's pages, one resource per role's desk; a page not meant for the role is a 404.
