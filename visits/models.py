@@ -159,6 +159,11 @@ class Scheme(models.Model):
         default=12, validators=[MaxValueValidator(104)],
         help_text=_("How many weeks before a term ends its reappointment review falls."),
     )
+    register_notice_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("How many days ahead the register shows what falls due: vetting and terms expiring, reviews, "
+                  "probations ending, training lapsing."),
+    )
     buddy_rule = models.BooleanField(
         default=True, help_text=_("Refuse a report whose visitors are all on probation: each needs an experienced visitor."),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, views
+from . import analyst, force, language, manager, register, views
 
 app_name = "web"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
+    path("volunteers/<int:pk>/", register.volunteer, name="volunteer"),
     # The force's custody inspector.
     path("force/", force.issues, name="force-issues"),
     path("force/issues/<int:pk>/respond/", force.respond, name="force-respond"),
