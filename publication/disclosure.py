@@ -106,19 +106,29 @@ def suppress(*, values: dict[Key, int], groups: list[Group], threshold: int, sta
         return state == SMALL or (state == UNPUBLISHED and is_small(values[key], threshold))
 
     while True:
-        exposed = [key for key in exposure(groups, states, values, threshold) if protected(key) and key not in stuck]
+        found = exposure(groups, states, values, threshold)
+        exposed = [key for key in found if protected(key) and key not in stuck]
         if not exposed:
             return states
         key = exposed[0]
-        beside = [cell for group in membership.get(key, []) for cell in (group[0], *group[1])
-                  if cell in free_set and cell != key]
-        # The next-smallest shown count beside it (the least withheld); else a small one beside it
-        # marked "not shown", so that the markers no longer add up to the answer; else a zero.
-        for candidates in ([c for c in beside if states[c] == SHOWN and values[c] > 0],
-                           [c for c in beside if states[c] == SMALL],
-                           [c for c in beside if states[c] == SHOWN]):
-            if candidates:
-                states[min(candidates, key=lambda cell: (values[cell], str(cell)))] = SECONDARY
-                break
-        else:
+        # The sums holding it first, then those holding any other hidden cell that can be worked out
+        # (a hidden total known exactly gives its parts away in another sum).
+        near = [cell for group in membership.get(key, []) for cell in (group[0], *group[1])]
+        beyond = [cell for other in found for group in membership.get(other, []) for cell in (group[0], *group[1])]
+        chosen = _secondary(states, values, free_set, key, near) or _secondary(states, values, free_set, key, beyond)
+        if chosen is None:
             stuck.add(key)  # exposed by releases already frozen alone: nothing this release can change
+        else:
+            states[chosen] = SECONDARY
+
+
+def _secondary(states, values, free, key, cells) -> Key | None:
+    """The cell to hide beside an exposed one: the next-smallest shown count (the least withheld); else
+    a small one marked "not shown", so that the markers no longer add up to the answer; else a zero."""
+    beside = [cell for cell in cells if cell in free and cell != key]
+    for candidates in ([c for c in beside if states[c] == SHOWN and values[c] > 0],
+                       [c for c in beside if states[c] == SMALL],
+                       [c for c in beside if states[c] == SHOWN]):
+        if candidates:
+            return min(candidates, key=lambda cell: (values[cell], str(cell)))
+    return None

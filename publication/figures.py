@@ -83,6 +83,18 @@ def compute(*, scheme: Scheme, fy: int, quarter: int) -> dict:
                  for row in report["suites"]]
     else:
         kpis = reporting.scheme_kpis(scheme=scheme, period=period)
+    cells = {**_visits(kpis), **_people(kpis), **_issues(kpis, reporting.issue_response_days(scheme=scheme,
+                                                                                              period=period))}
+    categories = IssueCategory.objects.filter(scheme=scheme, slug__in=list(kpis["issues_by_category"]))
+    labels = {}
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            labels[language] = {c.slug: c.display_name() for c in categories}
+    return {"cells": cells, "categories": labels, "grids": grids,
+            "period": {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}}
+
+
+def _visits(kpis: dict) -> dict:
     suites = [row for row in kpis["sites"] if row["kind"] == SiteKind.CUSTODY_SUITE]
     cells: dict[str, dict] = {"visits_made": {}, "visits_target": {}, "visits_target_pct": {},
                               **{m: {} for m in ACCESS_MEASURES.values()}, "access_immediate_pct": {}}
@@ -96,30 +108,32 @@ def compute(*, scheme: Scheme, fy: int, quarter: int) -> dict:
     cells["visits_by_outcome"] = {o: kpis["visits_by_outcome"][o] for o in OUTCOMES}
     cells["animal_visits_made"] = {"": kpis["animal_visits"]}
     cells["animal_visits_target"] = {"": kpis["animal_target"]}
-    for name in DETAINEES:
-        cells[f"detainees_{name}"] = {"": kpis["detainees"][name]}
+    return cells
+
+
+def _people(kpis: dict) -> dict:
+    cells = {f"detainees_{name}": {"": kpis["detainees"][name]} for name in DETAINEES}
     cells["juveniles_present"] = {"": kpis["juveniles_present"]}
     cells["vulnerable_present"] = {"": kpis["vulnerable_present"]}
-    cells["issues_raised"] = {"": sum(kpis["issues_by_category"].values()), **kpis["issues_by_category"]}
-    days = reporting.issue_response_days(scheme=scheme, period=period)
-    every = [d for by_category in days.values() for d in by_category]
-    cells["issues_answered"] = {"": len(every), **{slug: len(days.get(slug, [])) for slug in kpis["issues_by_category"]}}
-    cells["issue_response_median_days"] = {
-        "": median(every) if every else None,
-        **{slug: median(days[slug]) if days.get(slug) else None for slug in kpis["issues_by_category"]}}
     volunteers = kpis["volunteers"]
     for name in ("active", "at_end", "joined", "left", "long_service"):
         cells[f"volunteers_{name}"] = {"": volunteers[name]}
     cells["volunteers_long_service_years"] = {"": volunteers["long_service_years"]}
     cells["volunteer_hours"] = {"": kpis["volunteer_hours"]}
     cells["volunteer_value"] = {"": kpis["volunteer_value"]}
-    categories = IssueCategory.objects.filter(scheme=scheme, slug__in=list(kpis["issues_by_category"]))
-    labels = {}
-    for language in ("en-gb", "cy"):
-        with translation.override(language):
-            labels[language] = {c.slug: c.display_name() for c in categories}
-    return {"cells": cells, "categories": labels, "grids": grids,
-            "period": {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}}
+    return cells
+
+
+def _issues(kpis: dict, days: dict[str, list[int]]) -> dict:
+    """Issues raised per category and in all, and the force's median days to answer those it answered."""
+    slugs = list(kpis["issues_by_category"])
+    every = [d for by_category in days.values() for d in by_category]
+    return {
+        "issues_raised": {"": sum(kpis["issues_by_category"].values()), **kpis["issues_by_category"]},
+        "issues_answered": {"": len(every), **{slug: len(days.get(slug, [])) for slug in slugs}},
+        "issue_response_median_days": {"": median(every) if every else None,
+                                       **{slug: median(days[slug]) if days.get(slug) else None for slug in slugs}},
+    }
 
 
 def public_rows(raw: dict, states: dict[tuple[str, str], str], threshold: int) -> list[dict]:

@@ -42,7 +42,7 @@ class View:
 
     def cell(self, measure: str, item: str = "", suffix: str = "", **style) -> dict:
         row = self.rows.get((measure, item))
-        return {"text": in_words(row, self.threshold, suffix=suffix, **style),
+        return {"text": in_words(row, self.threshold, suffix=suffix, **style), "key": f"{measure}|{item}",
                 "value": row["value"] if row else None, "status": row["status"] if row else SHOWN}
 
     def with_bars(self, rows: list[dict], key: str = "value") -> list[dict]:
@@ -65,6 +65,23 @@ def sections(figures: dict, categories: dict[str, str]) -> dict:
                "pct": view.cell("access_immediate_pct", name, "%")} for name in [*suites, ""]]
     outcomes = view.with_bars([{"name": Outcome(o).label, "value": view.cell("visits_by_outcome", o)}
                                for o in view.items["visits_by_outcome"]])
+    people = _people(view)
+    issues = view.with_bars([
+        {"name": categories.get(slug, slug) if slug else _("All issues"), "total": not slug,
+         "value": view.cell("issues_raised", slug), "median": view.cell("issue_response_median_days", slug)}
+        for slug in [*(i for i in view.items["issues_raised"] if i), ""]])
+    return {
+        "threshold": view.threshold, "visits": visits, "access": access, "outcomes": outcomes,
+        "access_bands": [AccessBand(band).label for band in ACCESS_MEASURES],
+        "animal": {"value": view.cell("animal_visits_made"), "target": view.cell("animal_visits_target")},
+        **people, "issues": issues, "long_service_years": view.cell("volunteers_long_service_years")["text"],
+        "grids": grids(figures.get("grids")),
+        "has_hidden": any(row["status"] != SHOWN for row in figures["rows"]),
+    }
+
+
+def _people(view: View) -> dict:
+    """The detainees (present, offered, seen, refused, and why the others were not seen) and the volunteers."""
     detainees = [
         {"name": HEADINGS[f"detainees_{name}"], "value": view.cell(f"detainees_{name}"),
          "pct": view.cell(pct_measure, suffix="%") if pct_measure else None}
@@ -74,23 +91,12 @@ def sections(figures: dict, categories: dict[str, str]) -> dict:
     not_seen = view.with_bars([{"name": HEADINGS[f"detainees_{name}"], "value": view.cell(f"detainees_{name}")}
                                for name in ("not_offered", "unavailable", "observed", "refused")])
     others = [{"name": HEADINGS[m], "value": view.cell(m)} for m in ("juveniles_present", "vulnerable_present")]
-    issues = view.with_bars([
-        {"name": categories.get(slug, slug) if slug else _("All issues"), "total": not slug,
-         "value": view.cell("issues_raised", slug), "median": view.cell("issue_response_median_days", slug)}
-        for slug in [*(i for i in view.items["issues_raised"] if i), ""]])
     volunteers = [{"name": HEADINGS[m], "value": view.cell(m, suffix="%" if m.endswith("pct") else "")}
                   for m in ("volunteers_active", "volunteers_at_end", "volunteers_joined", "volunteers_left",
                             "volunteers_long_service", "volunteers_long_service_pct", "volunteer_hours")]
-    volunteers.append({"name": _("Value of the hours given"), "value": view.cell("volunteer_value", prefix="£", places=2)})
-    return {
-        "threshold": view.threshold, "visits": visits, "access": access, "outcomes": outcomes,
-        "access_bands": [AccessBand(band).label for band in ACCESS_MEASURES],
-        "animal": {"value": view.cell("animal_visits_made"), "target": view.cell("animal_visits_target")},
-        "detainees": detainees, "not_seen": not_seen, "others": others, "issues": issues,
-        "volunteers": volunteers, "long_service_years": view.cell("volunteers_long_service_years")["text"],
-        "grids": grids(figures.get("grids")),
-        "has_hidden": any(row["status"] != SHOWN for row in figures["rows"]),
-    }
+    volunteers.append({"name": _("Value of the hours given"), "value": view.cell("volunteer_value", prefix="£",
+                                                                                  places=2)})
+    return {"detainees": detainees, "not_seen": not_seen, "others": others, "volunteers": volunteers}
 
 
 def grids(raw: list | None) -> list[dict]:
@@ -99,7 +105,8 @@ def grids(raw: list | None) -> list[dict]:
         return []
     top = max((n for grid in raw for counts in grid["counts"] for n in counts), default=0) or 1
     return [{"suite": grid["suite"], "bands": grid["bands"],
-             "rows": [{"day": day_label(day), "cells": [{"n": n, "step": 0 if not n else 1 + min(3, 4 * n // (top + 1))}
-                                                        for n in counts], "total": sum(counts)}
+             "rows": [{"day": day_label(day), "total": sum(counts), "cells": [
+                 {"n": n, "step": 0 if not n else 1 + min(3, 4 * n // (top + 1)),
+                  "key": f"timeslot_visits|{grid['suite']}|{day}|{band}"} for band, n in zip(grid["bands"], counts)]}
                       for day, counts in zip(grid["days"], grid["counts"])]}
             for grid in raw]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from publication import selectors, services
 from publication.models import YEAR, AnnouncedRelease, period_label, release_period
+from reporting.selectors import first_report_fy
 from visits.periods import fy_of
 
 from .access import desk_for
@@ -19,10 +20,11 @@ manager_only = desk_for("desk_manager")
 
 
 def completed_periods(scheme) -> list[tuple[str, str]]:
-    """The completed quarters and financial years of the last three years, newest first."""
+    """The completed quarters and financial years since the scheme's first report, newest first."""
     today = scheme.local_today()
+    first = first_report_fy(scheme)
     choices = []
-    for fy in range(fy_of(today), fy_of(today) - 3, -1):
+    for fy in range(fy_of(today), (fy_of(today) if first is None else first) - 1, -1):
         for quarter in (YEAR, 4, 3, 2, 1):
             if release_period(fy, quarter).date_to < today:
                 choices.append((f"{fy}-{quarter}", period_label(fy, quarter)))
