@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import presenter, selectors
@@ -164,15 +165,17 @@ def release_index(request, slug: str):
 def feed(request, slug: str):
     settings = _settings(slug)
 
+    @translation.override("en-gb")  # the feed is in English; each entry links to the page in both languages
     def build():
         page = request.build_absolute_uri(reverse("public-scheme", args=[slug]))
-        atom = Atom1Feed(title=f"{settings.scheme.name}: independent custody visiting statistics", link=page,
-                         description="New releases of the scheme's published figures.", language="en",
+        atom = Atom1Feed(title=_("%(name)s: independent custody visiting in figures") % {"name": settings.scheme.name},
+                         link=page, description=_("New releases of the scheme's published figures."), language="en",
                          feed_url=request.build_absolute_uri(reverse("public-feed", args=[slug])))
         for release in selectors.public_releases(settings):
-            title = f"{release.period_label}" + (f", version {release.version}" if release.version > 1 else "")
+            title = release.period_label if release.version == 1 else _("%(period)s, version %(version)s") % {
+                "period": release.period_label, "version": release.version}
             atom.add_item(title=title, link=request.build_absolute_uri(reverse("public-release", args=[slug, release.pk])),
-                          description=release.note or f"Figures for {release.period_label}.",
+                          description=release.note or _("Figures for %(period)s.") % {"period": release.period_label},
                           unique_id=f"{page}releases/{release.pk}/", updateddate=release.published_at,
                           pubdate=release.published_at)
         return atom.writeString("utf-8").encode(), "application/atom+xml; charset=utf-8"
