@@ -12,6 +12,7 @@ import yaml
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from publication.services import release_publish
 from reporting.services import export_job_create, export_job_run
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
@@ -64,6 +65,8 @@ ISSUE_MANAGER = answers(ok=["manager", "superuser"], hidden=["other_manager"],
                         forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody",
                                    "other_analyst"])
 NOTIFICATIONS = answers(ok=["manager", "superuser"], hidden=[r for r in ROLES[1:] if r not in ("manager", "superuser")])
+# A role with no grant sees no release at all, as no user account: 404.
+MANAGER_READS_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
 USER_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
 # The register: a visitor reads their own record (the object is the visitor's), no one else's; custody
 # staff and analysts learn of no one's.
@@ -165,6 +168,10 @@ EXPECTED = {
                                                        hidden=["custody", "analyst", *OTHER]),
     ("/api/v1/training-courses/{id}/", "PUT"): COURSE_WRITE,
     ("/api/v1/training-courses/{id}/", "PATCH"): COURSE_WRITE,
+    # Publishing is a manager's; everyone else reads the public page (/public/<slug>/), not the API.
+    ("/api/v1/releases/", "GET"): MANAGERS_CREATE,
+    ("/api/v1/releases/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/releases/{id}/", "GET"): MANAGER_READS_OBJECT,
 }
 PUBLIC = {path for (path, _), table in EXPECTED.items() if table is EVERYONE}
 
@@ -204,6 +211,7 @@ def world(db):
     recommendation_refresh(site=suite, date_from=arrived.date(), date_to=arrived.date(), request_key="matrix")
     job = export_job_create(owner=people["manager"], schemes=[north], fy=2024, quarter=1, format="csv")
     export_job_run(job_id=job.pk)
+    release = release_publish(scheme=north, fy=2024, quarter=1, user=people["manager"])
     ids = {
         "/api/v1/schemes/": north.pk, "/api/v1/sites/": suite.pk, "/api/v1/users/": people["visitor"].pk,
         "/api/v1/issue-categories/": IssueCategory.objects.filter(scheme=north).first().pk, "/api/v1/visits/": report.pk,
@@ -211,6 +219,7 @@ def world(db):
         "/api/v1/kpis/exports/": job.pk, "/api/v1/notifications/": Notification.objects.get().pk,
         "/api/v1/volunteers/": people["visitor"].pk,
         "/api/v1/training-courses/": TrainingCourse.objects.filter(scheme=north).first().pk,
+        "/api/v1/releases/": release.pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},

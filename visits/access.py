@@ -79,6 +79,8 @@ POLICY: dict[str, Resource] = {
     "training_courses": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}),
     "coverage": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}, secret=True),
     "kpis": Resource({M: _grant(Scope.SCHEME), A: _grant(Scope.GRANTED)}),
+    # Publishing the scheme's public statistics; everyone, signed in or not, reads the public page.
+    "releases": Resource({M: _grant(Scope.SCHEME, write=True)}),
     # The desk's pages, one resource per role's desk; a page not meant for the role is a 404.
     "desk_manager": Resource({M: _grant(Scope.SCHEME, write=True)}, secret=True),
     "desk_custody": Resource({C: _grant(Scope.OWN_SITES, write=True)}, secret=True),
