@@ -33,6 +33,7 @@ api = [
     path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue-reopen"),
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
+    path("", include("volunteers.urls")),
     path("", include(router.urls)),
 ]
 

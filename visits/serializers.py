@@ -80,7 +80,9 @@ class SchemeSerializer(StrictModelSerializer):
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate", "languages",
             "plan_horizon_months", "plan_gap_strength",
-            "long_service_years", "issue_response_days", "certificate_years", "created_at",
+            "long_service_years", "issue_response_days", "certificate_years",
+            "meetings_required", "meeting_time_counts", "cohort_min_group", "reminder_days", "leaver_retention_years",
+            "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 
