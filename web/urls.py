@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, views
+from . import analyst, force, language, manager, meetings, views
 
 app_name = "web"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path("cohort/", meetings.cohort, name="cohort"),
     # The force's custody inspector.
     path("force/", force.issues, name="force-issues"),
     path("force/issues/<int:pk>/respond/", force.respond, name="force-respond"),
