@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "visits",
     "scheduling",
+    "volunteers",
     "reporting",
     "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together

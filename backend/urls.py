@@ -36,6 +36,7 @@ api = [
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
     path("", include("publication.urls")),
+    path("", include("volunteers.urls")),
     path("", include(router.urls)),
 ]
 
