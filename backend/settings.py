@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "csp",
     "visits",
     "scheduling",
+    "volunteers",
     "reporting",
+    "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
     "web",

@@ -35,6 +35,8 @@ api = [
     path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue-reopen"),
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
+    path("", include("publication.urls")),
+    path("", include("volunteers.urls")),
     path("", include(router.urls)),
 ]
 
@@ -43,6 +45,7 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("app/", include("phone.urls")),
     path("", include("reporting.page_urls")),
+    path("", include("publication.page_urls")),
     path("", include("web.urls")),
 ]
 

@@ -456,7 +456,7 @@ def register_due(*, scheme: Scheme, today: date) -> list[dict]:
     """What falls due in the scheme's notice window from today, soonest first: each current visitor's
     vetting or term expiring, reappointment review, probation ending (if not signed off), and training
     lapsing with no later record of the course. Two queries: the people, then the records."""
-    until = today + timedelta(days=scheme.register_notice_days)
+    until = today + timedelta(days=scheme.reminder_days)
     current = User.objects.filter(scheme=scheme, role=Role.VISITOR, is_active=True).exclude(stage=Stage.LEFT)
     window = Q()
     for _label, column in REGISTER_DATES:

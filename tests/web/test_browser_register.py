@@ -1,41 +1,51 @@
-"""The register in headless Chromium: the manager sees what falls due, filters by stage, opens a
-visitor on probation, appoints them and records their TACT training; at 1280 and 390 px, axe clean,
-nothing scrolling sideways. Screenshots in var/screenshots/web/register-*."""
-
-from datetime import timedelta
+"""The manager's team meeting and cohort pages in a real browser at 1280 and 390 px: a meeting added
+and its attendance ticked through the forms, the cohort's charts beside the population with their
+numbers in a table; axe clean, no sideways scrolling, screenshots in var/screenshots/web/."""
 
 import pytest
 
 from tests.browser import assert_accessible, assert_no_horizontal_scroll, screenshot
 from tests.factories import PASSWORD, UserFactory
-from visits.models import Role, Stage, TrainingCourse, TrainingRecord
+from visits.models import Role
+from volunteers.models import Attendance, HomeArea, Meeting
+from volunteers.services import population_set, profile_save
 
 pytestmark = pytest.mark.services
 
 
 def look(page, name: str) -> None:
     page.wait_for_load_state("load")
-    assert_accessible(page)
     for width, height in ((1280, 800), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        assert_accessible(page)
         assert_no_horizontal_scroll(page)
-        screenshot(page, f"web/register-{name}-{width}")
+        screenshot(page, f"web/{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_the_manager_keeps_the_register_at_the_desk(live_server, open_page, desk, scheme, alice, bob):
-    today = desk["today"]
-    bob.vetting_cleared_on, bob.vetting_expires_on = today - timedelta(days=1000), today + timedelta(days=25)
-    bob.save()
-    refresher = TrainingCourse.objects.get(scheme=scheme, key="refresher")
-    TrainingRecord.objects.create(volunteer=bob, course=refresher, completed_on=today - timedelta(days=1000),
-                                  expires_on=today + timedelta(days=45))
-    pat = UserFactory(username="pat", first_name="Pat", last_name="Newcombe", role=Role.VISITOR, scheme=scheme,
-                      stage=Stage.PROBATION, joined_on=today - timedelta(days=170),
-                      probation_ends_on=today + timedelta(days=10))
-    pat.buddy = bob
-    pat.save()
+@pytest.fixture
+def cohort(scheme):
+    """LLR's home areas and sixteen volunteers: 6 from the city, 10 from the county, none from Rutland."""
+    city, county = (HomeArea.objects.create(scheme=scheme, slug=slug, name=name)
+                    for slug, name in (("leicester", "Leicester"), ("leicestershire", "Leicestershire")))
+    HomeArea.objects.create(scheme=scheme, slug="rutland", name="Rutland")
+    people = []
+    for n in range(16):
+        person = UserFactory(scheme=scheme, role=Role.VISITOR, first_name=f"Vol{n:02d}", last_name="Unteer")
+        profile_save(user=person, fields={"home_area": city if n < 6 else county,
+                                          "gender": "female" if n % 2 else "male",
+                                          "age_band": ("35-49", "50-64", "65-74")[n % 3]})
+        people.append(person)
+    population_set(scheme=scheme, shares={
+        "home_area": {"leicester": 31.6, "leicestershire": 62.5, "rutland": 5.9},
+        "gender": {"female": 50.7, "male": 49.3},
+        "age_band": {"18-19": 3.1, "20-24": 8.0, "25-34": 16.3, "35-49": 23.5, "50-64": 24.1, "65-74": 13.9,
+                     "75+": 11.1}})
+    return people
+
+
+def test_a_manager_records_a_meeting_and_reads_the_cohort(live_server, open_page, alice, cohort):
     page = open_page(locale="en-GB", timezone_id="Europe/London")
     page.goto(f"{live_server.url}/signin/")
     page.get_by_label("Username").fill(alice.username)
@@ -43,28 +53,29 @@ def test_the_manager_keeps_the_register_at_the_desk(live_server, open_page, desk
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/coverage/")
 
-    page.goto(f"{live_server.url}/volunteers/")
-    due = page.locator("table").first
-    assert "Probation ends" in due.inner_text() and "Vetting expires" in due.inner_text()
-    look(page, "list")
-    page.get_by_role("link", name="On probation (1)").click()
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    page.get_by_label("Date").fill("2023-06-07")
+    page.get_by_label("How it is held").select_option("hybrid")
+    page.get_by_role("button", name="Add the meeting").click()
+    page.wait_for_url("**/meetings/*/")
+    for person in cohort[:12]:
+        page.get_by_label(person.get_full_name()).check()
+    look(page, "meeting-attendance")
+    page.get_by_role("button", name="Save attendance").click()
     page.wait_for_load_state("load")
-    page.get_by_role("link", name="Pat Newcombe").last.click()
-    assert "May visit today, on probation" in page.locator("main").inner_text()
-    look(page, "visitor")
+    assert "12 attended" in page.locator(".messages").inner_text()
+    meeting = Meeting.objects.get()
+    assert Attendance.objects.filter(meeting=meeting).count() == 12
+    assert page.get_by_label(cohort[12].get_full_name()).is_checked() is False
 
-    page.get_by_label("Course").select_option(label="TACT visits")
-    page.get_by_label("Completed on").fill(today.isoformat())
-    page.get_by_role("button", name="Record the training").click()
-    page.get_by_text("The training is recorded.").wait_for()
-    page.locator("#id_state").select_option("appointed")
-    page.get_by_role("button", name="Save the record").click()
-    page.get_by_text("The record is saved.").wait_for()
-    facts = page.locator("dl.facts").inner_text()
-    assert "Appointed" in facts and "Probation signed off on" in facts
-    look(page, "appointed")
+    page.get_by_role("link", name="Meetings", exact=True).click()
+    row = page.get_by_role("row", name="Quarterly team meeting")
+    assert "Hybrid" in row.inner_text() and row.get_by_role("cell").last.inner_text() == "12"
+    look(page, "meetings")
 
-    page.get_by_label("Term ends on").fill((today - timedelta(days=400)).isoformat())
-    page.get_by_role("button", name="Save the record").click()
-    page.get_by_text("A term cannot end before it starts.").wait_for()
-    look(page, "refused")
+    page.get_by_role("link", name="Cohort").click()
+    areas = page.get_by_role("table", name="Home area: volunteers and population")
+    assert areas.get_by_role("row", name="Leicester").first.inner_text().split("\t")[1:] == ["6", "37.5", "31.6"]
+    assert areas.get_by_role("row", name="Rutland").inner_text().split("\t")[1:] == ["0", "0.0", "5.9"]
+    assert page.get_by_role("img", name="Home area: volunteers beside the area's population, in %").is_visible()
+    look(page, "cohort")
