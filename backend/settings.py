@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "visits",
     "scheduling",
+    "rota",
     "reporting",
     "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
