@@ -12,6 +12,7 @@ from visits.grids import CUSTODY_DAYS, overlaps
 from visits.kinds import kind_for_site
 from visits.models import Scheme, Site, User
 from visits.periods import Period, fy_of, fy_period, month_end, quarters_begun
+from visits.selectors import with_training
 
 from .models import Assignment, Availability, AvailabilityPeriod, RotaSettings, Seat, State
 from .pairs import Candidate
@@ -82,7 +83,7 @@ class Pool:
 
     def candidates(self, site: Site, day: date, band: str, *, exclude=()) -> list[Candidate]:
         if day not in self.eligible:
-            self.eligible[day] = list(eligibility.eligible_visitors(self.scheme, day).order_by("pk"))
+            self.eligible[day] = list(with_training(eligibility.eligible_visitors(self.scheme, day)).order_by("pk"))
         animal = kind_for_site(site.kind).planned_monthly
         start, _ = period_bounds(self.rules, day)
         found = []
@@ -146,7 +147,7 @@ def cells_without_pair(site: Site, *, day: date) -> list[dict]:
     given = list(Availability.objects.filter(scheme=scheme, period_from=start))
     if not given:
         return []
-    visitors = {v.pk: v for v in eligibility.eligible_visitors(scheme, max(day, start))}
+    visitors = {v.pk: v for v in with_training(eligibility.eligible_visitors(scheme, max(day, start)))}
     animal = kind_for_site(site.kind).planned_monthly
     grid = site.grid
     missing = []
