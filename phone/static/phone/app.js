@@ -9,6 +9,7 @@ import {
   WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
   problems, withAdditions,
 } from "./report.js";
+import { availabilityScreen, visitsSection } from "./rota.js";
 import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -128,6 +129,7 @@ function route() {
   const sent = hash.match(/^#\/sent\/(custody|animal)\/(\d+)$/);
   if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
+  if (hash === "#/availability") { shown = null; availabilityScreen(screen, lists.scheme); return; }
   if (hash === "#/language") { languageScreen(); return; }
   homeScreen();
 }
@@ -292,6 +294,7 @@ async function homeScreen(focus = true) {
         ? h("button", { type: "button", class: "button big", onclick: () => startReport("animal") },
           t("home.start_animal")) : null,
       h("a", { href: "#/where", class: "button" }, t("where.title"))),
+    me.role === "visitor" ? visitsSection(me) : null,
     h("h3", {}, t("home.on_this_phone")), local,
     h("h3", {}, t("home.sent_reports")), server,
     persisted === false ? h("p", { class: "notice" }, t("home.not_persisted"))
