@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, views
+from . import analyst, force, language, manager, rota_week, views
 
 app_name = "web"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
+    path("rota/", rota_week.week, name="rota"),
+    path("rota/<int:pk>/<str:action>/", rota_week.act, name="rota-action"),
     # The force's custody inspector.
     path("force/", force.issues, name="force-issues"),
     path("force/issues/<int:pk>/respond/", force.respond, name="force-respond"),
