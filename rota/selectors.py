@@ -138,24 +138,30 @@ def neighbours(history: dict[int, list[tuple[date, int]]], visitor_id: int, day:
     return frozenset(entry[1] for entry in (before, after) if entry is not None)
 
 
-def cells_without_pair(site: Site, *, day: date) -> list[dict]:
-    """The cells of the site's grid that no two visitors may go to together in the availability period
-    holding the day, from what they said they can usually do (leave and the cap aside)."""
-    scheme = site.scheme
-    rules = settings_for(scheme)
-    start, end = period_bounds(rules, day)
+def cells_without_pair(sites: list[Site], *, day: date) -> dict[int, list[dict]]:
+    """For each site (by id), the cells of its grid that no two visitors may go to together in the
+    availability period holding the day, from what they said they can usually do (leave and the cap
+    aside); none when the scheme has not collected availability. Three queries however many sites."""
+    if not sites:
+        return {}
+    scheme = sites[0].scheme
+    start, _ = period_bounds(settings_for(scheme), day)
     given = list(Availability.objects.filter(scheme=scheme, period_from=start))
     if not given:
-        return []
+        return {site.pk: [] for site in sites}
     visitors = {v.pk: v for v in with_training(eligibility.eligible_visitors(scheme, max(day, start)))}
+    given = [row for row in given if row.visitor_id in visitors]
+    return {site.pk: _site_cells_without_pair(site, given, visitors, day) for site in sites}
+
+
+def _site_cells_without_pair(site: Site, given: list[Availability], visitors: dict, day: date) -> list[dict]:
     animal = kind_for_site(site.kind).planned_monthly
     grid = site.grid
     missing = []
     for d, b in grid.cells():
         band = grid.bands[b]
         weekdays = range(5, 7) if d == 5 and animal else [d]
-        able = {row.visitor_id for row in given if row.visitor_id in visitors
-                for w in weekdays
+        able = {row.visitor_id for row in given for w in weekdays
                 if _marks(row, weekday=w, band=band, animal=animal)
                 and (not animal or eligibility.is_trained(visitors[row.visitor_id], "animal_welfare", day))}
         if len(able) < 2 or all(eligibility.on_probation(visitors[v], day) for v in able):

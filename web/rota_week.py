@@ -47,7 +47,8 @@ def week(request):
     grid = [{"site": site, "days": [[v for v in visits if v.site_id == site.pk and v.date == d] for d in days]}
             for site in sites]
     visitors = list(eligibility.eligible_visitors(scheme, monday).order_by("first_name", "last_name", "pk"))
-    nobody = [(site, _by_band(rota.cells_without_pair(site, day=monday))) for site in sites]
+    without = rota.cells_without_pair(sites, day=monday)
+    nobody = [(site, _by_band(without[site.pk])) for site in sites]
     return render(request, "web/rota.html", {
         "title": _("Rota"), "section": "rota", "crumbs": [(_("Rota"), None)],
         "monday": monday, "sunday": sunday, "days": days, "grid": grid,
