@@ -61,18 +61,18 @@ def _page_key(settings: PublicationSettings, name: str, lang: str) -> str:
 @require_safe
 def scheme_page(request, slug: str, lang: str = "en"):
     settings = _settings(slug, lang)
-    return _answer(request, _page_key(settings, "page", lang), lambda: _render(settings, None, lang),
+    return _answer(request, _page_key(settings, "page", lang), lambda: _render(request, settings, None, lang),
                    max_age=PAGE_MAX_AGE)
 
 
 @require_safe
 def release_page(request, slug: str, pk: int, lang: str = "en"):
     settings = _settings(slug, lang)
-    return _answer(request, _page_key(settings, f"release-{pk}", lang), lambda: _render(settings, pk, lang),
-                   max_age=PAGE_MAX_AGE)
+    return _answer(request, _page_key(settings, f"release-{pk}", lang),
+                   lambda: _render(request, settings, pk, lang), max_age=PAGE_MAX_AGE)
 
 
-def _render(settings: PublicationSettings, pk: int | None, lang: str) -> tuple[bytes, str]:
+def _render(request, settings: PublicationSettings, pk: int | None, lang: str) -> tuple[bytes, str]:
     releases = selectors.public_releases(settings)
     latest = selectors.latest_versions(releases)
     if pk is None:
@@ -93,6 +93,9 @@ def _render(settings: PublicationSettings, pk: int | None, lang: str) -> tuple[b
                                             if a.due_on >= scheme.local_today()],
             "other_lang": "cy" if lang == "en" else "en", "offers_welsh": scheme.offers_welsh,
             "other_url": _page_url(settings.slug, pk, "cy" if lang == "en" else "en"),
+            # Search engines take the page's languages from absolute addresses only.
+            "alternates": [(code, request.build_absolute_uri(_page_url(settings.slug, pk, key)))
+                           for key, code in (("en", "en-GB"), ("cy", "cy"))] if scheme.offers_welsh else [],
         }
         return render_to_string("publication/scheme.html", context).encode(), "text/html; charset=utf-8"
 
