@@ -52,6 +52,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
         model = Release
         fields = ["id", "scheme", "period", "period_label", "fy", "quarter", "date_from", "date_to", "version",
                   "published_at", "note", "threshold", "figures", "public_url"]
+        # An answer only (releases are published through ReleaseInputSerializer), so its integers carry
+        # no database's range and the schema is the same on PostgreSQL and SQLite.
+        read_only_fields = fields
 
     def get_period(self, release) -> str:
         return str(release.fy) if release.quarter == YEAR else f"{release.fy}-Q{release.quarter}"

@@ -18,11 +18,15 @@ from visits.services import QueueUnavailable, enqueue, enqueue_on_commit
 from . import draw, selectors
 from .models import Recommendation
 from .ranking import CellStat, rank_cells
+from .signals import plans_drawn
 
 WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
 FLUSH_TASK_NAME = "Send unsent notifications"
 OVERDUE_TASK_NAME = "Overdue issues: digest and reminders"
+# The volunteer register's (volunteers.tasks, named here as data: this layer may not import it).
+REGISTER_REMINDERS_TASK_NAME = "Volunteer register: the managers' weekly reminder"
+ANONYMISE_TASK_NAME = "Volunteer register: anonymise leavers past the keeping time"
 
 
 def plan_period(*, site: Site, today: date) -> tuple[date, date]:
@@ -83,6 +87,10 @@ def _recommendation_compute(*, site: Site, coverage: selectors.Coverage, pending
             periods_left=draw.periods_left(plan_from=plan_from, horizon_end=horizon_end,
                                            monthly=monthly),
         )
+        # Kept with each cell, so a plan redrawn without a cell (nobody to go) draws from the same chances.
+        chance = {tuple(grid.label(d, b).values()): p for (d, b), p in zip(cell_keys, probabilities)}
+        for cell_entry in cells:
+            cell_entry["probability"] = round(chance[(cell_entry["day"], cell_entry["band"])], 4)
         by_key = {(cell.day, cell.band): cell for cell in ranked}
         entries = []
         for index in draw.draw_cells(probabilities, count=wanted):
@@ -138,6 +146,9 @@ def recommendations_refresh(*, sites: list[Site], date_from: date, date_to: date
         ], ignore_conflicts=True)  # the unique request key: another run stored it first
     by_key = {recommendation.request_key: recommendation
               for recommendation in Recommendation.objects.filter(request_key__in=keys).select_related("site")}
+    drawn = [by_key[request_keys[site.pk]].pk for site in due if by_key[request_keys[site.pk]].plan]
+    if drawn:
+        transaction.on_commit(lambda: plans_drawn.send(sender=Recommendation, recommendation_ids=drawn))
     return {site.pk: by_key[request_keys[site.pk]] for site in sites}
 
 
@@ -199,16 +210,26 @@ def schedules_setup() -> list[str]:
     """The periodic tasks, as data: the weekly refresh of the sites whose local week has turned
     (looked for every 15 minutes, so each scheme's Monday comes in its own zone), the
     notification sweeper every 5 minutes, and the overdue issues' digest and reminders daily at
-    07:00 in England and Wales. Run again, it repairs the task but keeps a schedule an
+    07:00 in England and Wales; the volunteer register's reminder to the managers on Mondays at 07:00
+    and its anonymisation of leavers nightly. Run again, it repairs the task but keeps a schedule an
     administrator has changed in the admin. A scheme's settings never touch these rows."""
     every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
     morning, _ = CrontabSchedule.objects.get_or_create(
         minute="0", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London",
     )
-    for name, task, when in ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", {"interval": every_15}),
-                             (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
-                             (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning})):
+    monday_morning, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="7", day_of_week="1", day_of_month="*", month_of_year="*", timezone="Europe/London",
+    )
+    night, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London",
+    )
+    tasks = ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", {"interval": every_15}),
+             (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
+             (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning}),
+             (REGISTER_REMINDERS_TASK_NAME, "volunteers.reminders_notify", {"crontab": monday_morning}),
+             (ANONYMISE_TASK_NAME, "volunteers.leavers_anonymise", {"crontab": night}))
+    for name, task, when in tasks:
         PeriodicTask.objects.update_or_create(name=name, defaults={"task": task},
                                               create_defaults={"task": task, **when})
-    return [WEEKLY_TASK_NAME, FLUSH_TASK_NAME, OVERDUE_TASK_NAME]
+    return [name for name, _task, _when in tasks]
