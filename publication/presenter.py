@@ -77,7 +77,7 @@ def sections(figures: dict, categories: dict[str, str]) -> dict:
         "access_bands": [AccessBand(band).label for band in ACCESS_MEASURES],
         "animal": {"value": view.cell("animal_visits_made"), "target": view.cell("animal_visits_target")},
         **people, "issues": issues, "long_service_years": view.cell("volunteers_long_service_years")["text"],
-        "grids": grids(figures.get("grids")),
+        "grids": grids(figures.get("grids")), "cohort": _cohort(view, categories),
         "has_hidden": any(row["status"] != SHOWN for row in figures["rows"]),
     }
 
@@ -99,6 +99,17 @@ def _people(view: View) -> dict:
     volunteers.append({"name": _("Value of the hours given"), "value": view.cell("volunteer_value", prefix="£",
                                                                                   places=2)})
     return {"detainees": detainees, "not_seen": not_seen, "others": others, "volunteers": volunteers}
+
+
+def _cohort(view: View, labels: dict[str, str]) -> list[dict]:
+    """The volunteers at the period's end by each dimension, beside the area's population; none when
+    the scheme keeps no population figures."""
+    dimensions = [m.removeprefix("cohort_") for m in view.items if m.startswith("cohort_") and m != "cohort_volunteers"]
+    return [{"label": labels.get(f"{d}:", d), "rows": [
+        {"name": labels.get(f"{d}:{item}", item), "value": view.cell(f"cohort_{d}", item),
+         "share": view.cell(f"share_of_cohort_pct_{d}", item, "%"),
+         "population": view.cell(f"population_pct_{d}", item, "%")} for item in view.items[f"cohort_{d}"]]}
+        for d in dimensions]
 
 
 def grids(raw: list | None) -> list[dict]:
