@@ -14,9 +14,10 @@ from visits.rollup import rollup_rebuild
 PAGES = {
     "/": 3, "/coverage/": 6, "/coverage/?grid=animal": 6, "/coverage/{suite}/": 6, "/recommendations/": 7,
     "/reports/": 8, "/reports/?has_issues=yes&text=soap": 8, "/reports/custody/{report}/": 9,
-    "/reports/custody/{report}/correct/": 9, "/issues/": 7, "/kpis/": 11, "/volunteers/": 6, "/rota/": 9,
+    "/reports/custody/{report}/correct/": 9, "/issues/": 7, "/kpis/": 12, "/volunteers/": 6, "/rota/": 9,
 }
-# /kpis/ and /returns/: one more than before for the issue categories' names (the figures name them by slug).
+# /kpis/ and /returns/: one more than before for the issue categories' names (the figures name them by slug);
+# /kpis/ one more again for whether the scheme has a rota (its figures then take three more, whatever its size).
 FORCE_PAGES = {"/force/": 8}
 ANALYST_PAGES = {"/returns/": 11}
 
