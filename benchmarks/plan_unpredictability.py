@@ -35,9 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from rota.pairs import Candidate, draw_pair  # noqa: E402
 from scheduling import draw  # noqa: E402
 from scheduling.ranking import CellStat, rank_cells  # noqa: E402
-from rota.pairs import Candidate, draw_pair  # noqa: E402
 from scheduling.selectors import unpredictability  # noqa: E402
 from visits.grids import DEFAULT_CUSTODY_BANDS, DEFAULT_HANDOVER_WINDOWS, overlaps  # noqa: E402
 from visits.models import Scheme  # noqa: E402
@@ -187,17 +187,8 @@ def rota_pair(able: list[int], visits: list[int], last: dict[int, int]):
     return draw_pair(candidates, repeat_pair_weight=0.1)
 
 
-def rota_week(state: Year, week: int, planned_before: int | None, people, visits, month_visits, last, rng):
-    """A week with a rota: the draw, then a pair among those available (a cell with no pair redrawn from
-    the same chances, as rota.services does); each visitor accepts 85 % of the time and a decline is
-    refilled once. Returns (the observer's chance, the cell planned, whether a pair goes)."""
-    probabilities, pick = drawn_plan(state, 7 * week, planned_before)
-    month = (7 * week) // 30
-
-    def able(cell):
-        return [v for v, cells in enumerate(people) if cell in cells and month_visits[(v, month)] < MONTHLY_CAP]
-
-    feasible = [len(able(cell)) >= 2 for cell in range(len(CELLS))]
+def _cell_with_pair(probabilities: list[float], pick: int, feasible: list[bool]) -> int:
+    """The planned cell, or one drawn again from the same chances until a pair can go (rota.services)."""
     tried = {pick}
     while not feasible[pick]:
         options = [c for c in range(len(CELLS)) if c not in tried]
@@ -205,20 +196,37 @@ def rota_week(state: Year, week: int, planned_before: int | None, people, visits
             break
         pick = options[draw.draw_cells([probabilities[c] for c in options], count=1)[0]]
         tried.add(pick)
+    return pick
+
+
+def _answers(pair, able: list[int], rng: random.Random) -> list[int] | None:
+    """Each accepts 85 % of the time; a decline is refilled once among the others who can go."""
+    going = [c.id for c in pair]
+    for i in range(len(going)):
+        if rng.random() >= ACCEPTS:
+            others = [v for v in able if v not in going]
+            going[i] = rng.choice(others) if others and rng.random() < ACCEPTS else None
+    return None if None in going else going
+
+
+def rota_week(state: Year, week: int, planned_before: int | None, people, visits, month_visits, last, rng):
+    """A week with a rota: the draw, then a pair among those available (a cell with no pair redrawn from
+    the same chances); returns (the observer's chance, the cell planned, whether a pair goes)."""
+    probabilities, pick = drawn_plan(state, 7 * week, planned_before)
+    month = (7 * week) // 30
+
+    def able(cell):
+        return [v for v, cells in enumerate(people) if cell in cells and month_visits[(v, month)] < MONTHLY_CAP]
+
+    feasible = [len(able(cell)) >= 2 for cell in range(len(CELLS))]
+    pick = _cell_with_pair(probabilities, pick, feasible)
     # The observer knows the rules and the visits, not the availability: they name the likeliest cell of
     # the distribution, which is planned only if a pair can go to it, with its share of the cells that can.
     guess = max(range(len(CELLS)), key=probabilities.__getitem__)
     reachable = sum(p for p, ok in zip(probabilities, feasible) if ok)
     chance = probabilities[guess] / reachable if feasible[guess] and reachable else 0.0
-    if not feasible[pick]:
-        return chance, pick, False
-    pair = rota_pair(able(pick), visits, last)
-    going = [c.id for c in pair]
-    for i, person in enumerate(list(going)):
-        if rng.random() >= ACCEPTS:  # declined: one replacement drawn among the others who can go
-            others = [v for v in able(pick) if v not in going]
-            going[i] = rng.choice(others) if others and rng.random() < ACCEPTS else None
-    if None in going:
+    going = _answers(rota_pair(able(pick), visits, last), able(pick), rng) if feasible[pick] else None
+    if going is None:
         return chance, pick, False
     for person in going:
         visits[person] += 1
