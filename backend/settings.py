@@ -52,8 +52,10 @@ INSTALLED_APPS = [
     "csp",
     "visits",
     "scheduling",
+    "volunteers",
     "rota",
     "reporting",
+    "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
     "web",
@@ -271,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "AnimalOutcomeEnum": "visits.models.ANIMAL_OUTCOMES",
         "AuthorisingRankEnum": "visits.models.AuthorisingRank",
         "WelfareStateEnum": "visits.models.WelfareState",
+        "LeavingReasonEnum": "visits.models.LeavingReason",
+        "StageEnum": "visits.models.Stage",
     },
 }
 

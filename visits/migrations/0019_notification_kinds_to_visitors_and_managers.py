@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0017_training_flags_removed'),
+        ('visits', '0018_scheme_volunteer_register_settings'),
     ]
 
     operations = [
