@@ -214,7 +214,8 @@ def schedules_setup() -> list[str]:
     07:00 in England and Wales; the volunteer register's reminder to the managers on Mondays at 07:00
     and its anonymisation of leavers nightly; the rota's sweep (made, missed, refills, reminders) every 5
     minutes, named here as data like the others (its rota migration makes the row too). Run again, it
-    repairs the task but keeps a schedule an administrator has changed in the admin. A scheme's settings never touch these rows."""
+    repairs the task but keeps a schedule an administrator has changed in the admin. A scheme's settings
+    never touch these rows."""
     every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
     morning, _ = CrontabSchedule.objects.get_or_create(
