@@ -189,3 +189,14 @@ def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, sui
     # The desk's KPIs show the quarters begun by today, for a scheme that has a rota.
     page = signed_in(alice).get("/kpis/").content.decode()
     assert "The rota" in page and "Visits per visitor: lowest, median, highest" in page
+
+
+def test_visitors_who_have_not_given_the_next_periods_availability_are_reminded_once(api, scheme, team):
+    give_availability(api, team[:2])  # the scheme collects availability: January to March 2027
+    api(team[0]).post(AVAILABILITY, {"period_from": "2027-04-01", "cells": cells()}, format="json")
+    late_march = lambda scheme: date(2027, 3, 20)  # noqa: E731  within the 14 days before April
+    assert services.availability_remind(today_of=late_march) == len(team) - 1
+    assert services.availability_remind(today_of=late_march) == 0
+    reminded = Notification.objects.filter(subject__startswith="When can you visit from")
+    assert team[0].email not in set(reminded.values_list("to_email", flat=True))
+    assert services.availability_remind(today_of=lambda scheme: date(2027, 3, 1)) == 0  # too early
