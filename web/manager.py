@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reporting.selectors import scheme_kpis
+from rota.selectors import figures as rota_figures
 from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
@@ -338,6 +339,7 @@ def kpis(request):
         "full_period": fy_period(chosen.fy, chosen.quarter),
         "outcomes": [(value, label, figures["visits_by_outcome"][value]) for value, label in Outcome.choices],
         "categories": [(slug, names.get(slug, slug), n) for slug, n in figures["issues_by_category"].items()],
+        "rota": rota_figures(scheme, chosen.fy, today=scheme.local_today()),
     }, status=status_of(form))
 
 
