@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "visits",
     "scheduling",
     "volunteers",
+    "rota",
     "reporting",
+    "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
     "web",
@@ -271,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "AnimalOutcomeEnum": "visits.models.ANIMAL_OUTCOMES",
         "AuthorisingRankEnum": "visits.models.AuthorisingRank",
         "WelfareStateEnum": "visits.models.WelfareState",
+        "LeavingReasonEnum": "visits.models.LeavingReason",
+        "StageEnum": "visits.models.Stage",
     },
 }
 

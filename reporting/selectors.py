@@ -348,6 +348,17 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
     ]
 
 
+def issue_response_days(*, scheme: Scheme, period: Period) -> dict[str, list[int]]:
+    """Per category slug, the days the force took to answer each issue raised in the period that it
+    has answered: from the visit's local date to the local date of the response. One query."""
+    days = defaultdict(list)
+    rows = issues_in_period(scheme=scheme, period=period).filter(responded_at__isnull=False).values_list(
+        "category__slug", "raised_on", "responded_at")
+    for slug, raised_on, responded_at in rows:
+        days[slug].append((responded_at.astimezone(scheme.zone).date() - raised_on).days)
+    return dict(days)
+
+
 def closures(*, site: Site, changes: list, period: Period) -> list[Period]:
     """The spans of the period in which the site was closed, from its activity history."""
     spans, closed_from = [], None

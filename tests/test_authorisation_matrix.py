@@ -12,11 +12,14 @@ import yaml
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from publication.services import release_publish
 from reporting.services import export_job_create, export_job_run
+from rota.models import Assignment, Seat
+from rota.services import availability_save
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
 from tests.openapi import CheckedClient
-from visits.models import IssueCategory, Notification, Role, SiteKind, VisitIssue
+from visits.models import IssueCategory, Notification, Role, SiteKind, TrainingCourse, VisitIssue
 from volunteers.models import Attendance, HomeArea, Meeting
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "api_schema" / "openapi.yaml").read_text())
@@ -65,6 +68,8 @@ ISSUE_MANAGER = answers(ok=["manager", "superuser"], hidden=["other_manager"],
                         forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody",
                                    "other_analyst"])
 NOTIFICATIONS = answers(ok=["manager", "superuser"], hidden=[r for r in ROLES[1:] if r not in ("manager", "superuser")])
+# A role with no grant sees no release at all, as no user account: 404.
+MANAGER_READS_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
 # The volunteer register: meetings' dates are the custody inspector's too; attendance is personal.
 MEETING_READ = answers(ok=["visitor", "partner", "manager", "custody", "superuser"], hidden=["analyst", *OTHER])
 MEETING_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner", "custody"],
@@ -75,6 +80,20 @@ OWN_PROFILE = answers(ok=["visitor", "partner", "superuser", "other_visitor"],
 POPULATION = answers(ok=["manager", "superuser", "other_manager"],
                      forbidden=[r for r in SIGNED_IN if r not in ("manager", "superuser", "other_manager")])
 USER_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
+# The register: a visitor reads their own record (the object is the visitor's), no one else's; custody
+# staff and analysts learn of no one's.
+NO_REGISTER = ["custody", "analyst", "other_custody", "other_analyst"]
+REGISTER_LIST = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
+                        hidden=NO_REGISTER)
+RECORD_READ = answers(ok=["visitor", "manager", "superuser"], hidden=["partner", "custody", "analyst", *OTHER])
+RECORD_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor"],
+                       hidden=["partner", "custody", "analyst", *OTHER])
+COURSE_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
+                       hidden=["custody", "analyst", *OTHER])
+ROTA_LIST = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
+                    hidden=["custody", "analyst", "other_custody", "other_analyst"])
+OWN_AVAILABILITY = answers(ok=["visitor", "manager", "superuser"], hidden=["partner", "custody", "analyst", *OTHER])
+ON_THE_VISIT = answers(ok=["visitor", "partner", "manager", "superuser"], hidden=["custody", "analyst", *OTHER])
 
 # What each operation of the schema answers; a method a path lacks answers 405 (401 signed out).
 EXPECTED = {
@@ -148,10 +167,42 @@ EXPECTED = {
     ("/api/v1/recommendations/refresh/", "POST"): answers(
         ok=["manager", "superuser"], forbidden=["visitor", "partner", "other_visitor"],
         hidden=["custody", "analyst", "other_manager", "other_custody", "other_analyst"]),
+    # The rota: secret from custody staff and analysts (404 everywhere); a visitor sees only their own rows
+    # (the partner is on the visit too, not on the visitor's availability).
+    ("/api/v1/availability/", "GET"): ROTA_LIST,
+    ("/api/v1/availability/", "POST"): ROTA_LIST,
+    ("/api/v1/availability/{id}/", "GET"): OWN_AVAILABILITY,
+    ("/api/v1/availability/{id}/", "PUT"): OWN_AVAILABILITY,
+    ("/api/v1/availability/{id}/", "PATCH"): OWN_AVAILABILITY,
+    ("/api/v1/rota/", "GET"): ROTA_LIST,
+    ("/api/v1/rota/{id}/", "GET"): ON_THE_VISIT,
+    # The manager is not one of the pair: the service refuses (400), past authorisation.
+    ("/api/v1/rota/{id}/accept/", "POST"): ON_THE_VISIT,
+    ("/api/v1/rota/{id}/decline/", "POST"): ON_THE_VISIT,
+    ("/api/v1/rota/{id}/reassign/", "POST"): answers(
+        ok=["manager", "superuser"], forbidden=["visitor", "partner", "other_visitor"],
+        hidden=["custody", "analyst", "other_manager", "other_custody", "other_analyst"]),
     ("/api/v1/kpis/", "GET"): KPI,
     ("/api/v1/kpis/export/", "GET"): KPI,
     ("/api/v1/kpis/exports/{id}/", "GET"): EXPORT_OWNER,
     ("/api/v1/kpis/exports/{id}/download/", "GET"): EXPORT_OWNER,
+    ("/api/v1/volunteers/", "GET"): REGISTER_LIST,
+    ("/api/v1/volunteers/{id}/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/", "PUT"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/", "PATCH"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/training/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/training/", "POST"): RECORD_WRITE,
+    ("/api/v1/training-courses/", "GET"): answers(
+        ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"], forbidden=NO_REGISTER),
+    ("/api/v1/training-courses/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/training-courses/{id}/", "GET"): answers(ok=["visitor", "partner", "manager", "superuser"],
+                                                       hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/training-courses/{id}/", "PUT"): COURSE_WRITE,
+    ("/api/v1/training-courses/{id}/", "PATCH"): COURSE_WRITE,
+    # Publishing is a manager's; everyone else reads the public page (/public/<slug>/), not the API.
+    ("/api/v1/releases/", "GET"): MANAGERS_CREATE,
+    ("/api/v1/releases/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/releases/{id}/", "GET"): MANAGER_READS_OBJECT,
     ("/api/v1/meetings/", "GET"): answers(
         ok=["visitor", "partner", "manager", "custody", "superuser", "other_visitor", "other_manager", "other_custody"],
         forbidden=["analyst", "other_analyst"]),
@@ -218,8 +269,14 @@ def world(db):
         {"category": "food-and-drink", "description": "No hot drink offered.", "resolved_during_visit": False}])
     animal = animal_visit(site=dog_unit, sender=pair[0], visitors=pair, arrived_at=arrived)
     recommendation_refresh(site=suite, date_from=arrived.date(), date_to=arrived.date(), request_key="matrix")
+    availability, _ = availability_save(visitor=people["visitor"], day=date(2027, 1, 1), cells=[], leave=[],
+                                        by_email=False)
+    assignment = Assignment.objects.create(scheme=north, site=suite, date=date(2099, 1, 5), band="08:00-11:59",
+                                           window_from=date(2099, 1, 5), window_to=date(2099, 1, 11))
+    Seat.objects.bulk_create([Seat(assignment=assignment, visitor=people[p]) for p in ("visitor", "partner")])
     job = export_job_create(owner=people["manager"], schemes=[north], fy=2024, quarter=1, format="csv")
     export_job_run(job_id=job.pk)
+    release = release_publish(scheme=north, fy=2024, quarter=1, user=people["manager"])
     meeting = Meeting.objects.create(scheme=north, held_on=date(2024, 6, 7), title="Quarterly team meeting")
     Attendance.objects.create(meeting=meeting, volunteer=people["visitor"])
     area = HomeArea.objects.create(scheme=north, slug="city", name="City")
@@ -228,7 +285,11 @@ def world(db):
         "/api/v1/issue-categories/": IssueCategory.objects.filter(scheme=north).first().pk, "/api/v1/visits/": report.pk,
         "/api/v1/animal-visits/": animal.pk, "/api/v1/issues/": VisitIssue.objects.get(custody_visit=report).pk,
         "/api/v1/kpis/exports/": job.pk, "/api/v1/notifications/": Notification.objects.get().pk,
+        "/api/v1/volunteers/": people["visitor"].pk,
+        "/api/v1/training-courses/": TrainingCourse.objects.filter(scheme=north).first().pk,
+        "/api/v1/releases/": release.pk,
         "/api/v1/meetings/": meeting.pk, "/api/v1/home-areas/": area.pk,
+        "/api/v1/availability/": availability.pk, "/api/v1/rota/": assignment.pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},

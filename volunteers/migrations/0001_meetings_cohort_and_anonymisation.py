@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('visits', '0015_scheme_volunteer_register_settings'),
+        ('visits', '0018_scheme_volunteer_register_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

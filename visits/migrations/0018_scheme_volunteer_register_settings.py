@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0014_verbose_names_translated'),
+        ('visits', '0017_training_flags_removed'),
     ]
 
     operations = [
