@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from visits.models import Role, Scheme, User
+from visits.models import Role, Scheme, Stage, TrainingRecord, User
 from visits.selectors import scoped, service_anniversary
 
 from .models import PREFER_NOT_TO_SAY, AgeBand, Attendance, EthnicGroup, Gender, HomeArea, Meeting, PopulationShare
@@ -27,9 +27,10 @@ def home_areas_visible(user: User) -> QuerySet[HomeArea]:
 
 
 def members_q(on: date) -> Q:
-    """Visitors who are volunteers of their scheme on that day."""
-    return (Q(role=Role.VISITOR, is_active=True) & (Q(joined_on__isnull=True) | Q(joined_on__lte=on))
-            & (Q(left_on__isnull=True) | Q(left_on__gte=on)))
+    """Visitors who serve their scheme on that day: on probation or appointed (not applicants or
+    recruits in checks), joined by then and not yet left."""
+    return (Q(role=Role.VISITOR, is_active=True, stage__in=(Stage.PROBATION, Stage.APPOINTED))
+            & (Q(joined_on__isnull=True) | Q(joined_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gte=on)))
 
 
 def members(scheme: Scheme, on: date) -> QuerySet[User]:
@@ -81,13 +82,35 @@ class Due:
     detail: str = ""
 
 
+def _training_lapsing(people: list[User], today: date, until: date) -> list[Due]:
+    """Courses whose last valid record runs out in the window, and is not already renewed beyond it."""
+    latest: dict[tuple[int, int], TrainingRecord] = {}
+    for record in TrainingRecord.objects.filter(volunteer__in=people).select_related("course", "volunteer"):
+        key = (record.volunteer_id, record.course_id)
+        kept = latest.get(key)
+        if kept is None or (kept.expires_on is not None and (record.expires_on is None
+                                                            or record.expires_on > kept.expires_on)):
+            latest[key] = record
+    return [Due("training", record.volunteer, record.expires_on, record.course.display_name())
+            for record in latest.values() if record.expires_on and today <= record.expires_on <= until]
+
+
 def reminders_due(*, scheme: Scheme, today: date) -> list[Due]:
-    """What needs doing in the scheme's `reminder_days` from today: probations ending, long-service
-    certificates falling due, and volunteers below the meeting requirement (as of today)."""
+    """What needs doing in the scheme's `reminder_days` from today: vetting expiring, terms ending and
+    reappointment reviews, training lapsing, probations ending, long-service certificates falling
+    due, and volunteers below the meeting requirement (as of today)."""
     until = today + timedelta(days=scheme.reminder_days)
     people = list(members(scheme, today))
-    due = [Due("probation", person, person.probation_ends_on) for person in people
-           if person.probation_ends_on and today <= person.probation_ends_on <= until]
+
+    def within(day: date | None) -> bool:
+        return day is not None and today <= day <= until
+
+    due = [Due(kind, person, getattr(person, field)) for person in people
+           for kind, field in (("vetting", "vetting_expires_on"), ("term", "term_ends_on"), ("review", "review_on"))
+           if within(getattr(person, field))]
+    due += [Due("probation", person, person.probation_ends_on) for person in people
+            if person.stage == Stage.PROBATION and within(person.probation_ends_on)]
+    due += _training_lapsing(people, today, until)
     for person in people:
         anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=until)
         if anniversary and anniversary >= today:
