@@ -26,11 +26,15 @@ def home_areas_visible(user: User) -> QuerySet[HomeArea]:
     return scoped(HomeArea.objects.all(), user, "home_areas").order_by("scheme_id", "id")
 
 
+NOT_YET_VOLUNTEERS = (Stage.APPLICANT, Stage.IN_CHECKS)
+
+
 def members_q(on: date) -> Q:
-    """Visitors who serve their scheme on that day: on probation or appointed (not applicants or
-    recruits in checks), joined by then and not yet left."""
-    return (Q(role=Role.VISITOR, is_active=True, stage__in=(Stage.PROBATION, Stage.APPOINTED))
-            & (Q(joined_on__isnull=True) | Q(joined_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gte=on)))
+    """Visitors who served their scheme on that day, by their dates (so a past day counts those who
+    have left since): joined by then, not left by then (one who left that day no longer counts, as in
+    the KPIs' members at the year's end), and no longer an applicant or a recruit in checks."""
+    return (Q(role=Role.VISITOR) & ~Q(stage__in=NOT_YET_VOLUNTEERS)
+            & (Q(joined_on__isnull=True) | Q(joined_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gt=on)))
 
 
 def members(scheme: Scheme, on: date) -> QuerySet[User]:
@@ -194,3 +198,40 @@ def cohort(*, scheme: Scheme, on: date, exact: bool) -> dict:
         dimensions.append({"dimension": name, "label": str(label), "groups": rows})
     return {"scheme": scheme.pk, "on": on.isoformat(), "volunteers": total, "min_group": scheme.cohort_min_group,
             "exact": exact, "dimensions": dimensions}
+
+
+# --- the annual report's volunteers section -----------------------------------------------------
+
+
+def _years_between(start: date | None, end: date) -> int | None:
+    if start is None:
+        return None
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def year_in_review(*, scheme: Scheme, date_from: date, date_to: date) -> dict:
+    """The volunteers' year as a scheme publishes it, in counts only: volunteers at its start and end,
+    the leavers (reason, years served, exit interview; never a name), recruits in checks now, the
+    certificates falling due, the team meetings, the hours at them, and the cohort at the year's end
+    beside the population (small groups suppressed, as the report is published)."""
+    at_start = members(scheme, date_from).count()
+    at_end = list(members(scheme, date_to))
+    leavers = [{"reason": person.get_leaving_reason_display() if person.leaving_reason else "",
+                "years": _years_between(person.joined_on, person.left_on),
+                "exit_interview": person.exit_interview_held}
+               for person in User.objects.filter(scheme=scheme, role=Role.VISITOR,
+                                                 left_on__range=(date_from, date_to)).order_by("left_on", "pk")]
+    certificates = 0
+    for person in at_end:
+        anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=date_to)
+        certificates += bool(anniversary and anniversary >= date_from)
+    meetings = list(Meeting.objects.filter(scheme=scheme, held_on__range=(date_from, date_to))
+                    .annotate(attended=Count("attendance")).order_by("held_on", "id"))
+    return {
+        "at_start": at_start, "at_end": len(at_end), "leavers": leavers,
+        "in_checks": User.objects.filter(scheme=scheme, role=Role.VISITOR, stage=Stage.IN_CHECKS).count(),
+        "certificates": certificates, "certificate_years": scheme.certificate_years,
+        "meetings": meetings,
+        "meeting_hours": float(meeting_hours(scheme=scheme, date_from=date_from, date_to=date_to)),
+        "cohort": cohort(scheme=scheme, on=date_to, exact=False),
+    }
