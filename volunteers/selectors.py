@@ -233,5 +233,33 @@ def year_in_review(*, scheme: Scheme, date_from: date, date_to: date) -> dict:
         "certificates": certificates, "certificate_years": scheme.certificate_years,
         "meetings": meetings,
         "meeting_hours": float(meeting_hours(scheme=scheme, date_from=date_from, date_to=date_to)),
-        "cohort": cohort(scheme=scheme, on=date_to, exact=False),
+        "cohort": _published_cohort(scheme, date_to),
     }
+
+
+def _whole_percentages(counts: list[int]) -> list[int]:
+    """Shares in whole percent that add up to 100, by the largest remainder (ties to the earlier group),
+    as a published table gives them: 6 and 10 of 16 are 38 % and 62 %."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    floors = [100 * n // total for n in counts]
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(100 * counts[i] % total), i))
+    for i in by_remainder[:100 - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+def _published_cohort(scheme: Scheme, on: date) -> dict:
+    """The cohort as the annual report publishes it: whole percentages of the volunteers who answered
+    (beside the population's), small groups suppressed."""
+    answer = cohort(scheme=scheme, on=on, exact=True)
+    for dimension in answer["dimensions"]:
+        rows = dimension["groups"]
+        said = [row for row in rows if row["group"] not in (PREFER_NOT_TO_SAY, NOT_ANSWERED)]
+        for row, whole in zip(said, _whole_percentages([row["count"] for row in said])):
+            row["whole_pct"] = whole
+        _suppress(rows, scheme.cohort_min_group)
+        for row in rows:
+            row["whole_pct"] = None if row["suppressed"] else row.get("whole_pct")
+    return {**answer, "exact": False}
