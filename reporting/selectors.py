@@ -36,7 +36,7 @@ from visits.models import (
 from visits.periods import Period, complete_months, fy_of, to_date, years_later
 from visits.rollup import rows_within
 from visits.selectors import awaiting_force_q, scoped
-from volunteers.selectors import meeting_hours
+from volunteers.selectors import NOT_YET_VOLUNTEERS, meeting_hours, year_in_review
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 OUTCOMES = tuple(Outcome.values)
@@ -200,7 +200,8 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
     cutoff = years_later(end, -scheme.long_service_years)
     joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=end)
     member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=end))
-    figures = User.objects.filter(scheme=scheme, role=Role.VISITOR).aggregate(
+    # Applicants and recruits in checks are not volunteers yet (volunteers.selectors.members_q).
+    figures = User.objects.filter(scheme=scheme, role=Role.VISITOR).exclude(stage__in=NOT_YET_VOLUNTEERS).aggregate(
         active=Count("id", filter=joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gte=period.date_from))),
         joined=Count("id", filter=Q(joined_on__range=(period.date_from, end))),
         left=Count("id", filter=Q(left_on__range=(period.date_from, end))),
@@ -417,6 +418,7 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
         "period": period, "kpis": kpis, "suites": suites, "animal_units": units,
         "outcomes": [(Outcome(o).label, kpis["visits_by_outcome"][o]) for o in OUTCOMES],
         "issues": issue_responses(scheme=scheme, period=period),
+        "volunteers_year": year_in_review(scheme=scheme, date_from=period.date_from, date_to=period.date_to),
     }
 
 
