@@ -21,9 +21,11 @@ that changes them breaks here, where tests/visits/test_db.py names each risk, an
 import functools
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from django.db import connection
 from django.db.models import DEFERRED, AutoField, Model, QuerySet, sql
+from django.db.models.query import ValuesIterable
 from django.db.models.sql.compiler import SQLInsertCompiler
 
 Statement = tuple[str, tuple]
@@ -164,11 +166,17 @@ def execute_together(statements: list[Statement], *, prefix: str = "step") -> No
             cursor.execute(text, params)
 
 
+STAND_IN_KINDS = (int, str, uuid.UUID, date)
+
+
 def stand_in(n: int, kind: type = int):
     """The n-th stand-in of a read built once, of the type of the value it stands for: a number no row
-    has, a text no row holds (a NUL), a UUID no phone makes (version 4 has its own bits)."""
+    has, a text no row holds (a NUL), a UUID no phone makes (version 4 has its own bits), a date of
+    the first century."""
     if kind is uuid.UUID:
         return uuid.UUID(int=n + 1)
+    if kind is date:
+        return date(1, 1, n + 1)
     return STAND_IN - n if kind is int else f"\x00stand-in-{n}"
 
 
@@ -180,10 +188,14 @@ class _Shape:
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
         info = compiler.klass_info
-        self.main = self._columns(info, compiler.select)
+        # A values() read has no instances: its rows become dicts under the names values() gives them.
+        query = queryset.query
+        values = issubclass(queryset._iterable_class, ValuesIterable)
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select] if values else None
+        self.main = None if values else self._columns(info, compiler.select)
         # One level of select_related: each joined row and the setter that hangs it on the main one.
         self.joined = [(self._columns(related, compiler.select), related["local_setter"])
-                       for related in info.get("related_klass_infos", [])]
+                       for related in ([] if values else info.get("related_klass_infos", []))]
         self.annotations = dict(compiler.annotation_col_map)
         # What the database's values go through on their way to the fields (JSON decoded, say).
         self.converters = compiler.get_converters([column[0] for column in compiler.select])
@@ -196,13 +208,17 @@ class _Shape:
 
     def instances(self, rows) -> list:
         alias = connection.alias
-        made = []
+        made: list = []
         for row in rows:
             if self.converters:
                 row = list(row)
                 for i, (converters, expression) in self.converters.items():
                     for converter in converters:
                         row[i] = converter(row[i], expression, connection)
+            if self.names is not None:
+                made.append(dict(zip(self.names, row)))
+                continue
+            assert self.main is not None
             obj = self._make(self.main, row, alias)
             for columns, setter in self.joined:
                 setter(obj, self._make(columns, row, alias))
@@ -220,8 +236,8 @@ class _Shape:
 
 def selected_once(build: Callable[..., QuerySet]) -> Callable[..., list]:
     """`build(*key)` gives a queryset of one shape, with `stand_in(n)` for its n-th value; the result,
-    given the key and the values, gives its instances (with their select_related rows and annotations)
-    as the queryset would, compiled once per key and database vendor. For reads on every request,
+    given the key and the values, gives its instances (with their select_related rows and annotations),
+    or for a values() read its dicts, as the queryset would, compiled once per key and database vendor. For reads on every request,
     where compiling the SELECT costs more CPU than the database takes to answer it."""
 
     @functools.cache
@@ -232,9 +248,9 @@ def selected_once(build: Callable[..., QuerySet]) -> Callable[..., list]:
         shape = built(connection.vendor, *key)
         real = {}
         for n, value in enumerate(values):
-            real[stand_in(n)] = real[stand_in(n, str)] = real[stand_in(n, uuid.UUID)] = value
-        params = [real.get(param, param) if isinstance(param, (int, str, uuid.UUID)) else param
-                  for param in shape.params]
+            for kind in STAND_IN_KINDS:
+                real[stand_in(n, kind)] = value
+        params = [real.get(param, param) if isinstance(param, STAND_IN_KINDS) else param for param in shape.params]
         with connection.cursor() as cursor:
             cursor.execute(shape.sql, params)
             return shape.instances(cursor.fetchall())

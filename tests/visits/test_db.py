@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework import serializers
 from rest_framework_simplejwt import authentication as simplejwt
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
@@ -79,6 +80,20 @@ def test_a_read_built_once_gives_what_the_queryset_gives(scheme, other_scheme, a
     assert read(bob.role, values=[scheme.pk, 10**9]) == []
 
 
+def _changes_per_site(scheme_id, since):
+    return (SiteActivityChange.objects.filter(site__scheme_id=scheme_id, effective_on__gte=since)
+            .values("site_id").annotate(n=Count("id"), last=Max("effective_on")).order_by("site_id"))
+
+
+def test_a_values_read_built_once_gives_the_querysets_dicts(scheme, suite, other_suite):
+    for site, day in ((suite, date(2024, 1, 1)), (suite, date(2024, 3, 1)), (other_suite, date(2024, 2, 1))):
+        SiteActivityChange.objects.create(site=site, active=True, effective_on=day)
+    read = selected_once(lambda: _changes_per_site(stand_in(0), stand_in(1, date)))
+    for scheme_id, since in ((scheme.pk, date(2023, 1, 1)), (scheme.pk, date(2024, 2, 1)),
+                             (other_suite.scheme_id, date(2024, 1, 1))):
+        assert read(values=[scheme_id, since]) == list(_changes_per_site(scheme_id, since))
+
+
 def test_a_statement_built_once_takes_each_value(scheme):
     builds = []
 
@@ -93,6 +108,13 @@ def test_a_statement_built_once_takes_each_value(scheme):
     assert builds == ["Moved", "Kept"]
     names = IssueCategory.objects.filter(slug__in=["c0", "c1", "c2"]).order_by("slug").values_list("name", flat=True)
     assert list(names) == ["Moved", "Moved", "Old"]
+
+
+def outcome(auth, token):
+    try:
+        return auth.get_user(token).username
+    except Exception as refused:  # noqa: BLE001 (whatever it is, it must be the same)
+        return type(refused), str(refused)
 
 
 class Pair(serializers.Serializer):
@@ -112,10 +134,17 @@ def test_serializer_fields_built_once_give_what_drf_gives():
 
 
 def test_the_jwt_user_read_with_the_scheme_answers_as_simplejwts_own(bob, alice):
-    """Our get_user is simplejwt's with a select_related: every other outcome must stay theirs."""
+    """Our get_user is simplejwt's with a select_related, compiled once: every other outcome must stay
+    theirs, a user named otherwise than by a number (a token we did not sign) and one who is gone included."""
+    translation.activate("en")  # a request of an earlier test may have left Welsh on
     ours, theirs = JWTAuthentication(), simplejwt.JWTAuthentication()
     token = AccessToken.for_user(bob)
     assert ours.get_user(token) == theirs.get_user(token) == bob
+    assert ours.get_user(token).scheme.name == bob.scheme.name
+    for odd in ("bob", "999999999", str(10**30)):
+        token["user_id"] = odd
+        assert outcome(ours, token) == outcome(theirs, token) != "bob"
+    token["user_id"] = str(bob.pk)
     stale = AccessToken.for_user(alice)
     alice.is_active = False
     alice.save()
