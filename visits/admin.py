@@ -106,10 +106,10 @@ class IssueCategoryAdmin(ManagerScopedAdmin):
 @admin.register(User)
 class UserAdmin(ManagerScopedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "scheme", "joined_on", "left_on", "is_active"]
-    list_filter = ["role", "is_active", "animal_welfare_trained", "tact_trained"]
+    list_filter = ["role", "is_active", "stage"]
     fieldsets = (*(BaseUserAdmin.fieldsets or ()),
         (_("Scheme"), {"fields": ("role", "scheme", "schemes", "joined_on", "left_on", "probation_ends_on",
-                               "animal_welfare_trained", "tact_trained")}),
+                               "stage")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Scheme"), {"fields": ("role", "scheme")}),)
 

@@ -62,6 +62,27 @@ def django_language(language: str) -> str:
     return "cy" if language == Language.WELSH else "en-gb"
 
 
+class LeavingReason(models.TextChoices):
+    """Why a volunteer left: a fixed list a scheme may narrow (`Scheme.leaving_reasons`); never free text,
+    so nothing is written down about anyone's health beyond the word."""
+
+    PERSONAL = "personal", _("Personal reasons")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    HEALTH = "health", _("Health")
+    PARENTAL_LEAVE = "parental_leave", _("Maternity or parental leave")
+    OTHER = "other", _("Other")
+
+
+def default_leaving_reasons() -> list[str]:
+    return list(LeavingReason.values)
+
+
+def validate_leaving_reasons(value) -> None:
+    if not isinstance(value, list) or not value or any(reason not in LeavingReason.values for reason in value):
+        raise ValidationError(_("Give a list of one or more of: %(values)s.") % {"values": ", ".join(LeavingReason.values)})
+
+
 class SchemeLanguages(models.TextChoices):
     ENGLISH = "en", _("English only")
     BILINGUAL = "en,cy", _("English and Welsh")
@@ -130,6 +151,22 @@ class Scheme(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("A long-service certificate marks each block of this many years of service."),
     )
+    term_years = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Length of a visitor's term of appointment, in years; it is renewable."),
+    )
+    review_weeks = models.PositiveSmallIntegerField(
+        default=12, validators=[MaxValueValidator(104)],
+        help_text=_("How many weeks before a term ends its reappointment review falls."),
+    )
+    buddy_rule = models.BooleanField(
+        default=True, help_text=_("Refuse a report whose visitors are all on probation: each needs an experienced visitor."),
+    )
+    leaving_reasons = models.JSONField(
+        default=default_leaving_reasons, validators=[validate_leaving_reasons],
+        help_text=_("The reasons for leaving the scheme records, from: personal, moved_away, conflict_of_interest, "
+                  "health, parental_leave, other."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -180,6 +217,16 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("National analyst")
 
 
+class Stage(models.TextChoices):
+    """Where a volunteer is in the register, from application to leaving."""
+
+    APPLICANT = "applicant", _("Applicant")
+    IN_CHECKS = "in_checks", _("In checks")
+    PROBATION = "probation", _("On probation")
+    APPOINTED = "appointed", _("Appointed")
+    LEFT = "left", _("Left")
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, blank=True)
     scheme = models.ForeignKey(Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
@@ -193,10 +240,23 @@ class User(AbstractUser):
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     probation_ends_on = models.DateField(null=True, blank=True)
-    animal_welfare_trained = models.BooleanField(default=False)
-    tact_trained = models.BooleanField(
-        default=False, help_text=_("Trained for visits to detainees held under the Terrorism Act (TACT).")
+    # The volunteer register. Nothing recorded refuses no one: a scheme adopts it person by person.
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.APPOINTED)
+    buddy = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="buddies",
+        help_text=_("The experienced visitor who accompanies this one on probation."),
     )
+    probation_signed_off_on = models.DateField(null=True, blank=True)
+    probation_signed_off_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    term_starts_on = models.DateField(null=True, blank=True)
+    term_ends_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True, help_text=_("When the reappointment review is due."))
+    vetting_cleared_on = models.DateField(null=True, blank=True)
+    vetting_expires_on = models.DateField(null=True, blank=True)
+    leaving_reason = models.CharField(max_length=32, choices=LeavingReason.choices, blank=True)
+    exit_interview_held = models.BooleanField(null=True, blank=True)
     # Set between pre_save and post_save when a new password or a deactivation must end the sign-ins.
     _revoke_tokens = False
     sites: models.ManyToManyField = models.ManyToManyField(
@@ -212,6 +272,22 @@ class User(AbstractUser):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=F("joined_on")),
                 name="user_left_after_joined",
             ),
+            models.CheckConstraint(
+                condition=Q(vetting_expires_on__isnull=True) | Q(vetting_cleared_on__isnull=True)
+                | Q(vetting_expires_on__gte=F("vetting_cleared_on")),
+                name="user_vetting_expires_after_cleared",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True) | Q(term_starts_on__isnull=True)
+                | Q(term_ends_on__gte=F("term_starts_on")),
+                name="user_term_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__isnull=True) | Q(term_ends_on__isnull=True) | Q(review_on__lte=F("term_ends_on")),
+                name="user_review_before_term_ends",
+            ),
+            models.CheckConstraint(condition=~Q(stage=Stage.LEFT) | Q(left_on__isnull=False), name="user_left_has_date"),
+            models.CheckConstraint(condition=~Q(buddy=F("pk")), name="user_not_own_buddy"),
         ]
 
     @property
@@ -226,6 +302,65 @@ class User(AbstractUser):
 
     def is_member_on(self, day: date) -> bool:
         return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day <= self.left_on)
+
+
+# The courses a new scheme starts with (key, name), stored in English like the issue categories.
+DEFAULT_COURSES = (
+    ("induction", gettext_noop("Induction"), None),
+    ("tact", gettext_noop("TACT visits"), None),
+    ("animal_welfare", gettext_noop("Animal welfare visits"), None),
+    ("refresher", gettext_noop("Refresher"), 36),
+)
+DEFAULT_COURSE_NAMES = frozenset(name for _key, name, _months in DEFAULT_COURSES)
+
+
+class TrainingCourse(models.Model):
+    """A course of a scheme's training; a record of it is valid for `validity_months` (none: for good)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="training_courses")
+    key = models.SlugField(max_length=64, help_text=_("e.g. induction, tact, animal_welfare, refresher"))
+    name = models.CharField(max_length=200)
+    validity_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("How long a completion stays valid; empty: for good."),
+    )
+
+    class Meta:
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
+        ordering = ["scheme", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "key"], name="course_key_unique_in_scheme")]
+
+    def __str__(self):
+        return self.name
+
+    def display_name(self) -> str:
+        return gettext(self.name) if self.name in DEFAULT_COURSE_NAMES else self.name
+
+
+class TrainingRecord(models.Model):
+    """A volunteer completed a course on a day; valid from then until `expires_on` (exclusive; none: for good).
+    The expiry is fixed when recorded, from the course's validity then, and set to a day to end it early."""
+
+    volunteer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="training")
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="records")
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-completed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("completed_on")),
+                                   name="training_expires_after_completed"),
+        ]
+        indexes = [models.Index(fields=["volunteer", "course"], name="training_volunteer_course_idx")]
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or day < self.expires_on)
 
 
 class SiteKind(models.TextChoices):

@@ -63,6 +63,13 @@ def years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def months_later(day: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks becomes its last (31 January + 1: 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    first = date(index // 12, index % 12 + 1, 1)
+    return min(first + timedelta(days=day.day - 1), month_end(first))
+
+
 def window_problem(date_from: date | None, date_to: date | None) -> str | None:
     """What is wrong with a from/to window as asked, in words; None when nothing is."""
     if date_from is not None and date_to is not None and date_to < date_from:

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .eligibility import is_trained, on_probation, refusal
 from .models import (
     DETAINEE_SPLIT,
     DETAINEES,
@@ -129,13 +130,29 @@ def sender_among_visitors(check: ReportCheck) -> None:
         check.error("visitors", _("You must be one of the visitors on your report."))
 
 
-def visitors_members_that_day(check: ReportCheck) -> None:
+def _visit_day(check: ReportCheck):
+    """The local day of the visit, or None before the arrival is known."""
     arrived = check["arrived_at"]
-    if not arrived or _unknown_visitors(check):
+    return arrived.astimezone(check.scheme.zone).date() if arrived else None
+
+
+def visitors_eligible_that_day(check: ReportCheck) -> None:
+    """A visitor who had not joined, had left, was not appointed yet, or whose vetting or term had
+    lapsed by the visit's day is not named on it (nothing recorded refuses no one)."""
+    day = _visit_day(check)
+    if day is None or _unknown_visitors(check):
         return
-    local_day = arrived.astimezone(check.scheme.zone).date()
-    if gone := sorted(v.pk for v in check.refs["visitors"] if not v.is_member_on(local_day)):
-        check.error("visitors", _("Not a member of the scheme on %(date)s: %(ids)s.") % {"date": local_day, "ids": ", ".join(map(str, gone))})
+    for visitor in sorted(check.refs["visitors"], key=lambda v: v.pk):
+        if reason := refusal(visitor, day):
+            check.error("visitors", reason)
+
+
+def not_all_on_probation(check: ReportCheck) -> None:
+    """The buddy rule (a scheme setting): a visitor on probation visits beside an experienced one."""
+    day = _visit_day(check)
+    visitors = check.refs["visitors"]
+    if check.scheme.buddy_rule and day and visitors and all(on_probation(v, day) for v in visitors):
+        check.error("visitors", _("Every visitor named is on probation: one must be an experienced visitor."))
 
 
 def outcome_has_reason(check: ReportCheck) -> None:
@@ -184,7 +201,7 @@ def issues_in_live_categories(check: ReportCheck) -> None:
 COMMON_RULES: tuple[Rule, ...] = (
     site_is_the_schemes, submitted_has_departure, times_not_in_future, times_in_order, visit_under_a_day,
     visitors_named_once, visitors_enough, visitors_of_the_scheme, sender_among_visitors,
-    visitors_members_that_day, outcome_has_reason, refused_saw_no_one, issues_complete,
+    visitors_eligible_that_day, not_all_on_probation, outcome_has_reason, refused_saw_no_one, issues_complete,
     issues_in_live_categories,
 )
 
@@ -271,7 +288,8 @@ def delay_explained(check: ReportCheck) -> None:
 
 
 def tact_needs_a_trained_visitor(check: ReportCheck) -> None:
-    if check["tact"] and not any(v.tact_trained for v in check.refs["visitors"]):
+    day = _visit_day(check) or check.now.astimezone(check.scheme.zone).date()
+    if check["tact"] and not any(is_trained(v, "tact", day) for v in check.refs["visitors"]):
         check.error("tact", _("A TACT visit needs at least one visitor trained for TACT visits."))
 
 

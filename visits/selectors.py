@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from . import access
 from .db import selected_once, stand_in
+from .eligibility import eligible_visitors
 from .kinds import KINDS, kind_of
 from .models import (
     AWAITING_FORCE,
@@ -40,6 +41,8 @@ from .models import (
     Scheme,
     SeenProfileCount,
     Site,
+    TrainingCourse,
+    TrainingRecord,
     User,
     VisitIssue,
 )
@@ -67,19 +70,41 @@ def sites_visible(user: User) -> QuerySet[Site]:
     return scoped(Site.objects.select_related("scheme"), user, "sites")
 
 
+def with_training(qs: QuerySet[User]) -> QuerySet[User]:
+    """The people with their training records as `training_rows` ([course key, completed on, expires on],
+    dates as ISO text), read in the same query, for `eligibility.is_trained` to answer without another."""
+    return qs.annotate(training_rows=_children_as_json(
+        TrainingRecord.objects.all(), "volunteer", JSONArray("course__key", "completed_on", "expires_on")))
+
+
 def users_visible(user: User) -> QuerySet[User]:
     """Managers see their scheme's people; superusers everyone."""
-    qs = User.objects.order_by("last_name", "first_name", "id").prefetch_related("schemes", "sites")
-    return scoped(qs, user, "users")
+    qs = User.objects.order_by("last_name", "first_name", "id").select_related("scheme").prefetch_related("schemes", "sites")
+    return with_training(scoped(qs, user, "users"))
 
 
 def partners_visible(user: User) -> QuerySet[User]:
-    """The active visitors of the user's scheme whom the user may name beside themselves on a report
-    (the sender is on every report already, so is no partner of their own)."""
-    if user.scheme_id is None:
+    """The visitors of the user's scheme whom the user may name beside themselves on a report today:
+    those the register lets visit (the sender is on every report already, so is no partner of their own)."""
+    scheme = user.scheme
+    if scheme is None:
         return User.objects.none()
-    return (User.objects.filter(scheme_id=user.scheme_id, role=Role.VISITOR, is_active=True)
+    return (eligible_visitors(scheme, scheme.local_today())
             .exclude(pk=user.pk).order_by("last_name", "first_name", "id"))
+
+
+def volunteers_visible(user: User) -> QuerySet[User]:
+    """The visitors' records the user may read: a manager their scheme's, a visitor their own."""
+    qs = User.objects.filter(role=Role.VISITOR).select_related("scheme").order_by("last_name", "first_name", "id")
+    return scoped(qs, user, "volunteers")
+
+
+def courses_visible(user: User) -> QuerySet[TrainingCourse]:
+    return scoped(TrainingCourse.objects.all(), user, "training_courses")
+
+
+def training_of(volunteer: User) -> QuerySet[TrainingRecord]:
+    return TrainingRecord.objects.filter(volunteer=volunteer).select_related("course", "recorded_by")
 
 
 def _reports_visible(model, user: User) -> QuerySet:
@@ -218,7 +243,7 @@ def _people(visitors: int, staff: bool, managers: bool) -> QuerySet[User]:
         people |= custody_staff_q(Site(pk=stand_in(visitors + 1), scheme_id=stand_in(visitors + 2)))
     if managers:
         people |= managers_q(scheme)
-    return User.objects.filter(people).distinct().order_by("pk")
+    return with_training(User.objects.filter(people)).distinct().order_by("pk")
 
 
 # Read with every report: compiling it took longer than the database took to answer.

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from api.fields import (
 )
 from api.serializers import representation
 
+from .eligibility import is_trained
 from .grids import validate_bands, validate_windows
 from .models import (
     ANIMAL_OUTCOMES,
@@ -37,6 +39,7 @@ from .models import (
     IssueEvent,
     IssueStatus,
     Language,
+    LeavingReason,
     Notification,
     Outcome,
     ReportCorrection,
@@ -72,6 +75,10 @@ class VisibleSitesField(serializers.PrimaryKeyRelatedField):
 
 class SchemeSerializer(StrictModelSerializer):
     name = SafeTextField(max_length=200, allow_blank=False)
+    leaving_reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=LeavingReason.choices), allow_empty=False, required=False,
+        help_text="The reasons for leaving the scheme records (a subset of the choices).",
+    )
 
     class Meta:
         model = Scheme
@@ -80,7 +87,8 @@ class SchemeSerializer(StrictModelSerializer):
             "immediate_access_minutes", "long_delay_minutes", "clock_skew_minutes",
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate", "languages",
             "plan_horizon_months", "plan_gap_strength",
-            "long_service_years", "issue_response_days", "certificate_years", "created_at",
+            "long_service_years", "issue_response_days", "certificate_years",
+            "term_years", "review_weeks", "buddy_rule", "leaving_reasons", "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -138,6 +146,22 @@ def _password_min_length() -> int:
 PASSWORD_MIN_LENGTH = _password_min_length()
 
 
+class TrainedField(StrictBooleanField):
+    """Version 1's training flag: whether a record of the course is valid today. Written, true records
+    the course completed today (unless one is valid), false ends the valid records today."""
+
+    def __init__(self, course: str, **kwargs):
+        self.course = course
+        super().__init__(required=False, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, value):
+        day = value.scheme.local_today() if value.scheme_id else timezone.localdate()
+        return is_trained(value, self.course, day)
+
+
 class UserSerializer(StrictModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"},
                                      min_length=PASSWORD_MIN_LENGTH)
@@ -151,6 +175,8 @@ class UserSerializer(StrictModelSerializer):
     email = serializers.CharField(required=False, allow_blank=True, max_length=254, validators=[email_or_blank])
     first_name = SafeTextField(required=False, max_length=150)
     last_name = SafeTextField(required=False, max_length=150)
+    tact_trained = TrainedField("tact", help_text="Holds a valid TACT training record today.")
+    animal_welfare_trained = TrainedField("animal_welfare", help_text="Holds a valid animal welfare training record today.")
 
     class Meta:
         model = User

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connections
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, train
 from visits.models import Role
 
 PHONE = {"width": 390, "height": 844}
@@ -21,9 +21,7 @@ def bianca(scheme):
 
 @pytest.fixture
 def trained_bob(bob):
-    bob.animal_welfare_trained = True
-    bob.save(update_fields=["animal_welfare_trained"])
-    return bob
+    return train(bob, "animal_welfare")
 
 
 @pytest.fixture(scope="session")

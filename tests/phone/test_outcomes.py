@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.factories import train
 from tests.phone.conftest import LONDON, choose, current_uuid, full_name, sign_in, state_of
 from tests.phone.test_reports import fill_custody_report, local_input, tap
 
@@ -43,8 +44,7 @@ def test_a_visit_refused_entry_is_sent_without_admission_or_counts_and_a_tact_re
         "A TACT visit needs at least one visitor trained for TACT visits.")
     assert page.evaluate("document.activeElement.id") == "tact"
     assert page.locator("#stamp-admitted_at").is_hidden()  # the form reopens as it was left
-    bella.tact_trained = True  # the manager's record of her training was out of date
-    bella.save(update_fields=["tact_trained"])
+    train(bella, "tact")  # the manager's record of her training was out of date
     page.get_by_role("button", name="Submit report").click()
     page.locator(".status-state", has_text="Sent").wait_for()
 
@@ -61,8 +61,7 @@ def test_a_visit_refused_entry_is_sent_without_admission_or_counts_and_a_tact_re
 
 def test_a_concern_about_ill_treatment_is_sent_with_the_rank_the_limited_counts_and_the_outcome(
         phone, api, suite, bob, bella, alice):
-    bob.tact_trained = True
-    bob.save(update_fields=["tact_trained"])
+    train(bob, "tact")
     page = phone()
     sign_in(page, bob)
     start_custody_visit(page, bella)

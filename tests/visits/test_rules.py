@@ -1,21 +1,24 @@
 """Each rule of a visit report on its own, without HTTP or the database: a rule reads what the report
 says and the rows it refers to, and names the field at fault."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from visits import rules
 from visits.kinds import ANIMAL, CUSTODY, kind_for_site, kind_of
-from visits.models import AnimalVisit, CustodyVisit, Role, Scheme, SiteKind
+from visits.models import AnimalVisit, CustodyVisit, Role, Scheme, SiteKind, Stage, User
 
 NOW = datetime(2024, 2, 7, 12, 0, tzinfo=UTC)
 ARRIVED = datetime(2024, 2, 6, 21, 40, tzinfo=UTC)
 
 
-def person(pk, *, role=Role.VISITOR, tact_trained=False, member=True):
-    return SimpleNamespace(pk=pk, role=role, tact_trained=tact_trained, is_member_on=lambda day: member)
+def person(pk, *, role=Role.VISITOR, trained=(), **register):
+    """A visitor as the service reads them: their register dates, and their training ([course, from, until])."""
+    visitor = User(pk=pk, role=role, username=f"visitor{pk}", **register)
+    visitor.training_rows = [list(row) for row in trained]
+    return visitor
 
 
 PAIR = (person(1), person(2))
@@ -69,8 +72,42 @@ def test_visitors_rules():
     assert run(rules.sender_among_visitors, check(sender=outsider)) == {
         "visitors": ["You must be one of the visitors on your report."]}
     assert run(rules.sender_among_visitors, check(sender=person(5, role=Role.MANAGER))) == {}
-    gone = check(visitors=(person(1), person(2, member=False)))
-    assert run(rules.visitors_members_that_day, gone) == {"visitors": ["Not a member of the scheme on 2024-02-06: 2."]}
+
+
+VISIT_DAY = date(2024, 2, 6)
+BEFORE, AFTER = VISIT_DAY - timedelta(days=1), VISIT_DAY + timedelta(days=1)
+
+
+@pytest.mark.parametrize(("register", "reason"), [
+    ({"left_on": BEFORE}, "visitor2 left the scheme on 5 Feb 2024."),
+    ({"joined_on": AFTER}, "visitor2 joined the scheme only on 7 Feb 2024."),
+    ({"vetting_cleared_on": date(2021, 2, 1), "vetting_expires_on": BEFORE}, "visitor2's vetting expired on 5 Feb 2024."),
+    ({"term_starts_on": date(2021, 2, 1), "term_ends_on": BEFORE},
+     "visitor2's term of appointment ended on 5 Feb 2024."),
+    ({"stage": Stage.IN_CHECKS}, "visitor2 is not appointed yet (In checks)."),
+], ids=["left", "not yet joined", "vetting lapsed", "term ended", "in checks"])
+def test_a_visitor_the_register_refuses_is_named_with_the_reason(register, reason):
+    assert run(rules.visitors_eligible_that_day, check(visitors=(person(1), person(2, **register)))) == {
+        "visitors": [reason]}
+
+
+def test_nothing_recorded_or_a_date_not_yet_past_refuses_no_one():
+    recorded = person(2, left_on=VISIT_DAY, vetting_expires_on=VISIT_DAY, term_ends_on=VISIT_DAY, joined_on=VISIT_DAY)
+    assert run(rules.visitors_eligible_that_day, check(visitors=(person(1), recorded))) == {}
+    assert run(rules.visitors_eligible_that_day, check()) == {}
+
+
+def test_the_buddy_rule_refuses_a_report_whose_visitors_are_all_on_probation():
+    learners = (person(1, stage=Stage.PROBATION), person(2, probation_ends_on=AFTER))
+    message = "Every visitor named is on probation: one must be an experienced visitor."
+    assert run(rules.not_all_on_probation, check(visitors=learners)) == {"visitors": [message]}
+    with_buddy = (learners[0], person(3, probation_ends_on=BEFORE))
+    assert run(rules.not_all_on_probation, check(visitors=with_buddy)) == {}
+    signed_off = person(2, stage=Stage.APPOINTED, probation_ends_on=AFTER, probation_signed_off_on=BEFORE)
+    assert run(rules.not_all_on_probation, check(visitors=(learners[0], signed_off))) == {}
+    off = check(visitors=learners)
+    off.scheme.buddy_rule = False
+    assert run(rules.not_all_on_probation, off) == {}
 
 
 def test_an_outcome_other_than_completed_needs_its_reason():
@@ -141,8 +178,12 @@ def test_a_delay_beyond_immediate_access_is_explained_with_its_rank():
 
 def test_tact_and_concern():
     assert list(run(rules.tact_needs_a_trained_visitor, check(tact=True))) == ["tact"]
-    trained = check(tact=True, visitors=(person(1), person(2, tact_trained=True)))
+    trained = check(tact=True, visitors=(person(1), person(2, trained=[("tact", "2020-01-01", None)])))
     assert run(rules.tact_needs_a_trained_visitor, trained) == {}
+    lapsed = check(tact=True, visitors=(person(1), person(2, trained=[("tact", "2020-01-01", "2024-02-06")])))
+    assert list(run(rules.tact_needs_a_trained_visitor, lapsed)) == ["tact"]
+    not_yet = check(tact=True, visitors=(person(1), person(2, trained=[("tact", "2024-02-07", None)])))
+    assert list(run(rules.tact_needs_a_trained_visitor, not_yet)) == ["tact"]
     assert list(run(rules.concern_has_details, check(concern={"raised": True, "details": " "}))) == ["concern"]
     assert list(run(rules.concern_has_details, check(concern={"raised": False, "details": "x"}))) == ["concern"]
 

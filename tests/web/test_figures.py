@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import animal_visit, custody_visit
+from tests.factories import animal_visit, custody_visit, train
 from tests.web.conftest import at, signed_in
 from visits.models import CHECK_FIELDS, COUNT_FIELDS, WELFARE_NEEDS, AnimalVisit, CustodyVisit
 
@@ -50,8 +50,7 @@ def cells(page: str) -> dict:
 @pytest.fixture
 def code_visits(desk, scheme, suite, bob, bella):
     """Reports with the Code of Practice's parts: other outcomes, TACT, children, a delay by a sergeant, a concern."""
-    bob.tact_trained = True
-    bob.save()
+    train(bob, "tact")
     start = desk["start"]
     custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=at(start + timedelta(days=4), 11, scheme=scheme),
                   outcome="remote", outcome_reason="Suite closed for cleaning; spoke by video", admitted_at=None)

@@ -11,6 +11,21 @@ from ..models import (
     Role,
     User,
 )
+from .register import training_flag_set
+
+# Version 1's training flags, kept as records of these courses.
+TRAINING_FLAGS = {"tact_trained": "tact", "animal_welfare_trained": "animal_welfare"}
+
+
+def _flags_pop(fields: dict) -> dict[str, bool]:
+    return {key: fields.pop(flag) for flag, key in TRAINING_FLAGS.items() if flag in fields}
+
+
+def _flags_set(user: User, flags: dict[str, bool], by: User | None) -> None:
+    for key, trained in flags.items():
+        training_flag_set(volunteer=user, key=key, trained=trained, by=by)
+    if flags:
+        user.__dict__.pop("training_rows", None)  # read before the change: `is_trained` reads it again
 
 
 def _check_sites(user: User, sites) -> None:
@@ -22,7 +37,8 @@ def _check_sites(user: User, sites) -> None:
 
 
 @transaction.atomic
-def user_create(*, password: str, schemes=(), sites=(), **fields) -> User:
+def user_create(*, password: str, schemes=(), sites=(), by: User | None = None, **fields) -> User:
+    flags = _flags_pop(fields)
     user = User(**fields)
     _check_sites(user, sites)
     # Managers use the admin for their own scheme (it scopes them there).
@@ -34,6 +50,7 @@ def user_create(*, password: str, schemes=(), sites=(), **fields) -> User:
         user.schemes.set(schemes)
     if sites:
         user.sites.set(sites)
+    _flags_set(user, flags, by)
     return user
 
 
@@ -58,7 +75,7 @@ def user_add(*, by: User, fields: dict) -> User:
         raise ValidationError({"password": [_("Set a password.")]})
     if fields.get("role") != Role.ANALYST and fields.get("scheme") is None:
         raise ValidationError({"scheme": [_("Name the scheme this person belongs to.")]})
-    return user_create(**fields)
+    return user_create(by=by, **fields)
 
 
 @transaction.atomic
@@ -69,6 +86,7 @@ def user_update(*, user: User, by: User, fields: dict) -> User:
     password = fields.pop("password", None)
     schemes = fields.pop("schemes", None)
     sites = fields.pop("sites", None)
+    flags = _flags_pop(fields)
     role_before = user.role
     for name, value in fields.items():
         setattr(user, name, value)
@@ -82,6 +100,7 @@ def user_update(*, user: User, by: User, fields: dict) -> User:
         user.schemes.set(schemes)
     if sites is not None:
         user.sites.set(sites)
+    _flags_set(user, flags, by)
     return user
 
 

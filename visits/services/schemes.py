@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..rollup import rollup_rebuild
 from .queue import enqueue_on_commit
+from .register import courses_create_default
 
 
 @transaction.atomic
@@ -30,6 +31,7 @@ def scheme_create(**fields) -> Scheme:
     IssueCategory.objects.bulk_create(
         IssueCategory(scheme=scheme, slug=slug, name=name) for slug, name in DEFAULT_ISSUE_CATEGORIES
     )
+    courses_create_default(scheme=scheme)
     return scheme
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from scheduling.services import recommendations_refresh_week_turned
 from visits import services
+from visits.eligibility import on_probation, refusal
 from visits.models import (
     AnimalVisit,
     CustodyVisit,
@@ -24,6 +25,8 @@ from visits.models import (
     Site,
     SiteActivityChange,
     SiteKind,
+    Stage,
+    TrainingCourse,
     VisitIssue,
 )
 from visits.services.notifications import MAX_ATTEMPTS
@@ -128,6 +131,7 @@ class Command(BaseCommand):
         services.user_create(username="analyst", password=PASSWORD, role=Role.ANALYST, schemes=[scheme],
                              first_name="Ana", last_name="Lyst", email="analyst@icva.example")
         visitors = []
+        courses = {course.key: course for course in TrainingCourse.objects.filter(scheme=scheme)}
         start = first_day(scheme)
         for index, (first, last) in enumerate(zip(FIRST, LAST)):
             # A few join and leave during the demo's period, as in any scheme's year.
@@ -136,12 +140,17 @@ class Command(BaseCommand):
             else:
                 joined = start - timedelta(days=rng.randint(30, 365 * 12))
             left = start + timedelta(days=rng.randint(120, 360)) if index in (5, 13, 17) else None
-            visitors.append(services.user_create(
+            visitor = services.user_create(
                 username=f"{first}.{last}".lower(), password=PASSWORD, role=Role.VISITOR, scheme=scheme,
                 first_name=first, last_name=last, email=f"{first}.{last}@volunteers.example".lower(),
                 joined_on=joined, left_on=left, probation_ends_on=joined + timedelta(days=182),
-                animal_welfare_trained=index % 3 == 0, tact_trained=index % 4 == 1,
-            ))
+                stage=Stage.LEFT if left and left <= scheme.local_today() else Stage.APPOINTED,
+            )
+            # Trained when they joined: TACT one in four, animal welfare one in three.
+            visitor.trained = {key for key, every, at in (("tact", 4, 1), ("animal_welfare", 3, 0)) if index % every == at}
+            for key in sorted(visitor.trained):
+                services.training_record_add(volunteer=visitor, course=courses[key], completed_on=joined, by=manager)
+            visitors.append(visitor)
         return scheme, {"manager": manager, "custody": custody, "visitors": visitors}
 
     @staticmethod
@@ -219,11 +228,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _pair(rng, people, day, trained=False, tact=False):
-        pool = [v for v in people["visitors"] if v.is_member_on(day) and (v.animal_welfare_trained or not trained)]
-        if tact:
-            lead = rng.choice([v for v in pool if v.tact_trained])
-            return [lead, rng.choice([v for v in pool if v != lead])]
-        return rng.sample(pool, 2)
+        pool = [v for v in people["visitors"]
+                if refusal(v, day) is None and ("animal_welfare" in v.trained or not trained)]
+        # The buddy rule: the lead is an experienced visitor (and TACT trained on a TACT visit).
+        leads = [v for v in pool if not on_probation(v, day) and ("tact" in v.trained or not tact)]
+        lead = rng.choice(leads)
+        return [lead, rng.choice([v for v in pool if v != lead])]
 
     def _custody_visit(self, rng, scheme, people, suite, arrived, slugs, outcome, concern):
         # Northgate holds the force's terrorism suspects: some of its visits are TACT visits.
