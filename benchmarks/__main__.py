@@ -89,6 +89,8 @@ TARGETS = {
     "queries_new_report": ("≤", 9),
     "queries_retry": ("≤", 4),
     "recommender": ("≤", 3),  # queries per site
+    "phone_first_load": ("≤", 2000),  # ms until usable over the slow line, nothing cached
+    "phone_second_load": ("≤", 300),  # ms until usable, from the service worker
 }
 # Peak memory's target compares two runs: the larger's peak ÷ the smaller's.
 MEMORY_TARGET = ("≤", 1.2)
@@ -357,6 +359,54 @@ def plans_of(queries: list[dict], table: str) -> list[str]:
             if query["sql"].startswith("SELECT") and f'"{table}"' in query["sql"]]
 
 
+# A slow phone line: 400 kbps each way, 400 ms of latency (Chrome's network emulation, over CDP).
+SLOW_LINE = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Usable: the sign-in form is on the screen (a first load is signed out). Its time is the page's own
+# clock from the start of the navigation, taken on the animation frame that first shows it.
+USABLE = """() => {
+  const label = [...document.querySelectorAll("label")].find((l) => l.textContent.trim() === "Username");
+  return label && label.offsetParent !== null ? performance.now() : false;
+}"""
+
+
+def phone_loads(url: str) -> dict:
+    """The phone app's first load over the slow line (nothing cached, no service worker yet), then
+    its second, from the service worker, still over the slow line: ms until usable, with the requests
+    and bytes the first one took from the network."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM's calls
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", SLOW_LINE)
+            fetched = {}
+            cdp.on("Network.loadingFinished", lambda event: fetched.__setitem__(event["requestId"],
+                                                                                event["encodedDataLength"]))
+            page.goto(f"{url}/app/", wait_until="commit")
+            first = page.wait_for_function(USABLE, polling="raf", timeout=60_000).json_value()
+            requests, transferred = len(fetched), sum(fetched.values())
+            page.evaluate("""async () => {
+                await navigator.serviceWorker.ready;
+                while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+            }""")
+            page.wait_for_load_state("networkidle")
+            page.reload(wait_until="commit")
+            second = page.wait_for_function(USABLE, polling="raf", timeout=60_000).json_value()
+        finally:
+            browser.close()
+    return {"first_ms": round(first), "second_ms": round(second), "requests": requests,
+            "kb": round(transferred / 1000, 1),
+            "line": "400 kbps each way, 400 ms latency (CDP Network.emulateNetworkConditions)"}
+
+
 def recommender_refresh(*, sites: int) -> dict:
     """The weekly refresh as the beat schedule runs it: the scan for the sites whose week has turned,
     which queues a batch a scheme, and the batch, run at once here (the queue made eager for it)."""
@@ -431,12 +481,16 @@ def measure(args) -> dict:
     env = {**os.environ, "DATABASE_URL": own_database_url(), "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "DJANGO_SECURE_HSTS_SECONDS": "0",
            "DJANGO_SECURE_PROXY_SSL_HEADER": "0", "BARE_COVERAGE_SQL": bare_coverage_sql(coverage_queries, site.pk)}
+    # Static files as production has them (hashed, compressed), which the phone's load depends on.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
+                   env={**env, "DJANGO_SETTINGS_MODULE": "backend.settings"})
     service = Server(wsgi="backend.wsgi:application", settings_module="backend.settings", port=args.port, env=env)
     bare = Server(wsgi="django.core.wsgi:get_wsgi_application()", settings_module="benchmarks.bare.settings",
                   port=args.port + 1, env=env)
     rounds = {"service": [], "bare": []}
     anchors = {"coverage_sql_ms": [], "kpi_sql_ms": [], "bare_coverage_get_ms": [], "rollup_kpi_sql_ms": []}
     over_http = {"coverage_ms": [], "kpis_ms": [], "xlsx_ms": []}
+    phone = []
     rollup_sql, rollup_params = rollup_kpi_sql(scheme.pk, date_from, date_to)
     try:
         service.wait("/api/v1/health/")
@@ -465,6 +519,7 @@ def measure(args) -> dict:
             xlsx_ms, xlsx_bytes = http_ms(f"{service.url}/api/v1/kpis/export/?fy={fy}&format=xlsx", desk_token,
                                           max(1, args.repeat // 3))
             over_http["xlsx_ms"].append(xlsx_ms)
+            phone.append(phone_loads(service.url))
             print(f"round {n + 1}: service {rounds['service'][-1]['requests_per_second']:.1f}/s, "
                   f"bare {rounds['bare'][-1]['requests_per_second']:.1f}/s", flush=True)
         memory["after_all"] = service.memory_mb()
@@ -498,6 +553,9 @@ def measure(args) -> dict:
         "queries_new_report": {"value": len(new_queries), "sql": [q["sql"][:160] for q in new_queries]},
         "queries_retry": {"value": len(retry_queries), "sql": [q["sql"][:160] for q in retry_queries]},
         "recommender": recommender,
+        "phone_first_load": {"value": median([load["first_ms"] for load in phone]),
+                             "second_ms": median([load["second_ms"] for load in phone]), "loads": phone},
+        "phone_second_load": {"value": median([load["second_ms"] for load in phone])},
         "peak_memory": {
             "peak_rss_mb": max(m["VmHWM"] for m in memory["after_reads"].values()),
             "idle_rss_mb": max(m["VmRSS"] for m in memory["idle"].values()),
@@ -540,6 +598,11 @@ def figure_detail(name: str, figure: dict) -> str:
                 f"{figure['queries']} queries")
     if name == "recommender":
         return f"queries per site: {figure['queries']} for {figure['sites']} sites in {figure['seconds']} s"
+    if name == "phone_first_load":
+        load = figure["loads"][0]
+        return f"ms until usable, {load['requests']} requests, {load['kb']} KB (400 kbps, 400 ms)"
+    if name == "phone_second_load":
+        return "ms until usable, from the service worker (400 kbps, 400 ms)"
     if name == "peak_memory":
         return (f"MB, the workers' peak after the reads (idle {figure['idle_rss_mb']} MB, "
                 f"{figure['peak_rss_mb_whole_run']} MB after the submissions too)")
@@ -625,6 +688,8 @@ README_ROWS = {
     "queries_new_report": "queries, new full report (HTTP)",
     "queries_retry": "queries, retry (HTTP)",
     "recommender": "recommender, queries per site",
+    "phone_first_load": "phone app's first load, ms until usable (400 kbps, 400 ms latency)",
+    "phone_second_load": "phone app's second load, from the service worker, ms",
 }
 
 
@@ -642,6 +707,11 @@ def readme_cell(name: str, figure: dict | None) -> str:
         return f"{value} ({figure['http_ms']:.0f} ms vs {figure['bare_sql_ms']} ms, {figure['queries']} queries)"
     if name == "recommender":
         return f"{value} ({figure['queries']} queries for {figure['sites']} sites, {figure['seconds']} s)"
+    if name == "phone_first_load":
+        load = figure["loads"][0]
+        return f"{value} ms ({load['requests']} requests, {load['kb']} KB)"
+    if name == "phone_second_load":
+        return f"{value} ms"
     return f"{value}"
 
 

@@ -21,7 +21,7 @@ that changes them breaks here, where tests/visits/test_db.py names each risk, an
 import functools
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import DEFERRED, AutoField, Model, QuerySet, sql
@@ -176,7 +176,7 @@ def stand_in(n: int, kind: type = int):
     if kind is uuid.UUID:
         return uuid.UUID(int=n + 1)
     if kind is date:
-        return date(1, 1, n + 1)
+        return date(1, 1, 1) + timedelta(days=n)
     return STAND_IN - n if kind is int else f"\x00stand-in-{n}"
 
 
