@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "csp",
     "visits",
     "scheduling",
+    "volunteers",
     "reporting",
+    "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together
     "phone",
     "web",
@@ -270,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "AnimalOutcomeEnum": "visits.models.ANIMAL_OUTCOMES",
         "AuthorisingRankEnum": "visits.models.AuthorisingRank",
         "WelfareStateEnum": "visits.models.WelfareState",
+        "LeavingReasonEnum": "visits.models.LeavingReason",
+        "StageEnum": "visits.models.Stage",
     },
 }
 

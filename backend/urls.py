@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from backend.auth import LogoutView, TokenRefreshingView, TokenView
 from backend.views import HealthView
-from visits import views
+from visits import register_api, views
 
 router = DefaultRouter()
 router.register("schemes", views.SchemeViewSet, basename="scheme")
@@ -16,6 +16,8 @@ router.register("animal-visits", views.AnimalVisitViewSet, basename="animal-visi
 router.register("issue-categories", views.CategoryViewSet, basename="issue-category")
 router.register("issues", views.IssueViewSet, basename="issue")
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("volunteers", register_api.VolunteerViewSet, basename="volunteer")
+router.register("training-courses", register_api.TrainingCourseViewSet, basename="training-course")
 
 api = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -33,6 +35,8 @@ api = [
     path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue-reopen"),
     path("", include("scheduling.urls")),
     path("", include("reporting.urls")),
+    path("", include("publication.urls")),
+    path("", include("volunteers.urls")),
     path("", include(router.urls)),
 ]
 
@@ -41,6 +45,7 @@ urlpatterns = [
     path("api/v1/", include(api)),
     path("app/", include("phone.urls")),
     path("", include("reporting.page_urls")),
+    path("", include("publication.page_urls")),
     path("", include("web.urls")),
 ]
 

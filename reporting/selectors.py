@@ -38,6 +38,7 @@ from visits.models import (
 from visits.periods import Period, complete_months, fy_of, to_date, years_later
 from visits.rollup import rows_in_parts, span_parts
 from visits.selectors import awaiting_force_q, scoped
+from volunteers.selectors import meeting_hours
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 OUTCOMES = tuple(Outcome.values)
@@ -214,8 +215,10 @@ def _site_sums(scheme: Scheme, period: Period) -> dict[int, dict]:
     return sums
 
 
-def _hours(seconds: float, travel_minutes: int, rate: Decimal) -> tuple[float, float]:
-    exact = Decimal(str(seconds)) / 3600 + Decimal(travel_minutes) / 60
+def _hours(seconds: float, travel_minutes: int, rate: Decimal, other_hours: Decimal = Decimal(0)) -> tuple[float, float]:
+    """Volunteer hours and their value: time on visits and travel, and at the scheme's level the time
+    at team meetings when the scheme counts it (volunteers.selectors.meeting_hours)."""
+    exact = Decimal(str(seconds)) / 3600 + Decimal(travel_minutes) / 60 + other_hours
     return rounded(exact, 1), rounded(exact * rate, 2)
 
 
@@ -266,8 +269,8 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
     """Every KPI of the scheme and, unless `with_sites` is false (the return has no use for them),
     of each of its sites, over the period (inclusive local dates).
 
-    Seven queries whatever the number of visits: sites, their activity history, and the volunteers,
-    and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
+    Eight queries whatever the number of visits: sites, their activity history, the volunteers, the
+    hours at team meetings, and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
     category, with the categories.
 
     A period still running is counted to the scheme's today (`reported_period`), so its `to` and its
@@ -340,7 +343,8 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
         for dimension, values in by_dimension.items():
             for value, n in values.items():
                 scheme_profile[dimension][value] += n
-    hours, value = _hours(totals["seconds"], totals["travel"] + totals["animal_travel"], rate)
+    hours, value = _hours(totals["seconds"], totals["travel"] + totals["animal_travel"], rate,
+                          meeting_hours(scheme=scheme, date_from=period.date_from, date_to=period.date_to))
     return {
         "scheme": scheme.pk,
         "from": period.date_from.isoformat(),
@@ -394,6 +398,17 @@ def issue_responses(*, scheme: Scheme, period: Period) -> list[dict]:
         {"slug": c.slug, "name": c.display_name(), **{k: counts.get(c.pk, zero)[k] for k in zero}}
         for c in IssueCategory.objects.filter(scheme=scheme).order_by("id")
     ]
+
+
+def issue_response_days(*, scheme: Scheme, period: Period) -> dict[str, list[int]]:
+    """Per category slug, the days the force took to answer each issue raised in the period that it
+    has answered: from the visit's local date to the local date of the response. One query."""
+    days = defaultdict(list)
+    rows = issues_in_period(scheme=scheme, period=period).filter(responded_at__isnull=False).values_list(
+        "category__slug", "raised_on", "responded_at")
+    for slug, raised_on, responded_at in rows:
+        days[slug].append((responded_at.astimezone(scheme.zone).date() - raised_on).days)
+    return dict(days)
 
 
 def closures(*, site: Site, changes: list, period: Period) -> list[Period]:

@@ -23,6 +23,9 @@ WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
 FLUSH_TASK_NAME = "Send unsent notifications"
 OVERDUE_TASK_NAME = "Overdue issues: digest and reminders"
+# The volunteer register's (volunteers.tasks, named here as data: this layer may not import it).
+REGISTER_REMINDERS_TASK_NAME = "Volunteer register: the managers' weekly reminder"
+ANONYMISE_TASK_NAME = "Volunteer register: anonymise leavers past the keeping time"
 
 
 def plan_period(*, site: Site, today: date) -> tuple[date, date]:
@@ -199,16 +202,26 @@ def schedules_setup() -> list[str]:
     """The periodic tasks, as data: the weekly refresh of the sites whose local week has turned
     (looked for every 15 minutes, so each scheme's Monday comes in its own zone), the
     notification sweeper every 5 minutes, and the overdue issues' digest and reminders daily at
-    07:00 in England and Wales. Run again, it repairs the task but keeps a schedule an
+    07:00 in England and Wales; the volunteer register's reminder to the managers on Mondays at 07:00
+    and its anonymisation of leavers nightly. Run again, it repairs the task but keeps a schedule an
     administrator has changed in the admin. A scheme's settings never touch these rows."""
     every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
     morning, _ = CrontabSchedule.objects.get_or_create(
         minute="0", hour="7", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London",
     )
-    for name, task, when in ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", {"interval": every_15}),
-                             (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
-                             (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning})):
+    monday_morning, _ = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="7", day_of_week="1", day_of_month="*", month_of_year="*", timezone="Europe/London",
+    )
+    night, _ = CrontabSchedule.objects.get_or_create(
+        minute="30", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Europe/London",
+    )
+    tasks = ((WEEKLY_TASK_NAME, "scheduling.refresh_week_turned", {"interval": every_15}),
+             (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
+             (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning}),
+             (REGISTER_REMINDERS_TASK_NAME, "volunteers.reminders_notify", {"crontab": monday_morning}),
+             (ANONYMISE_TASK_NAME, "volunteers.leavers_anonymise", {"crontab": night}))
+    for name, task, when in tasks:
         PeriodicTask.objects.update_or_create(name=name, defaults={"task": task},
                                               create_defaults={"task": task, **when})
-    return [WEEKLY_TASK_NAME, FLUSH_TASK_NAME, OVERDUE_TASK_NAME]
+    return [name for name, _task, _when in tasks]

@@ -5,18 +5,20 @@ one scheme's real objects. Each case expects "ok" (past authorisation: 2xx, or 4
 body) or the exact refusal: 401 signed out, 403 a role the endpoint is not for, 404 an object or
 scheme the caller may not see (never 403), 405 a method the path does not have."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import yaml
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from publication.services import release_publish
 from reporting.services import export_job_create, export_job_run
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
 from tests.openapi import CheckedClient
-from visits.models import IssueCategory, Notification, Role, SiteKind, VisitIssue
+from visits.models import IssueCategory, Notification, Role, SiteKind, TrainingCourse, VisitIssue
+from volunteers.models import Attendance, HomeArea, Meeting
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "api_schema" / "openapi.yaml").read_text())
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -64,7 +66,28 @@ ISSUE_MANAGER = answers(ok=["manager", "superuser"], hidden=["other_manager"],
                         forbidden=["visitor", "partner", "custody", "analyst", "other_visitor", "other_custody",
                                    "other_analyst"])
 NOTIFICATIONS = answers(ok=["manager", "superuser"], hidden=[r for r in ROLES[1:] if r not in ("manager", "superuser")])
+# A role with no grant sees no release at all, as no user account: 404.
+MANAGER_READS_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
+# The volunteer register: meetings' dates are the custody inspector's too; attendance is personal.
+MEETING_READ = answers(ok=["visitor", "partner", "manager", "custody", "superuser"], hidden=["analyst", *OTHER])
+MEETING_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner", "custody"],
+                        hidden=["analyst", *OTHER])
+VOLUNTEERS_AND_MANAGERS = ["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"]
+OWN_PROFILE = answers(ok=["visitor", "partner", "superuser", "other_visitor"],
+                      forbidden=[r for r in SIGNED_IN if r not in ("visitor", "partner", "superuser", "other_visitor")])
+POPULATION = answers(ok=["manager", "superuser", "other_manager"],
+                     forbidden=[r for r in SIGNED_IN if r not in ("manager", "superuser", "other_manager")])
 USER_OBJECT = answers(ok=["manager", "superuser"], hidden=["visitor", "partner", "custody", "analyst", *OTHER])
+# The register: a visitor reads their own record (the object is the visitor's), no one else's; custody
+# staff and analysts learn of no one's.
+NO_REGISTER = ["custody", "analyst", "other_custody", "other_analyst"]
+REGISTER_LIST = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
+                        hidden=NO_REGISTER)
+RECORD_READ = answers(ok=["visitor", "manager", "superuser"], hidden=["partner", "custody", "analyst", *OTHER])
+RECORD_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor"],
+                       hidden=["partner", "custody", "analyst", *OTHER])
+COURSE_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
+                       hidden=["custody", "analyst", *OTHER])
 
 # What each operation of the schema answers; a method a path lacks answers 405 (401 signed out).
 EXPECTED = {
@@ -142,6 +165,52 @@ EXPECTED = {
     ("/api/v1/kpis/export/", "GET"): KPI,
     ("/api/v1/kpis/exports/{id}/", "GET"): EXPORT_OWNER,
     ("/api/v1/kpis/exports/{id}/download/", "GET"): EXPORT_OWNER,
+    ("/api/v1/volunteers/", "GET"): REGISTER_LIST,
+    ("/api/v1/volunteers/{id}/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/", "PUT"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/", "PATCH"): RECORD_WRITE,
+    ("/api/v1/volunteers/{id}/training/", "GET"): RECORD_READ,
+    ("/api/v1/volunteers/{id}/training/", "POST"): RECORD_WRITE,
+    ("/api/v1/training-courses/", "GET"): answers(
+        ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"], forbidden=NO_REGISTER),
+    ("/api/v1/training-courses/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/training-courses/{id}/", "GET"): answers(ok=["visitor", "partner", "manager", "superuser"],
+                                                       hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/training-courses/{id}/", "PUT"): COURSE_WRITE,
+    ("/api/v1/training-courses/{id}/", "PATCH"): COURSE_WRITE,
+    # Publishing is a manager's; everyone else reads the public page (/public/<slug>/), not the API.
+    ("/api/v1/releases/", "GET"): MANAGERS_CREATE,
+    ("/api/v1/releases/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/releases/{id}/", "GET"): MANAGER_READS_OBJECT,
+    ("/api/v1/meetings/", "GET"): answers(
+        ok=["visitor", "partner", "manager", "custody", "superuser", "other_visitor", "other_manager", "other_custody"],
+        forbidden=["analyst", "other_analyst"]),
+    ("/api/v1/meetings/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/meetings/{id}/", "GET"): MEETING_READ,
+    ("/api/v1/meetings/{id}/", "PUT"): MEETING_WRITE,
+    ("/api/v1/meetings/{id}/", "PATCH"): MEETING_WRITE,
+    # A visitor reads only their own row; custody staff read the meeting but never who attended.
+    ("/api/v1/meetings/{id}/attendance/", "GET"): answers(
+        ok=["visitor", "partner", "manager", "superuser"], forbidden=["custody"], hidden=["analyst", *OTHER]),
+    ("/api/v1/meetings/{id}/attendance/", "PUT"): MEETING_WRITE,
+    ("/api/v1/home-areas/", "GET"): answers(
+        ok=VOLUNTEERS_AND_MANAGERS, forbidden=[r for r in SIGNED_IN if r not in VOLUNTEERS_AND_MANAGERS]),
+    ("/api/v1/home-areas/", "POST"): MANAGERS_CREATE,
+    ("/api/v1/home-areas/{id}/", "GET"): answers(ok=["visitor", "partner", "manager", "superuser"],
+                                                 hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/home-areas/{id}/", "PUT"): answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
+                                                 hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/home-areas/{id}/", "PATCH"): answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
+                                                   hidden=["custody", "analyst", *OTHER]),
+    ("/api/v1/users/me/profile/", "GET"): OWN_PROFILE,
+    ("/api/v1/users/me/profile/", "PUT"): OWN_PROFILE,
+    ("/api/v1/users/me/profile/", "PATCH"): OWN_PROFILE,
+    # Aggregates only (small groups suppressed) but to managers; never to the force's staff.
+    ("/api/v1/cohort/", "GET"): answers(ok=["visitor", "partner", "manager", "analyst", "superuser"],
+                                        forbidden=["custody", "other_custody"],
+                                        hidden=["other_visitor", "other_manager", "other_analyst"]),
+    ("/api/v1/cohort/population/", "GET"): POPULATION,
+    ("/api/v1/cohort/population/", "PUT"): POPULATION,
 }
 PUBLIC = {path for (path, _), table in EXPECTED.items() if table is EVERYONE}
 
@@ -181,17 +250,25 @@ def world(db):
     recommendation_refresh(site=suite, date_from=arrived.date(), date_to=arrived.date(), request_key="matrix")
     job = export_job_create(owner=people["manager"], schemes=[north], fy=2024, quarter=1, format="csv")
     export_job_run(job_id=job.pk)
+    release = release_publish(scheme=north, fy=2024, quarter=1, user=people["manager"])
+    meeting = Meeting.objects.create(scheme=north, held_on=date(2024, 6, 7), title="Quarterly team meeting")
+    Attendance.objects.create(meeting=meeting, volunteer=people["visitor"])
+    area = HomeArea.objects.create(scheme=north, slug="city", name="City")
     ids = {
         "/api/v1/schemes/": north.pk, "/api/v1/sites/": suite.pk, "/api/v1/users/": people["visitor"].pk,
         "/api/v1/issue-categories/": IssueCategory.objects.filter(scheme=north).first().pk, "/api/v1/visits/": report.pk,
         "/api/v1/animal-visits/": animal.pk, "/api/v1/issues/": VisitIssue.objects.get(custody_visit=report).pk,
         "/api/v1/kpis/exports/": job.pk, "/api/v1/notifications/": Notification.objects.get().pk,
+        "/api/v1/volunteers/": people["visitor"].pk,
+        "/api/v1/training-courses/": TrainingCourse.objects.filter(scheme=north).first().pk,
+        "/api/v1/releases/": release.pk,
+        "/api/v1/meetings/": meeting.pk, "/api/v1/home-areas/": area.pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},
         "/api/v1/recommendations/": {"site": suite.pk}, "/api/v1/kpis/": {"scheme": north.pk},
         "/api/v1/kpis/export/": {"scheme": north.pk, "fy": 2024, "format": "json"},
-        "/api/v1/recommendations/refresh/": {"site": suite.pk},
+        "/api/v1/recommendations/refresh/": {"site": suite.pk}, "/api/v1/cohort/": {"scheme": north.pk},
     }
     return people, ids, queries
 

@@ -74,8 +74,23 @@ POLICY: dict[str, Resource] = {
     "issue_decisions": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}),
     "issue_trends": Resource({M: _grant(Scope.SCHEME), C: _grant(Scope.OWN_SITES)}),
     "notifications": Resource({M: _grant(Scope.SCHEME)}),
+    # The volunteer register: a visitor reads their own record; custody staff and analysts learn of no one's.
+    "volunteers": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SELF)}, secret=True),
+    "training_courses": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}),
     "coverage": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}, secret=True),
     "kpis": Resource({M: _grant(Scope.SCHEME), A: _grant(Scope.GRANTED)}),
+    # Publishing the scheme's public statistics; everyone, signed in or not, reads the public page.
+    "releases": Resource({M: _grant(Scope.SCHEME, write=True)}),
+    # The volunteer register's features (volunteers app). Meeting dates are no secret of the force's
+    # (its custody inspector often attends), but who attended is personal: managers and the volunteer only.
+    "meetings": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME), C: _grant(Scope.SCHEME)}),
+    "meeting_attendance": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SELF)}),
+    "home_areas": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SCHEME)}),
+    # A volunteer's own self-declared answers; the cohort's aggregates (small groups suppressed but
+    # to managers); the area's population, entered by the managers.
+    "profile": Resource({V: _grant(Scope.SELF, write=True)}),
+    "cohort": Resource({M: _grant(Scope.SCHEME), V: _grant(Scope.SCHEME), A: _grant(Scope.GRANTED)}),
+    "population": Resource({M: _grant(Scope.SCHEME, write=True)}),
     # The desk's pages, one resource per role's desk; a page not meant for the role is a 404.
     "desk_manager": Resource({M: _grant(Scope.SCHEME, write=True)}, secret=True),
     "desk_custody": Resource({C: _grant(Scope.OWN_SITES, write=True)}, secret=True),

@@ -167,6 +167,27 @@ class Scheme(models.Model):
         help_text=_("The reasons for leaving the scheme records, from: personal, moved_away, conflict_of_interest, "
                   "health, parental_leave, other."),
     )
+    # The volunteer register's settings (the volunteers app reads them).
+    meetings_required = models.PositiveSmallIntegerField(
+        default=2, validators=[MaxValueValidator(52)],
+        help_text=_("Team meetings each volunteer should attend in twelve months (0: no requirement)."),
+    )
+    meeting_time_counts = models.BooleanField(
+        default=True, help_text=_("Whether time at team meetings counts in the volunteer hours, beside visits and travel."),
+    )
+    cohort_min_group = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_("A group of the cohort with fewer volunteers than this is shown as 'fewer than' it, never counted, "
+                  "to everyone but the managers."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("How far ahead the managers' weekly reminder looks for what needs doing."),
+    )
+    leaver_retention_years = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Years a leaver's personal details are kept after they leave; then they are anonymised."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -867,6 +888,7 @@ class NotificationKind(models.TextChoices):
     ISSUE_REMINDER = "issue_reminder", _("Overdue issues, reminder to the force")
     OVERDUE_DIGEST = "overdue_digest", _("Overdue issues, digest to the manager")
     CONCERN_RAISED = "concern_raised", _("A concern of ill-treatment, urgent to the managers")
+    VOLUNTEER_REMINDERS = "volunteer_reminders", _("What the volunteer register needs soon, weekly to the managers")
 
 
 class Notification(models.Model):

@@ -88,7 +88,9 @@ class SchemeSerializer(StrictModelSerializer):
             "custody_bands", "animal_bands", "handover_windows", "handover_proposal_rate", "languages",
             "plan_horizon_months", "plan_gap_strength",
             "long_service_years", "issue_response_days", "certificate_years",
-            "term_years", "review_weeks", "buddy_rule", "leaving_reasons", "created_at",
+            "term_years", "review_weeks", "buddy_rule", "leaving_reasons",
+            "meetings_required", "meeting_time_counts", "cohort_min_group", "reminder_days", "leaver_retention_years",
+            "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, views
+from . import analyst, force, language, manager, meetings, public_statistics, views
 
 app_name = "web"
 
@@ -30,6 +30,13 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
+    path("publication/", public_statistics.publication, name="publication"),
+    path("publication/publish/", public_statistics.publish, name="publication-publish"),
+    path("publication/announce/", public_statistics.announce, name="publication-announce"),
+    path("publication/announced/<int:pk>/withdraw/", public_statistics.unannounce, name="publication-unannounce"),
+    path("meetings/", meetings.meetings, name="meetings"),
+    path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path("cohort/", meetings.cohort, name="cohort"),
     # The force's custody inspector.
     path("force/", force.issues, name="force-issues"),
     path("force/issues/<int:pk>/respond/", force.respond, name="force-respond"),

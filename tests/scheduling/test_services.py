@@ -176,7 +176,10 @@ def test_setup_schedules_makes_one_weekly_task_whatever_the_zones_and_can_run_tw
     assert (flush.interval.every, flush.interval.period) == (5, "minutes")
     overdue = PeriodicTask.objects.get(task="visits.issues_overdue_notify")
     assert (overdue.crontab.hour, overdue.crontab.minute, str(overdue.crontab.timezone)) == ("7", "0", "Europe/London")
-    assert PeriodicTask.objects.count() == 3
+    reminders = PeriodicTask.objects.get(task="volunteers.reminders_notify")
+    assert (reminders.crontab.day_of_week, reminders.crontab.hour) == ("1", "7")
+    assert PeriodicTask.objects.filter(task="volunteers.leavers_anonymise").exists()
+    assert PeriodicTask.objects.count() == 5
 
 
 def test_setup_schedules_keeps_an_admin_edited_interval(scheme):

@@ -49,6 +49,21 @@ def _check_buddy(volunteer: User, buddy: User | None, day: date) -> None:
         raise ValidationError({"buddy": [_("A buddy is an experienced visitor, not one on probation.")]})
 
 
+def _check_order(volunteer: User) -> None:
+    """Dates in order, each message beside the later field (the database refuses them too)."""
+    order = (
+        ("joined_on", "left_on", _("A person cannot leave before joining.")),
+        ("vetting_cleared_on", "vetting_expires_on", _("Vetting cannot expire before it was cleared.")),
+        ("term_starts_on", "term_ends_on", _("A term cannot end before it starts.")),
+        ("review_on", "term_ends_on", _("The reappointment review falls before the term ends.")),
+    )
+    wrong = {later: [message] for earlier, later, message in order
+             if getattr(volunteer, earlier) and getattr(volunteer, later)
+             and getattr(volunteer, later) < getattr(volunteer, earlier)}
+    if wrong:
+        raise ValidationError(wrong)
+
+
 def _check_leaving(volunteer: User) -> None:
     reasons = _scheme(volunteer).leaving_reasons
     if volunteer.leaving_reason and volunteer.leaving_reason not in reasons:
@@ -76,6 +91,7 @@ def volunteer_update(*, volunteer: User, by: User, fields: dict, today: date | N
     _check_buddy(volunteer, fields.get("buddy"), today)
     for name, value in fields.items():
         setattr(volunteer, name, value)
+    _check_order(volunteer)
     _check_leaving(volunteer)
     volunteer.full_clean(exclude=["password", "username"], validate_unique=False)
     volunteer.save()

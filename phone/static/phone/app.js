@@ -9,6 +9,7 @@ import {
   WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
   problems, withAdditions,
 } from "./report.js";
+import { recordScreen } from "./record.js";
 import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -129,6 +130,7 @@ function route() {
   if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
   if (hash === "#/language") { languageScreen(); return; }
+  if (hash === "#/record") { shown = null; recordScreen(screen, lists); return; }
   homeScreen();
 }
 
@@ -291,7 +293,8 @@ async function homeScreen(focus = true) {
       me.animal_welfare_trained && animalUnits.length
         ? h("button", { type: "button", class: "button big", onclick: () => startReport("animal") },
           t("home.start_animal")) : null,
-      h("a", { href: "#/where", class: "button" }, t("where.title"))),
+      h("a", { href: "#/where", class: "button" }, t("where.title")),
+      h("a", { href: "#/record", class: "button" }, t("home.my_record"))),
     h("h3", {}, t("home.on_this_phone")), local,
     h("h3", {}, t("home.sent_reports")), server,
     persisted === false ? h("p", { class: "notice" }, t("home.not_persisted"))

@@ -1,0 +1,68 @@
+"""The public page for the open internet: no cookies, the same answer for everyone from the frozen
+release (one query on the scheme's publication settings, none on the visit tables), ETag and
+Cache-Control; the timeslot grid only for a completed financial year."""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from publication.models import Release
+from publication.services import release_publish
+
+
+def test_the_page_sets_no_cookie_and_costs_one_query_on_the_publication_settings(year, alice, client):
+    release_publish(scheme=alice.scheme, fy=2023, quarter=1, user=alice)
+    release = Release.objects.get()
+    urls = ["/public/northshire/", f"/public/northshire/releases/{release.pk}/", "/public/northshire/releases.json",
+            f"/public/northshire/releases/{release.pk}.csv", f"/public/northshire/releases/{release.pk}.json",
+            "/public/northshire/feed.atom"]
+    for url in urls:
+        client.get(url)  # built once
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(url)
+        assert answer.status_code == 200
+        assert not answer.cookies and "Set-Cookie" not in answer.headers, url
+        assert [q["sql"].split(" FROM ")[1].split()[0] for q in queries.captured_queries] == [
+            '"publication_publicationsettings"'], url
+        assert answer.headers["Cache-Control"].startswith("public, max-age=")
+        again = client.get(url, HTTP_IF_NONE_MATCH=answer.headers["ETag"])
+        assert again.status_code == 304 and again.headers["ETag"] == answer.headers["ETag"]
+    assert "immutable" in client.get(urls[3]).headers["Cache-Control"]
+    page = client.get(urls[0]).content.decode()
+    assert "<script" not in page and " style=" not in page and "<style" not in page
+
+
+def test_a_new_release_moves_the_page_on(year, alice, client):
+    release_publish(scheme=alice.scheme, fy=2023, quarter=1, user=alice)
+    first = client.get("/public/northshire/")
+    release_publish(scheme=alice.scheme, fy=2023, quarter=2, user=alice)
+    second = client.get("/public/northshire/")
+    assert first.headers["ETag"] != second.headers["ETag"]
+    assert "2023/24 Q2" in second.content.decode().split("<main")[1].split("</h1>")[0]
+
+
+def test_the_timeslot_grid_only_for_a_completed_financial_year(year, alice, client):
+    quarter = release_publish(scheme=alice.scheme, fy=2023, quarter=3, user=alice)
+    whole = release_publish(scheme=alice.scheme, fy=2023, quarter=0, user=alice)
+    assert not [r for r in quarter.figures["rows"] if r["measure"] == "timeslot_visits"]
+    assert sum(r["value"] for r in whole.figures["rows"] if r["measure"] == "timeslot_visits") == 4
+    quarter_page = client.get(f"/public/northshire/releases/{quarter.pk}/").content.decode()
+    year_page = client.get(f"/public/northshire/releases/{whole.pk}/").content.decode()
+    assert "timeslot_visits" not in quarter_page and 'id="timeslots"' not in quarter_page
+    assert len(re.findall(r'data-figure="timeslot_visits\|', year_page)) == 35  # 7 days x 5 bands of Central
+
+
+def test_the_manager_publishes_from_the_desk_and_announces_the_next_date(year, alice, bob, client):
+    client.force_login(alice)
+    assert client.get("/publication/").status_code == 200
+    answer = client.post("/publication/publish/", {"publish-period": "2023-1"})
+    assert answer.status_code == 302
+    assert client.post("/publication/publish/", {"publish-period": "2023-1"}).status_code == 400  # no note
+    client.post("/publication/announce/", {"announce-period": "2026-3", "announce-due_on": "2099-01-15"})
+    client.logout()
+    page = client.get("/public/northshire/").content.decode()
+    assert "15 January 2099" in page
+    client.force_login(bob)
+    assert client.get("/publication/").status_code == 404

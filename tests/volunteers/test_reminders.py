@@ -1,0 +1,69 @@
+"""The managers' weekly reminder of what the volunteer register needs soon: its content, its
+recipients (the scheme's managers and never anyone else), its language, and a real worker's run."""
+
+import time
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory
+from visits.models import Notification, NotificationKind, Role
+from volunteers.models import Attendance, Meeting
+from volunteers.services import reminders_notify
+from volunteers.tasks import reminders_notify as reminders_task
+
+TODAY = date(2024, 3, 4)  # a Monday
+
+
+@pytest.fixture
+def register(scheme, alice, carol, bob, charlie):
+    """Northshire: a probation ending within 60 days, a sixth anniversary of service (of a volunteer at no
+    meeting), a volunteer at one meeting of the two asked for, one at both, and a probation ending
+    beyond the 60 days; Southshire (charlie's) has nothing due."""
+    bob.joined_on, bob.probation_ends_on = date(2023, 10, 1), date(2024, 4, 1)
+    bob.save()
+    UserFactory(scheme=scheme, role=Role.VISITOR, first_name="Ruth", last_name="Long", joined_on=date(2018, 4, 20))
+    keen = UserFactory(scheme=scheme, role=Role.VISITOR, first_name="Kim", last_name="Keen", joined_on=date(2015, 9, 1))
+    rare = UserFactory(scheme=scheme, role=Role.VISITOR, first_name="Sam", last_name="Rare", joined_on=date(2016, 9, 1))
+    UserFactory(scheme=scheme, role=Role.VISITOR, first_name="Pat", last_name="Later", joined_on=date(2024, 1, 1),
+                probation_ends_on=date(2024, 7, 1))
+    for day in (date(2023, 6, 7), date(2023, 9, 12)):
+        meeting = Meeting.objects.create(scheme=scheme, held_on=day, title="Team meeting")
+        Attendance.objects.create(meeting=meeting, volunteer=keen)
+    Attendance.objects.create(meeting=meeting, volunteer=rare)
+    welsh = UserFactory(scheme=scheme, role=Role.MANAGER, language="cy", username="gwen")
+    return alice, welsh
+
+
+def test_the_managers_alone_get_what_needs_doing_in_the_next_60_days(register, bob, scheme):
+    alice, welsh = register
+    assert reminders_notify(today=TODAY) == 2
+    notes = {note.to_email: note for note in Notification.objects.filter(kind=NotificationKind.VOLUNTEER_REMINDERS)}
+    assert set(notes) == {alice.email, welsh.email}
+
+    body = notes[alice.email].body
+    assert notes[alice.email].subject == "4 things to see to in the volunteer register"
+    assert f"{bob.get_full_name()}: probation ends on 1 April 2024" in body
+    assert "Ruth Long: 6 years' service on 20 April 2024" in body
+    assert "Ruth Long: at 0 team meetings in the last twelve months, fewer than the 2 the scheme asks" in body
+    assert "Sam Rare: at 1 team meeting in the last twelve months" in body
+    assert "Kim Keen" not in body and "Pat Later" not in body  # at both; probation ends after the 60 days
+    assert "cyfnod prawf" in notes[welsh.email].body and "1 Ebrill 2024" in notes[welsh.email].body
+
+    assert reminders_notify(today=TODAY) == 0  # once a week, however often it runs
+
+
+@pytest.mark.services
+def test_a_real_worker_runs_the_weekly_reminder(worker, scheme, alice, carol, bob):
+    bob.probation_ends_on = date.today()
+    bob.save()
+    reminders_task.delay()
+    deadline = time.monotonic() + 60
+    while not Notification.objects.filter(kind=NotificationKind.VOLUNTEER_REMINDERS).exists():
+        assert worker.poll() is None, f"the worker stopped:\n{worker.log.read_text()}"
+        assert time.monotonic() < deadline, f"no reminder after 60 s:\n{worker.log.read_text()}"
+        time.sleep(0.5)
+        connection.close()
+    [note] = Notification.objects.filter(kind=NotificationKind.VOLUNTEER_REMINDERS)
+    assert note.to_email == alice.email and bob.get_full_name() in note.body

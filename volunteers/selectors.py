@@ -1,0 +1,173 @@
+"""Reads of the volunteer register's features: meetings, the cohort beside the population, the
+meeting hours that count in the volunteer hours, and what the managers' reminder lists."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import Role, Scheme, User
+from visits.selectors import scoped, service_anniversary
+
+from .models import PREFER_NOT_TO_SAY, AgeBand, Attendance, EthnicGroup, Gender, HomeArea, Meeting, PopulationShare
+
+NOT_ANSWERED = "not_answered"
+YEAR = timedelta(days=365)
+
+
+def meetings_visible(user: User) -> QuerySet[Meeting]:
+    return scoped(Meeting.objects.all(), user, "meetings").order_by("held_on", "id")
+
+
+def home_areas_visible(user: User) -> QuerySet[HomeArea]:
+    return scoped(HomeArea.objects.all(), user, "home_areas").order_by("scheme_id", "id")
+
+
+def members_q(on: date) -> Q:
+    """Visitors who are volunteers of their scheme on that day."""
+    return (Q(role=Role.VISITOR, is_active=True) & (Q(joined_on__isnull=True) | Q(joined_on__lte=on))
+            & (Q(left_on__isnull=True) | Q(left_on__gte=on)))
+
+
+def members(scheme: Scheme, on: date) -> QuerySet[User]:
+    return User.objects.filter(members_q(on), scheme=scheme).order_by("last_name", "first_name", "id")
+
+
+def attendance_for(*, meeting: Meeting, user: User) -> list[dict]:
+    """Who was there: to a manager every volunteer of the scheme on the day (and anyone recorded),
+    to a visitor only their own row."""
+    there = set(meeting.attendance.values_list("volunteer_id", flat=True))
+    if user.role == Role.VISITOR:
+        people = [user]
+    else:
+        people = list(User.objects.filter(Q(pk__in=there) | (members_q(meeting.held_on) & Q(scheme=meeting.scheme)))
+                      .order_by("last_name", "first_name", "id"))
+    return [{"volunteer": person.pk, "name": person.get_full_name() or person.username,
+             "attended": person.pk in there} for person in people]
+
+
+def meeting_hours(*, scheme: Scheme, date_from: date, date_to: date) -> Decimal:
+    """Hours at the scheme's team meetings in the period, for each volunteer there; none when the
+    scheme does not count meeting time in its volunteer hours."""
+    if not scheme.meeting_time_counts:
+        return Decimal(0)
+    total = Attendance.objects.filter(meeting__scheme=scheme, meeting__held_on__range=(date_from, date_to)).aggregate(
+        hours=Sum("meeting__duration_hours"))["hours"]
+    return total or Decimal(0)
+
+
+def below_meeting_requirement(*, scheme: Scheme, today: date) -> list[tuple[User, int]]:
+    """Volunteers of a year's standing or more who attended fewer meetings than the scheme asks in
+    the twelve months to today, with how many they attended."""
+    if not scheme.meetings_required:
+        return []
+    since = today - YEAR
+    people = (members(scheme, today).filter(Q(joined_on__isnull=True) | Q(joined_on__lte=since))
+              .annotate(attended=Count("attendance", filter=Q(attendance__meeting__held_on__gt=since,
+                                                                  attendance__meeting__held_on__lte=today))))
+    return [(person, person.attended) for person in people if person.attended < scheme.meetings_required]
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing the managers should see to, and by when."""
+
+    kind: str
+    person: User
+    on: date
+    detail: str = ""
+
+
+def reminders_due(*, scheme: Scheme, today: date) -> list[Due]:
+    """What needs doing in the scheme's `reminder_days` from today: probations ending, long-service
+    certificates falling due, and volunteers below the meeting requirement (as of today)."""
+    until = today + timedelta(days=scheme.reminder_days)
+    people = list(members(scheme, today))
+    due = [Due("probation", person, person.probation_ends_on) for person in people
+           if person.probation_ends_on and today <= person.probation_ends_on <= until]
+    for person in people:
+        anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=until)
+        if anniversary and anniversary >= today:
+            due.append(Due("certificate", person, anniversary, str(anniversary.year - person.joined_on.year)))
+    due += [Due("meetings", person, today, str(attended))
+            for person, attended in below_meeting_requirement(scheme=scheme, today=today)]
+    return sorted(due, key=lambda item: (item.on, item.kind, item.person.last_name, item.person.pk))
+
+
+# --- the cohort ---------------------------------------------------------------------------------
+
+DIMENSIONS = {
+    "gender": (_("Gender"), Gender),
+    "age_band": (_("Age"), AgeBand),
+    "ethnic_group": (_("Ethnic group"), EthnicGroup),
+    "home_area": (_("Home area"), None),
+}
+
+
+def dimension_groups(scheme: Scheme) -> dict[str, list[tuple[str, str]]]:
+    """Each dimension's groups (key, label) in order: the census's, or the scheme's home areas, then
+    "prefer not to say"; the cohort adds "not answered"."""
+    groups = {name: [(value, label) for value, label in choices.choices]
+              for name, (_label, choices) in DIMENSIONS.items() if choices is not None}
+    groups["home_area"] = [(area.slug, area.name) for area in HomeArea.objects.filter(scheme=scheme).order_by("id")]
+    groups["home_area"].append((PREFER_NOT_TO_SAY, str(Gender.PREFER_NOT.label)))
+    return groups
+
+
+def population(scheme: Scheme) -> dict[str, dict[str, float]]:
+    shares: dict[str, dict[str, float]] = {name: {} for name in DIMENSIONS}
+    for row in PopulationShare.objects.filter(scheme=scheme):
+        shares.setdefault(row.dimension, {})[row.group] = float(row.share_pct)
+    return shares
+
+
+def _answers(scheme: Scheme, on: date) -> dict[str, Counter]:
+    counts = {name: Counter() for name in DIMENSIONS}
+    people = members(scheme, on).select_related("cohort_profile__home_area").order_by()
+    for person in people:
+        profile = getattr(person, "cohort_profile", None)
+        for name in ("gender", "age_band", "ethnic_group"):
+            counts[name][(getattr(profile, name, "") if profile else "") or NOT_ANSWERED] += 1
+        if profile and profile.home_area_withheld:
+            area = PREFER_NOT_TO_SAY
+        else:
+            area = profile.home_area.slug if profile and profile.home_area else NOT_ANSWERED
+        counts["home_area"][area] += 1
+    return counts
+
+
+def _pct(part: int, whole: int) -> float | None:
+    """One decimal, half away from zero, as the KPIs' percentages (reporting.selectors.pct)."""
+    return (part * 2000 + whole) // (2 * whole) / 10 if whole else None
+
+
+def _suppress(rows: list[dict], threshold: int) -> None:
+    """Groups of 1 to threshold − 1 volunteers are shown as "fewer than threshold". When only one
+    group would be hidden the total would give it away, so the next smallest is hidden too."""
+    small = [row for row in rows if 0 < row["count"] < threshold]
+    if len(small) == 1:
+        others = sorted((row for row in rows if row["count"] >= threshold), key=lambda row: row["count"])
+        small += others[:1]
+    for row in small:
+        row.update(count=None, share_pct=None, suppressed=True)
+
+
+def cohort(*, scheme: Scheme, on: date, exact: bool) -> dict:
+    """The volunteers on that day by each dimension's groups, as counts and shares, beside the area's
+    population. Not `exact` (everyone but the managers): small groups suppressed (`_suppress`)."""
+    counts, shares, groups = _answers(scheme, on), population(scheme), dimension_groups(scheme)
+    total = sum(counts["gender"].values())
+    dimensions = []
+    for name, (label, _choices) in DIMENSIONS.items():
+        rows = [{"group": key, "label": str(group_label), "count": counts[name][key],
+                 "share_pct": _pct(counts[name][key], total),
+                 "population_pct": shares[name].get(key), "suppressed": False}
+                for key, group_label in [*groups[name], (NOT_ANSWERED, _("Not answered"))]]
+        if not exact:
+            _suppress(rows, scheme.cohort_min_group)
+        dimensions.append({"dimension": name, "label": str(label), "groups": rows})
+    return {"scheme": scheme.pk, "on": on.isoformat(), "volunteers": total, "min_group": scheme.cohort_min_group,
+            "exact": exact, "dimensions": dimensions}
