@@ -71,6 +71,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from backend.celery import app as celery_app  # noqa: E402
+from publication.services import period_closed, release_publish, settings_for  # noqa: E402
 from scheduling.models import Recommendation  # noqa: E402
 from scheduling.services import recommendations_refresh_week_turned  # noqa: E402
 from visits import services  # noqa: E402
@@ -91,6 +92,7 @@ TARGETS = {
     "recommender": ("≤", 3),  # queries per site
     "phone_first_load": ("≤", 2000),  # ms until usable over the slow line, nothing cached
     "phone_second_load": ("≤", 300),  # ms until usable, from the service worker
+    "public_page": ("≥", 0.8),  # pages a second ÷ a bare Django view's fixed text
 }
 # Peak memory's target compares two runs: the larger's peak ÷ the smaller's.
 MEMORY_TARGET = ("≤", 1.2)
@@ -162,7 +164,18 @@ def world_create(*, sites: int, visits: int, days: int) -> dict:
     load_seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bare_note (id bigserial PRIMARY KEY, text varchar(200) NOT NULL)")
-    return {"scheme": scheme, "sites": suites, "visitors": visitors, "manager": manager, "load_seconds": load_seconds}
+    return {"scheme": scheme, "sites": suites, "visitors": visitors, "manager": manager, "load_seconds": load_seconds,
+            "public_slug": public_release(scheme)}
+
+
+def public_release(scheme) -> str:
+    """The public page's slug, with the last quarter that has ended published on it."""
+    fy = scheme.financial_year_to_date()[0].year
+    for year, quarter in ((y, q) for y in (fy, fy - 1) for q in (4, 3, 2, 1)):
+        if period_closed(scheme=scheme, fy=year, quarter=quarter):
+            release_publish(scheme=scheme, fy=year, quarter=quarter, user=None)
+            break
+    return settings_for(scheme).slug
 
 
 def report_body(world: dict, client_uuid: str) -> dict:
@@ -239,9 +252,10 @@ class Server:
         return memory
 
 
-def wrk(*, url: str, token: str, body: str, seconds: int, connections: int, seed: int) -> dict:
+def wrk(*, url: str, token: str | None, body: str, seconds: int, connections: int, seed: int) -> dict:
+    """POSTs of the body with the token (a new client_uuid each), or without a token plain GETs."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"token": token, "body": body, "seed": seed})
+        script.write(WRK_SCRIPT % {"token": token, "body": body, "seed": seed} if token else "")
     try:
         run = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
@@ -487,7 +501,7 @@ def measure(args) -> dict:
     service = Server(wsgi="backend.wsgi:application", settings_module="backend.settings", port=args.port, env=env)
     bare = Server(wsgi="django.core.wsgi:get_wsgi_application()", settings_module="benchmarks.bare.settings",
                   port=args.port + 1, env=env)
-    rounds = {"service": [], "bare": []}
+    rounds = {"service": [], "bare": [], "public_page": [], "bare_page": []}
     anchors = {"coverage_sql_ms": [], "kpi_sql_ms": [], "bare_coverage_get_ms": [], "rollup_kpi_sql_ms": []}
     over_http = {"coverage_ms": [], "kpis_ms": [], "xlsx_ms": []}
     phone = []
@@ -520,6 +534,10 @@ def measure(args) -> dict:
                                           max(1, args.repeat // 3))
             over_http["xlsx_ms"].append(xlsx_ms)
             phone.append(phone_loads(service.url))
+            rounds["public_page"].append(wrk(url=f"{service.url}/public/{world['public_slug']}/", token=None, body="",
+                                             seconds=args.seconds, connections=args.connections, seed=0))
+            rounds["bare_page"].append(wrk(url=f"{bare.url}/fixed/", token=None, body="", seconds=args.seconds,
+                                           connections=args.connections, seed=0))
             print(f"round {n + 1}: service {rounds['service'][-1]['requests_per_second']:.1f}/s, "
                   f"bare {rounds['bare'][-1]['requests_per_second']:.1f}/s", flush=True)
         memory["after_all"] = service.memory_mb()
@@ -532,13 +550,20 @@ def measure(args) -> dict:
 
     service_rate = median([r["requests_per_second"] for r in rounds["service"]])
     bare_rate = median([r["requests_per_second"] for r in rounds["bare"]])
+    public_rate = median([r["requests_per_second"] for r in rounds["public_page"]])
+    bare_page_rate = median([r["requests_per_second"] for r in rounds["bare_page"]])
     coverage_sql_ms, kpi_sql_ms = median(anchors["coverage_sql_ms"]), median(anchors["kpi_sql_ms"])
     bare_get_ms, rollup_sql_ms = median(anchors["bare_coverage_get_ms"]), median(anchors["rollup_kpi_sql_ms"])
     kpis_ms = median(over_http["kpis_ms"])
     figures = {
         "submission": {"ratio": round(service_rate / bare_rate, 3), "service_per_second": service_rate,
                        "bare_per_second": bare_rate,
-                       "errors": sum(r["errors"] for r in rounds["service"] + rounds["bare"]), "rounds": rounds},
+                       "errors": sum(r["errors"] for r in rounds["service"] + rounds["bare"]),
+                       "rounds": {"service": rounds["service"], "bare": rounds["bare"]}},
+        "public_page": {"ratio": round(public_rate / bare_page_rate, 3), "service_per_second": public_rate,
+                        "bare_per_second": bare_page_rate,
+                        "errors": sum(r["errors"] for r in rounds["public_page"] + rounds["bare_page"]),
+                        "rounds": {"service": rounds["public_page"], "bare": rounds["bare_page"]}},
         # The anchors of the ratios first; the bare SQL over the raw rows is kept beside them.
         "coverage": {"ratio": round(median(over_http["coverage_ms"]) / bare_get_ms, 3),
                      "http_ms": median(over_http["coverage_ms"]), "anchor": "bare DRF GET, same SQL",
@@ -588,7 +613,7 @@ def met(value, sense: str, target) -> bool:
 
 def figure_detail(name: str, figure: dict) -> str:
     """The absolute figures behind a ratio, in a few words."""
-    if name == "submission":
+    if name in ("submission", "public_page"):
         return f"{figure['service_per_second']}/s vs bare {figure['bare_per_second']}/s, {figure['errors']} errors"
     if "anchor_ms" in figure:
         return (f"{figure['http_ms']:.1f} ms over HTTP vs {figure['anchor_ms']} ms {figure['anchor']}, "
@@ -690,6 +715,7 @@ README_ROWS = {
     "recommender": "recommender, queries per site",
     "phone_first_load": "phone app's first load, ms until usable (400 kbps, 400 ms latency)",
     "phone_second_load": "phone app's second load, from the service worker, ms",
+    "public_page": "public statistics page ÷ bare Django view of a fixed text",
 }
 
 
@@ -698,7 +724,7 @@ def readme_cell(name: str, figure: dict | None) -> str:
     if figure is None:
         return "—"
     value = figure_value(figure)
-    if name == "submission":
+    if name in ("submission", "public_page"):
         return (f"{value} ({figure['service_per_second']}/s vs {figure['bare_per_second']}/s, "
                 f"{figure['errors']} errors)")
     if "anchor_ms" in figure:

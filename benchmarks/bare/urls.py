@@ -1,6 +1,7 @@
 import os
 
 from django.db import connection
+from django.http import HttpResponse
 from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -35,4 +36,9 @@ class Coverage(APIView):
             return Response([dict(zip(names, row)) for row in cursor.fetchall()])
 
 
-urlpatterns = [path("notes/", NoteCreate.as_view()), path("coverage/", Coverage.as_view())]
+def fixed(request):
+    """The floor of any page: a bare Django view answering a fixed text."""
+    return HttpResponse("A fixed page of the same size as nothing at all.", content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [path("notes/", NoteCreate.as_view()), path("coverage/", Coverage.as_view()), path("fixed/", fixed)]
