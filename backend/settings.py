@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "visits",
     "scheduling",
     "volunteers",
+    "rota",
     "reporting",
     "publication",
     "backend",  # the site itself: the demo seed, which puts the apps together

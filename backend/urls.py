@@ -34,6 +34,7 @@ api = [
     path("issues/<int:pk>/close/", views.IssueCloseView.as_view(), name="issue-close"),
     path("issues/<int:pk>/reopen/", views.IssueReopenView.as_view(), name="issue-reopen"),
     path("", include("scheduling.urls")),
+    path("", include("rota.urls")),
     path("", include("reporting.urls")),
     path("", include("publication.urls")),
     path("", include("volunteers.urls")),

@@ -18,6 +18,7 @@ from visits.services import QueueUnavailable, enqueue, enqueue_on_commit
 from . import draw, selectors
 from .models import Recommendation
 from .ranking import CellStat, rank_cells
+from .signals import plans_drawn
 
 WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
@@ -86,6 +87,10 @@ def _recommendation_compute(*, site: Site, coverage: selectors.Coverage, pending
             periods_left=draw.periods_left(plan_from=plan_from, horizon_end=horizon_end,
                                            monthly=monthly),
         )
+        # Kept with each cell, so a plan redrawn without a cell (nobody to go) draws from the same chances.
+        chance = {tuple(grid.label(d, b).values()): p for (d, b), p in zip(cell_keys, probabilities)}
+        for cell_entry in cells:
+            cell_entry["probability"] = round(chance[(cell_entry["day"], cell_entry["band"])], 4)
         by_key = {(cell.day, cell.band): cell for cell in ranked}
         entries = []
         for index in draw.draw_cells(probabilities, count=wanted):
@@ -141,6 +146,9 @@ def recommendations_refresh(*, sites: list[Site], date_from: date, date_to: date
         ], ignore_conflicts=True)  # the unique request key: another run stored it first
     by_key = {recommendation.request_key: recommendation
               for recommendation in Recommendation.objects.filter(request_key__in=keys).select_related("site")}
+    drawn = [by_key[request_keys[site.pk]].pk for site in due if by_key[request_keys[site.pk]].plan]
+    if drawn:
+        transaction.on_commit(lambda: plans_drawn.send(sender=Recommendation, recommendation_ids=drawn))
     return {site.pk: by_key[request_keys[site.pk]] for site in sites}
 
 

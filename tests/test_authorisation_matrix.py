@@ -14,6 +14,8 @@ from rest_framework.test import APIClient
 
 from publication.services import release_publish
 from reporting.services import export_job_create, export_job_run
+from rota.models import Assignment, Seat
+from rota.services import availability_save
 from scheduling.services import recommendation_refresh
 from tests.factories import SchemeFactory, SiteFactory, UserFactory, animal_visit, custody_visit
 from tests.openapi import CheckedClient
@@ -88,6 +90,10 @@ RECORD_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor"],
                        hidden=["partner", "custody", "analyst", *OTHER])
 COURSE_WRITE = answers(ok=["manager", "superuser"], forbidden=["visitor", "partner"],
                        hidden=["custody", "analyst", *OTHER])
+ROTA_LIST = answers(ok=["visitor", "partner", "manager", "superuser", "other_visitor", "other_manager"],
+                    hidden=["custody", "analyst", "other_custody", "other_analyst"])
+OWN_AVAILABILITY = answers(ok=["visitor", "manager", "superuser"], hidden=["partner", "custody", "analyst", *OTHER])
+ON_THE_VISIT = answers(ok=["visitor", "partner", "manager", "superuser"], hidden=["custody", "analyst", *OTHER])
 
 # What each operation of the schema answers; a method a path lacks answers 405 (401 signed out).
 EXPECTED = {
@@ -159,6 +165,21 @@ EXPECTED = {
     ("/api/v1/recommendations/", "GET"): SCHEDULING,
     # A visitor may refresh no site at all, so its 403 says nothing about another scheme's site.
     ("/api/v1/recommendations/refresh/", "POST"): answers(
+        ok=["manager", "superuser"], forbidden=["visitor", "partner", "other_visitor"],
+        hidden=["custody", "analyst", "other_manager", "other_custody", "other_analyst"]),
+    # The rota: secret from custody staff and analysts (404 everywhere); a visitor sees only their own rows
+    # (the partner is on the visit too, not on the visitor's availability).
+    ("/api/v1/availability/", "GET"): ROTA_LIST,
+    ("/api/v1/availability/", "POST"): ROTA_LIST,
+    ("/api/v1/availability/{id}/", "GET"): OWN_AVAILABILITY,
+    ("/api/v1/availability/{id}/", "PUT"): OWN_AVAILABILITY,
+    ("/api/v1/availability/{id}/", "PATCH"): OWN_AVAILABILITY,
+    ("/api/v1/rota/", "GET"): ROTA_LIST,
+    ("/api/v1/rota/{id}/", "GET"): ON_THE_VISIT,
+    # The manager is not one of the pair: the service refuses (400), past authorisation.
+    ("/api/v1/rota/{id}/accept/", "POST"): ON_THE_VISIT,
+    ("/api/v1/rota/{id}/decline/", "POST"): ON_THE_VISIT,
+    ("/api/v1/rota/{id}/reassign/", "POST"): answers(
         ok=["manager", "superuser"], forbidden=["visitor", "partner", "other_visitor"],
         hidden=["custody", "analyst", "other_manager", "other_custody", "other_analyst"]),
     ("/api/v1/kpis/", "GET"): KPI,
@@ -248,6 +269,11 @@ def world(db):
         {"category": "food-and-drink", "description": "No hot drink offered.", "resolved_during_visit": False}])
     animal = animal_visit(site=dog_unit, sender=pair[0], visitors=pair, arrived_at=arrived)
     recommendation_refresh(site=suite, date_from=arrived.date(), date_to=arrived.date(), request_key="matrix")
+    availability, _ = availability_save(visitor=people["visitor"], day=date(2027, 1, 1), cells=[], leave=[],
+                                        by_email=False)
+    assignment = Assignment.objects.create(scheme=north, site=suite, date=date(2099, 1, 5), band="08:00-11:59",
+                                           window_from=date(2099, 1, 5), window_to=date(2099, 1, 11))
+    Seat.objects.bulk_create([Seat(assignment=assignment, visitor=people[p]) for p in ("visitor", "partner")])
     job = export_job_create(owner=people["manager"], schemes=[north], fy=2024, quarter=1, format="csv")
     export_job_run(job_id=job.pk)
     release = release_publish(scheme=north, fy=2024, quarter=1, user=people["manager"])
@@ -263,6 +289,7 @@ def world(db):
         "/api/v1/training-courses/": TrainingCourse.objects.filter(scheme=north).first().pk,
         "/api/v1/releases/": release.pk,
         "/api/v1/meetings/": meeting.pk, "/api/v1/home-areas/": area.pk,
+        "/api/v1/availability/": availability.pk, "/api/v1/rota/": assignment.pk,
     }
     queries = {
         "/api/v1/coverage/": {"site": suite.pk}, "/api/v1/coverage/heatmap.svg": {"site": suite.pk},

@@ -23,7 +23,7 @@ class Scope(StrEnum):
     GRANTED = "granted"  # the rows of the schemes granted to an analyst
     OWN_SITES = "own_sites"  # submitted rows of the sites a custody user answers for (all, when attached to none)
     OWN_REPORTS = "own_reports"  # a visitor's own drafts and the submitted reports they are on
-    SELF = "self"  # the user's own account
+    SELF = "self"  # the user's own account, or the rows that are theirs (their availability, their visits)
 
 
 READ, WRITE = "read", "write"
@@ -91,6 +91,11 @@ POLICY: dict[str, Resource] = {
     "profile": Resource({V: _grant(Scope.SELF, write=True)}),
     "cohort": Resource({M: _grant(Scope.SCHEME), V: _grant(Scope.SCHEME), A: _grant(Scope.GRANTED)}),
     "population": Resource({M: _grant(Scope.SCHEME, write=True)}),
+    # The rota: a visitor sees and answers only what they are on (SELF: their own rows); the force never
+    # learns a rota exists.
+    "rota": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SELF, write=True)}, secret=True),
+    "rota_reassign": Resource({M: _grant(Scope.SCHEME, read=False, write=True)}, secret=True),
+    "availability": Resource({M: _grant(Scope.SCHEME, write=True), V: _grant(Scope.SELF, write=True)}, secret=True),
     # The desk's pages, one resource per role's desk; a page not meant for the role is a 404.
     "desk_manager": Resource({M: _grant(Scope.SCHEME, write=True)}, secret=True),
     "desk_custody": Resource({C: _grant(Scope.OWN_SITES, write=True)}, secret=True),

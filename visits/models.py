@@ -889,6 +889,9 @@ class NotificationKind(models.TextChoices):
     OVERDUE_DIGEST = "overdue_digest", _("Overdue issues, digest to the manager")
     CONCERN_RAISED = "concern_raised", _("A concern of ill-treatment, urgent to the managers")
     VOLUNTEER_REMINDERS = "volunteer_reminders", _("What the volunteer register needs soon, weekly to the managers")
+    # Written by a feature through notifications.message_notify; never to custody staff.
+    TO_VISITOR = "to_visitor", _("A message to a visitor (a visit given to them, a reminder)")
+    TO_MANAGER = "to_manager", _("A message to the managers (a planned visit nobody can make)")
 
 
 class Notification(models.Model):

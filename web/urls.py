@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, meetings, public_statistics, views
+from . import analyst, force, language, manager, meetings, public_statistics, rota_week, views
 
 app_name = "web"
 
@@ -37,6 +37,8 @@ urlpatterns = [
     path("meetings/", meetings.meetings, name="meetings"),
     path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
     path("cohort/", meetings.cohort, name="cohort"),
+    path("rota/", rota_week.week, name="rota"),
+    path("rota/<int:pk>/<str:action>/", rota_week.act, name="rota-action"),
     # The force's custody inspector.
     path("force/", force.issues, name="force-issues"),
     path("force/issues/<int:pk>/respond/", force.respond, name="force-respond"),

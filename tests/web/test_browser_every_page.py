@@ -17,7 +17,7 @@ def manager_pages(desk, suite, animal_unit):
     return ["/coverage/", "/coverage/?grid=animal", f"/coverage/{suite.pk}/", "/recommendations/", "/reports/",
             "/reports/?kind=animal", f"/reports/custody/{custody.pk}/", f"/reports/custody/{custody.pk}/correct/",
             f"/reports/animal/{animal.pk}/", "/issues/", "/kpis/", "/volunteers/", "/password/",
-            f"/reports/annual/{suite.scheme_id}/{fy}/", "/meetings/", "/cohort/"]
+            f"/reports/annual/{suite.scheme_id}/{fy}/", "/meetings/", "/cohort/", "/rota/"]
 
 
 def sign_in(page, live_server, user):

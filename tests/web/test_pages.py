@@ -13,7 +13,7 @@ from visits.models import VisitIssue
 from web.forms import CUSTODY_FIELDS
 
 MANAGER_PAGES = ["/coverage/", "/coverage/?grid=animal", "/recommendations/", "/reports/", "/reports/?kind=animal",
-                 "/issues/", "/kpis/", "/volunteers/"]
+                 "/issues/", "/kpis/", "/volunteers/", "/rota/"]
 
 
 @pytest.mark.parametrize("url", MANAGER_PAGES)

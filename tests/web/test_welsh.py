@@ -110,7 +110,8 @@ def test_no_english_is_left_on_any_desk_page_served_in_welsh(desk, welsh, alice,
         str(label) for choices in (AccessBand, IssueStatus, ReportStatus) for label in choices.labels]
     pages = {alice: ["/coverage/", "/coverage/?grid=animal", f"/coverage/{suite.pk}/", "/recommendations/", "/reports/",
                      "/reports/?kind=animal", f"/reports/custody/{report.pk}/", f"/reports/custody/{report.pk}/correct/",
-                     "/issues/", "/kpis/", "/volunteers/", "/password/", "/password/changed/", "/no-such-page/"],
+                     "/issues/", "/kpis/", "/volunteers/", "/rota/", "/password/", "/password/changed/",
+                     "/no-such-page/"],
              carol: ["/force/"], dave: ["/returns/"]}
     for person, urls in pages.items():
         client = signed_in(person)

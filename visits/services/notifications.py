@@ -281,6 +281,21 @@ def concern_raised_notify(report, *, managers=None, rows: NewRows | None = None)
                        message=_InEachLanguage(compose), rows=rows))
 
 
+def message_notify(*, kind: str, scheme: Scheme, to, compose, dedupe_key: str | None = None) -> list[Notification]:
+    """A feature's e-mail through the outbox: `compose()` gives (subject, body) and is called once in each
+    recipient's language; one row for each of `to` (people with an address), queued when the caller's
+    transaction commits. With `dedupe_key`, a recipient gets it once however often the cause runs."""
+    message = _InEachLanguage(compose)
+    to = [user for user in to if user.email]
+    if dedupe_key is None:
+        notes = _write_each(kind=kind, scheme=scheme, to=to, message=message)
+    else:
+        notes = [note for user in to if (note := _write(kind=kind, scheme=scheme, to=user, message=message, issues=(),
+                                                        dedupe_key=f"{dedupe_key}:{user.pk}")) is not None]
+    _queue(notes)
+    return notes
+
+
 def notifications_health() -> dict:
     """For /health/: what waits to be sent and what was given up on."""
     unsent = Notification.objects.filter(sent_at__isnull=True)

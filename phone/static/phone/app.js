@@ -10,6 +10,7 @@ import {
   problems, withAdditions,
 } from "./report.js";
 import { recordScreen } from "./record.js";
+import { availabilityScreen, visitsSection } from "./rota.js";
 import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -129,6 +130,7 @@ function route() {
   const sent = hash.match(/^#\/sent\/(custody|animal)\/(\d+)$/);
   if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
+  if (hash === "#/availability") { shown = null; availabilityScreen(screen, lists.scheme); return; }
   if (hash === "#/language") { languageScreen(); return; }
   if (hash === "#/record") { shown = null; recordScreen(screen, lists); return; }
   homeScreen();
@@ -295,6 +297,7 @@ async function homeScreen(focus = true) {
           t("home.start_animal")) : null,
       h("a", { href: "#/where", class: "button" }, t("where.title")),
       h("a", { href: "#/record", class: "button" }, t("home.my_record"))),
+    me.role === "visitor" ? visitsSection(me) : null,
     h("h3", {}, t("home.on_this_phone")), local,
     h("h3", {}, t("home.sent_reports")), server,
     persisted === false ? h("p", { class: "notice" }, t("home.not_persisted"))
