@@ -172,7 +172,7 @@ def test_a_manager_reassigns_and_nobody_left_tells_the_manager(api, scheme, suit
     assert Recommendation.objects.count() == 1
 
 
-def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, suite, team, alice):
+def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, suite, team, alice, dave):
     """Q4 of 2026/27: four visits given, one accepted by both and made, one missed, one declined, one cancelled."""
     give_availability(api, team)
     states = [State.MADE, State.MISSED, State.DECLINED, State.CANCELLED]
@@ -189,6 +189,12 @@ def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, sui
     # The desk's KPIs show the quarters begun by today, for a scheme that has a rota.
     page = signed_in(alice).get("/kpis/").content.decode()
     assert "The rota" in page and "Visits per visitor: lowest, median, highest" in page
+    # The annual report has them too, for the managers; the analyst reads the report without them.
+    annual = f"/reports/annual/{scheme.pk}/2026/"
+    assert 'id="rota"' in signed_in(alice).get(annual).content.decode()
+    for_analyst = signed_in(dave).get(annual)
+    assert for_analyst.status_code == 200
+    assert 'id="rota"' not in for_analyst.content.decode() and "The rota" not in for_analyst.content.decode()
 
 
 def test_visitors_who_have_not_given_the_next_periods_availability_are_reminded_once(api, scheme, team):
