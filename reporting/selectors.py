@@ -38,7 +38,7 @@ from visits.models import (
 from visits.periods import Period, complete_months, fy_of, to_date, years_later
 from visits.rollup import rows_in_parts, span_parts
 from visits.selectors import awaiting_force_q, scoped
-from volunteers.selectors import meeting_hours
+from volunteers.selectors import NOT_YET_VOLUNTEERS, meeting_hours, year_in_review
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 OUTCOMES = tuple(Outcome.values)
@@ -172,7 +172,9 @@ def _volunteer_counts(scheme_id, date_from, date_to, cutoff) -> QuerySet[User]:
     members on its last day had joined on or before `cutoff`: one row, none without visitors."""
     joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=date_to)
     member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=date_to))
-    return User.objects.filter(scheme_id=scheme_id, role=Role.VISITOR).values("scheme_id").annotate(
+    # Applicants and recruits in checks are not volunteers yet (volunteers.selectors.members_q).
+    visitors = User.objects.filter(scheme_id=scheme_id, role=Role.VISITOR).exclude(stage__in=NOT_YET_VOLUNTEERS)
+    return visitors.values("scheme_id").annotate(
         active=Count("id", filter=joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gte=date_from))),
         joined=Count("id", filter=Q(joined_on__range=(date_from, date_to))),
         left=Count("id", filter=Q(left_on__range=(date_from, date_to))),
@@ -469,6 +471,7 @@ def annual_report(*, scheme: Scheme, period: Period) -> dict:
         "period": period, "kpis": kpis, "suites": suites, "animal_units": units,
         "outcomes": [(Outcome(o).label, kpis["visits_by_outcome"][o]) for o in OUTCOMES],
         "issues": issue_responses(scheme=scheme, period=period),
+        "volunteers_year": year_in_review(scheme=scheme, date_from=period.date_from, date_to=period.date_to),
     }
 
 
