@@ -83,6 +83,18 @@ def test_a_release_note_refuses_bidirectional_overrides(north):
     assert r.status_code == 400 and "note" in r.json(), (r.status_code, r.content[:200])
 
 
+def test_the_same_training_record_posted_twice_is_stored_once(north):
+    # POST /api/v1/volunteers/{id}/training/ {"course": "refresher", "completed_on": "2024-01-01"} twice (a retry)
+    # answers 201 twice and stores two identical records; expected one stored record (200 with it, or 400)
+    path = f"/api/v1/volunteers/{north.vid(0)}/training/"
+    before = north.manager.get(path).json()["count"]
+    body = {"course": "refresher", "completed_on": "2024-01-01"}
+    assert north.manager.post(path, body, format="json").status_code == 201
+    again = north.manager.post(path, body, format="json")
+    assert again.status_code in (200, 400, 409), again.status_code
+    assert north.manager.get(path).json()["count"] == before + 1
+
+
 def test_next_week_is_still_fine(north):
     """A control: availability for the coming period is taken (so the failures above are about the edges)."""
     r = north.visitors[0].post(AV, {"period_from": (date.today() + timedelta(days=7)).isoformat(), "cells": CELL,

@@ -279,7 +279,7 @@ def test_a_report_naming_an_ineligible_visitor_is_refused_naming_them(reg, chang
     r = n.visitors[0].post("/api/v1/visits/", body, format="json")
     errors = refused(r, "visitors")
     text = json.dumps(errors).lower()
-    assert "visitor1" in text, errors
+    assert "visitor1" in text and reason in text, errors
     # with an eligible partner, the same report goes in
     body = custody_body(n_suite_id(reg), [n.vid(0), n.vid(2)], utc(2024, 6, 4, 10, 0))
     assert n.visitors[0].post("/api/v1/visits/", body, format="json").status_code == 201

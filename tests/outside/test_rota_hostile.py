@@ -118,6 +118,11 @@ def test_another_schemes_availability_and_rota_answer_404(rota):
         assert client.get(f"{AV}{own}/").status_code == 404
         assert client.patch(f"{AV}{own}/", {"leave": []}, format="json").status_code == 404
         assert client.get(f"{ROTA}{visit['id']}/").status_code == 404
+    # the refill told the pair or the manager, never the force
+    told = rota.n.custody.get("/api/v1/notifications/", {"page_size": 200})
+    if told.status_code == 200:
+        text = told.content.decode().lower()
+        assert "rota" not in text and visit["date"] not in text and "decline" not in text, text[:300]
         for action, body in (("accept", {}), ("decline", {"reason": "away"}),
                              ("reassign", {"visitors": [s.vid(0), s.vid(1)]})):
             r = client.post(f"{ROTA}{visit['id']}/{action}/", body, format="json")
