@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from visits.models import Role, Scheme, User
+from visits.models import Role, Scheme, Stage, TrainingRecord, User
 from visits.selectors import scoped, service_anniversary
 
 from .models import PREFER_NOT_TO_SAY, AgeBand, Attendance, EthnicGroup, Gender, HomeArea, Meeting, PopulationShare
@@ -26,10 +26,15 @@ def home_areas_visible(user: User) -> QuerySet[HomeArea]:
     return scoped(HomeArea.objects.all(), user, "home_areas").order_by("scheme_id", "id")
 
 
+NOT_YET_VOLUNTEERS = (Stage.APPLICANT, Stage.IN_CHECKS)
+
+
 def members_q(on: date) -> Q:
-    """Visitors who are volunteers of their scheme on that day."""
-    return (Q(role=Role.VISITOR, is_active=True) & (Q(joined_on__isnull=True) | Q(joined_on__lte=on))
-            & (Q(left_on__isnull=True) | Q(left_on__gte=on)))
+    """Visitors who served their scheme on that day, by their dates (so a past day counts those who
+    have left since): joined by then, not left by then (one who left that day no longer counts, as in
+    the KPIs' members at the year's end), and no longer an applicant or a recruit in checks."""
+    return (Q(role=Role.VISITOR) & ~Q(stage__in=NOT_YET_VOLUNTEERS)
+            & (Q(joined_on__isnull=True) | Q(joined_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gt=on)))
 
 
 def members(scheme: Scheme, on: date) -> QuerySet[User]:
@@ -81,13 +86,35 @@ class Due:
     detail: str = ""
 
 
+def _training_lapsing(people: list[User], today: date, until: date) -> list[Due]:
+    """Courses whose last valid record runs out in the window, and is not already renewed beyond it."""
+    latest: dict[tuple[int, int], TrainingRecord] = {}
+    for record in TrainingRecord.objects.filter(volunteer__in=people).select_related("course", "volunteer"):
+        key = (record.volunteer_id, record.course_id)
+        kept = latest.get(key)
+        if kept is None or (kept.expires_on is not None and (record.expires_on is None
+                                                            or record.expires_on > kept.expires_on)):
+            latest[key] = record
+    return [Due("training", record.volunteer, record.expires_on, record.course.display_name())
+            for record in latest.values() if record.expires_on and today <= record.expires_on <= until]
+
+
 def reminders_due(*, scheme: Scheme, today: date) -> list[Due]:
-    """What needs doing in the scheme's `reminder_days` from today: probations ending, long-service
-    certificates falling due, and volunteers below the meeting requirement (as of today)."""
+    """What needs doing in the scheme's `reminder_days` from today: vetting expiring, terms ending and
+    reappointment reviews, training lapsing, probations ending, long-service certificates falling
+    due, and volunteers below the meeting requirement (as of today)."""
     until = today + timedelta(days=scheme.reminder_days)
     people = list(members(scheme, today))
-    due = [Due("probation", person, person.probation_ends_on) for person in people
-           if person.probation_ends_on and today <= person.probation_ends_on <= until]
+
+    def within(day: date | None) -> bool:
+        return day is not None and today <= day <= until
+
+    due = [Due(kind, person, getattr(person, field)) for person in people
+           for kind, field in (("vetting", "vetting_expires_on"), ("term", "term_ends_on"), ("review", "review_on"))
+           if within(getattr(person, field))]
+    due += [Due("probation", person, person.probation_ends_on) for person in people
+            if person.stage == Stage.PROBATION and within(person.probation_ends_on)]
+    due += _training_lapsing(people, today, until)
     for person in people:
         anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=until)
         if anniversary and anniversary >= today:
@@ -171,3 +198,68 @@ def cohort(*, scheme: Scheme, on: date, exact: bool) -> dict:
         dimensions.append({"dimension": name, "label": str(label), "groups": rows})
     return {"scheme": scheme.pk, "on": on.isoformat(), "volunteers": total, "min_group": scheme.cohort_min_group,
             "exact": exact, "dimensions": dimensions}
+
+
+# --- the annual report's volunteers section -----------------------------------------------------
+
+
+def _years_between(start: date | None, end: date) -> int | None:
+    if start is None:
+        return None
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def year_in_review(*, scheme: Scheme, date_from: date, date_to: date) -> dict:
+    """The volunteers' year as a scheme publishes it, in counts only: volunteers at its start and end,
+    the leavers (reason, years served, exit interview; never a name), recruits in checks now, the
+    certificates falling due, the team meetings, the hours at them, and the cohort at the year's end
+    beside the population (small groups suppressed, as the report is published)."""
+    at_start = members(scheme, date_from).count()
+    at_end = list(members(scheme, date_to))
+    leavers = [{"reason": person.get_leaving_reason_display() if person.leaving_reason else "",
+                "years": _years_between(person.joined_on, person.left_on),
+                "exit_interview": person.exit_interview_held}
+               for person in User.objects.filter(scheme=scheme, role=Role.VISITOR,
+                                                 left_on__range=(date_from, date_to)).order_by("left_on", "pk")]
+    certificates = 0
+    for person in at_end:
+        anniversary = service_anniversary(joined_on=person.joined_on, years=scheme.certificate_years, on=date_to)
+        certificates += bool(anniversary and anniversary >= date_from)
+    meetings = list(Meeting.objects.filter(scheme=scheme, held_on__range=(date_from, date_to))
+                    .annotate(attended=Count("attendance")).order_by("held_on", "id"))
+    return {
+        "at_start": at_start, "at_end": len(at_end), "leavers": leavers,
+        "in_checks": User.objects.filter(scheme=scheme, role=Role.VISITOR, stage=Stage.IN_CHECKS).count(),
+        "certificates": certificates, "certificate_years": scheme.certificate_years,
+        "meetings": meetings,
+        "meeting_hours": float(meeting_hours(scheme=scheme, date_from=date_from, date_to=date_to)),
+        "cohort": _published_cohort(scheme, date_to),
+    }
+
+
+def _whole_percentages(counts: list[int]) -> list[int]:
+    """Shares in whole percent that add up to 100, by the largest remainder (ties to the earlier group),
+    as a published table gives them: 6 and 10 of 16 are 38 % and 62 %."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    floors = [100 * n // total for n in counts]
+    by_remainder = sorted(range(len(counts)), key=lambda i: (-(100 * counts[i] % total), i))
+    for i in by_remainder[:100 - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+def _published_cohort(scheme: Scheme, on: date) -> dict:
+    """The cohort as the annual report publishes it: whole percentages of the volunteers who answered
+    (beside the population's), small groups suppressed."""
+    answer = cohort(scheme=scheme, on=on, exact=True)
+    for dimension in answer["dimensions"]:
+        rows = dimension["groups"]
+        said = [row for row in rows if row["group"] not in (PREFER_NOT_TO_SAY, NOT_ANSWERED)]
+        for row, whole in zip(said, _whole_percentages([row["count"] for row in said])):
+            row["whole_pct"] = whole
+        _suppress(rows, scheme.cohort_min_group)
+        for row in rows:
+            row["whole_pct"] = None if row["suppressed"] else row.get("whole_pct")
+    return {**answer, "exact": False}

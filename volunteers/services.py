@@ -95,6 +95,15 @@ def _day(value: date) -> str:
 
 def _line(item: selectors.Due, required: int) -> str:
     name = item.person.get_full_name() or item.person.username
+    words = {"name": name, "date": _day(item.on), "course": item.detail}
+    if item.kind == "vetting":
+        return _("%(name)s: vetting expires on %(date)s; renew it before then.") % words
+    if item.kind == "term":
+        return _("%(name)s: term of appointment ends on %(date)s; reappoint or part.") % words
+    if item.kind == "review":
+        return _("%(name)s: reappointment review due on %(date)s.") % words
+    if item.kind == "training":
+        return _("%(name)s: %(course)s training lapses on %(date)s; book a refresher.") % words
     if item.kind == "probation":
         return _("%(name)s: probation ends on %(date)s; sign it off or extend it.") % {
             "name": name, "date": _day(item.on)}

@@ -14,7 +14,7 @@ from tests.factories import custody_visit
 from tests.rota.conftest import DAYTIME, cells, committed, fridays, plan_week
 from tests.web.conftest import signed_in
 from visits.grids import CUSTODY_DAYS
-from visits.models import Notification
+from visits.models import Notification, Site
 
 QUARTER = (date(2027, 1, 1), date(2027, 3, 31))
 ROTA, AVAILABILITY = "/api/v1/rota/", "/api/v1/availability/"
@@ -172,7 +172,7 @@ def test_a_manager_reassigns_and_nobody_left_tells_the_manager(api, scheme, suit
     assert Recommendation.objects.count() == 1
 
 
-def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, suite, team, alice):
+def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, suite, team, alice, dave):
     """Q4 of 2026/27: four visits given, one accepted by both and made, one missed, one declined, one cancelled."""
     give_availability(api, team)
     states = [State.MADE, State.MISSED, State.DECLINED, State.CANCELLED]
@@ -189,6 +189,12 @@ def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, sui
     # The desk's KPIs show the quarters begun by today, for a scheme that has a rota.
     page = signed_in(alice).get("/kpis/").content.decode()
     assert "The rota" in page and "Visits per visitor: lowest, median, highest" in page
+    # The annual report has them too, for the managers; the analyst reads the report without them.
+    annual = f"/reports/annual/{scheme.pk}/2026/"
+    assert 'id="rota"' in signed_in(alice).get(annual).content.decode()
+    for_analyst = signed_in(dave).get(annual)
+    assert for_analyst.status_code == 200
+    assert 'id="rota"' not in for_analyst.content.decode() and "The rota" not in for_analyst.content.decode()
 
 
 def test_visitors_who_have_not_given_the_next_periods_availability_are_reminded_once(api, scheme, team):
@@ -200,3 +206,18 @@ def test_visitors_who_have_not_given_the_next_periods_availability_are_reminded_
     reminded = Notification.objects.filter(subject__startswith="When can you visit from")
     assert team[0].email not in set(reminded.values_list("to_email", flat=True))
     assert services.availability_remind(today_of=lambda scheme: date(2027, 3, 1)) == 0  # too early
+
+
+def test_a_weekly_batch_is_looked_over_in_reads_for_the_batch_not_for_each_plan(api, scheme, suite, team,
+                                                                               django_assert_num_queries):
+    """The weekly batch names every site of the scheme: passing over the plans that get no pairs costs the
+    same for three sites as for one (the recommender keeps to its few queries a site)."""
+    sites = [suite, *(Site.objects.create(scheme=scheme, name=f"Suite {n}") for n in range(2))]
+    ids = [plan_week(site, date(2027, 1, 1)).pk for site in sites]
+    with django_assert_num_queries(3):  # the plans, the rotas already drawn, the scheme's availability
+        assert services.plans_assign(recommendation_ids=ids) == 0
+    give_availability(api, team)
+    drawn = services.plans_assign(recommendation_ids=ids)
+    assert drawn > 0 and RotaPlan.objects.count() == 3
+    with django_assert_num_queries(2):  # every period has its rota: nothing more is read
+        assert services.plans_assign(recommendation_ids=ids) == 0

@@ -1,5 +1,6 @@
-// "My record": the volunteer's next team meeting and their attendance, and their own answers for the
-// cohort (each optional, "prefer not to say" allowed), read and saved through the public API only.
+// "My record": the volunteer's stage, term, vetting and training as the register holds them, their next
+// team meeting and attendance, and their own answers for the cohort (each optional, "prefer not to
+// say" allowed), read and saved through the public API only.
 import * as api from "./api.js";
 import { plural, t } from "./i18n.js";
 import { day, h, messages } from "./ui.js";
@@ -22,6 +23,34 @@ function select(id, label, options, chosen) {
     h("select", { id, name: id },
       h("option", { value: "" }, t("record.not_answered")),
       options.map(([value, words]) => h("option", { value, selected: value === chosen }, words))));
+}
+
+// A register's date with its year ("2 Nov 2028"): terms and vetting run for years.
+function dated(iso) {
+  if (!iso) return t("record.not_recorded");
+  const [year, month, date] = iso.split("-").map(Number);
+  return `${date} ${t(`date.month_short.${month - 1}`)} ${year}`;
+}
+
+function registerPart(record, training) {
+  if (!record) return [];
+  const facts = [
+    ["record.stage", t(`record.stage.${record.state}`)],
+    record.state === "probation" ? ["record.probation_ends", dated(record.probation_ends_on)] : null,
+    ["record.term_ends", dated(record.term_ends_on)],
+    ["record.vetting_expires", dated(record.vetting_expires_on)],
+  ].filter(Boolean);
+  return [
+    h("h3", {}, t("record.register")),
+    h("dl", { class: "facts" }, facts.map(([key, value]) => [h("dt", {}, t(key)), h("dd", {}, value)])),
+    h("h3", {}, t("record.training")),
+    training.length ? h("ul", { class: "cards" }, training.map((row) => h("li", { class: "card" },
+      h("span", { class: "card-title" }, row.course_name),
+      h("span", { class: "card-note" }, t("record.completed", { date: dated(row.completed_on) })),
+      h("span", { class: "card-note" }, row.expires_on ? t(row.valid_today ? "record.valid_until" : "record.lapsed",
+        { date: dated(row.expires_on) }) : t("record.valid_for_good")))))
+      : h("p", {}, t("record.no_training")),
+  ];
 }
 
 function meetingsPart(meetings) {
@@ -69,16 +98,19 @@ function profileForm(profile, areas, scheme) {
 // Fetched fresh each time and kept only on the screen: the answers are the volunteer's own.
 export async function recordScreen(screen, lists) {
   screen(t("record.title"), h("p", {}, t("app.loading")));
-  let meetings, profile, areas;
+  let meetings, profile, areas, record, training = [];
   try {
-    [meetings, profile, areas] = await Promise.all([
+    [meetings, profile, areas, [record]] = await Promise.all([
       api.all("meetings/"), api.call("GET", "users/me/profile/").then((r) => r.body), api.all("home-areas/"),
+      api.all("volunteers/"),
     ]);
+    if (record) training = await api.all(`volunteers/${record.id}/training/`);
   } catch {
     screen(t("record.title"), h("p", { class: "notice" }, t("record.offline")),
       h("p", {}, h("a", { href: "#/", class: "button" }, t("nav.back"))));
     return;
   }
-  screen(t("record.title"), ...meetingsPart(meetings), ...profileForm(profile, areas, lists.scheme),
+  screen(t("record.title"), ...registerPart(record, training), ...meetingsPart(meetings),
+    ...profileForm(profile, areas, lists.scheme),
     h("p", {}, h("a", { href: "#/", class: "button quiet" }, t("nav.back"))));
 }
