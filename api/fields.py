@@ -1,7 +1,7 @@
 """Serializer fields that hold the contract's input rules for phones' reports."""
 
 import re
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal
 
 from django.db import models
@@ -41,6 +41,20 @@ class SafeTextField(serializers.CharField):
         if FORBIDDEN_TEXT.search(data):
             self.fail("forbidden")
         return super().to_internal_value(data)
+
+
+class PlausibleDateField(serializers.DateField):
+    """A date of the service's era, 2000 to 2100: outside it a date is a slip of the keyboard, and near
+    the calendar's ends the arithmetic of weeks and periods would overflow."""
+
+    EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+    default_error_messages = {"implausible": _("Give a date between 2000-01-01 and 2100-12-31.")}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not self.EARLIEST <= day <= self.LATEST:
+            self.fail("implausible")
+        return day
 
 
 class CountField(serializers.IntegerField):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import SafeTextField
 from visits.models import Scheme
 
 from .models import YEAR, Release
@@ -22,7 +23,7 @@ class ReleaseInputSerializer(serializers.Serializer):
         PERIOD, max_length=8, error_messages={"invalid": _("Give a financial year as 2024, or a quarter as 2024-Q1.")},
         help_text="A financial year by the year it starts in (\"2024\" is 2024/25) or one of its quarters "
                   "(\"2024-Q1\" is April-June 2024). Only a period that has ended.")
-    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
+    note = SafeTextField(max_length=5000, required=False, allow_blank=True, default="", trim_whitespace=True,
                                  help_text="What a correction changes; required once the period has a release.")
     scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all(), required=False,
                                                 help_text="Superusers only: the scheme (a manager's own otherwise).")

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import PlausibleDateField
 from api.filters import QuerySerializer
 from visits.grids import CUSTODY_DAYS
 
@@ -19,12 +20,12 @@ class AvailabilitySerializer(serializers.ModelSerializer):
         help_text=_("The visitor (a manager gives it for any of the scheme's; a visitor's own by default)."),
     )
     visitor_name = serializers.SerializerMethodField()
-    period_from = serializers.DateField(
+    period_from = PlausibleDateField(
         help_text=_("Any date of the period: the availability is for the whole period holding it (a quarter, or a "
                     "month, as the scheme collects it), whose first and last days are answered."),
     )
     cells = CellSerializer(many=True, help_text=_("The cells (custody days × bands) they can usually do."))
-    leave = serializers.ListField(child=serializers.DateField(), required=False, max_length=200,
+    leave = serializers.ListField(child=PlausibleDateField(), required=False, max_length=200,
                                   help_text=_("Dates in the period they cannot go."))
     by_email = serializers.BooleanField(required=False, default=False,
                                         help_text=_("Also tell them of the visits they are given by e-mail."))
@@ -68,7 +69,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class RotaQuerySerializer(QuerySerializer):
-    week = serializers.DateField(required=False, help_text=_("Any date of the week (Monday to Sunday) to list."))
+    week = PlausibleDateField(required=False, help_text=_("Any date of the week (Monday to Sunday) to list."))
     site = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     visitor = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     state = serializers.ChoiceField(required=False, choices=[s for s, _ in Assignment._meta.get_field("state").choices])

@@ -36,6 +36,9 @@ def availability_save(*, visitor: User, day: date, cells: list[dict], leave: lis
     if scheme is None or visitor.role != Role.VISITOR:
         raise ValidationError({"visitor": [_("Only a visitor of a scheme gives availability.")]})
     start, end = selectors.period_bounds(selectors.settings_for(scheme), day)
+    if end < scheme.local_today():
+        raise ValidationError({"period_from": [_("That period has ended: give your availability for this period "
+                                                 "or one to come.")]})
     bands = set(scheme.custody_bands)
     wrong = [cell for cell in cells if cell.get("day") not in CUSTODY_DAYS or cell.get("band") not in bands]
     if wrong:

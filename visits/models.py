@@ -377,6 +377,8 @@ class TrainingRecord(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("completed_on")),
                                    name="training_expires_after_completed"),
+            # A course completed on a day is one record, however often it is sent.
+            models.UniqueConstraint(fields=["volunteer", "course", "completed_on"], name="training_once_a_day"),
         ]
         indexes = [models.Index(fields=["volunteer", "course"], name="training_volunteer_course_idx")]
 

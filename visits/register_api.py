@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
-from api.fields import SafeTextField, StrictModelSerializer
+from api.fields import PlausibleDateField, SafeTextField, StrictModelSerializer
 from api.permissions import RolePermission
 
 from . import access, selectors, services
@@ -107,6 +107,8 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
     course_name = serializers.SerializerMethodField()
     valid_today = serializers.SerializerMethodField()
 
+    completed_on = PlausibleDateField()
+
     class Meta:
         model = TrainingRecord
         fields = ["id", "course", "course_name", "completed_on", "expires_on", "valid_today", "recorded_by"]
@@ -146,9 +148,10 @@ class VolunteerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     @extend_schema(methods=["GET"], responses={200: TrainingRecordSerializer(many=True), **LIST_ERRORS},
                    description="A visitor's training records, latest first.")
     @extend_schema(methods=["POST"], request=TrainingRecordSerializer,
-                   responses={201: TrainingRecordSerializer, **WRITE_ERRORS},
+                   responses={201: TrainingRecordSerializer, 200: TrainingRecordSerializer, **WRITE_ERRORS},
                    description="Record a course the visitor completed (a manager); it is valid for the course's "
-                               "validity from that day.")
+                               "validity from that day. The same course on the same day again (a retry) answers "
+                               "200 with the record already kept.")
     @action(detail=True, methods=["get", "post"], read_roles=access.roles("volunteers"),
             write_roles=access.roles("volunteers", WRITE), serializer_class=TrainingRecordSerializer,
             filterset_class=None)
@@ -158,8 +161,9 @@ class VolunteerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         if request.method == "POST":
             given = TrainingRecordSerializer(data=request.data, context=context)
             given.is_valid(raise_exception=True)
-            record = services.training_record_add(volunteer=volunteer, by=request.user, **given.validated_data)
-            return Response(TrainingRecordSerializer(record, context=context).data, status=status.HTTP_201_CREATED)
+            record, created = services.training_record_add(volunteer=volunteer, by=request.user, **given.validated_data)
+            return Response(TrainingRecordSerializer(record, context=context).data,
+                            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
         records = self.paginate_queryset(selectors.training_of(volunteer))
         return self.get_paginated_response(TrainingRecordSerializer(records, many=True, context=context).data)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.fields import DecimalNumberField, SafeTextField, StrictModelSerializer
+from api.fields import DecimalNumberField, PlausibleDateField, SafeTextField, StrictModelSerializer
 from api.filters import ID_MAX, QuerySerializer
 from visits.models import Role
 
@@ -11,6 +11,7 @@ from .selectors import DIMENSIONS
 
 class MeetingSerializer(StrictModelSerializer):
     title = SafeTextField(max_length=200, allow_blank=False)
+    held_on = PlausibleDateField()
     attended = serializers.SerializerMethodField(
         help_text=_("Whether you were there (a visitor's own attendance); null to other roles."))
     attendance_count = serializers.SerializerMethodField(

@@ -104,14 +104,16 @@ def _expiry(course: TrainingCourse, completed_on: date) -> date | None:
     return months_later(completed_on, course.validity_months) if course.validity_months else None
 
 
-def training_record_add(*, volunteer: User, course: TrainingCourse, completed_on: date, by: User | None) -> TrainingRecord:
-    """A visitor completed a course: valid for the course's validity from that day (for good without one)."""
+def training_record_add(*, volunteer: User, course: TrainingCourse, completed_on: date,
+                        by: User | None) -> tuple[TrainingRecord, bool]:
+    """A visitor completed a course: valid for the course's validity from that day (for good without one).
+    The same course on the same day again (a retry) is the record already kept; (record, created)."""
     if course.scheme_id != volunteer.scheme_id:
         raise ValidationError({"course": [_("Not a course of this visitor's scheme.")]})
     if completed_on > _scheme(volunteer).local_today():
         raise ValidationError({"completed_on": [_("A course is recorded once completed, not before.")]})
-    return TrainingRecord.objects.create(volunteer=volunteer, course=course, completed_on=completed_on,
-                                         expires_on=_expiry(course, completed_on), recorded_by=by)
+    return TrainingRecord.objects.get_or_create(volunteer=volunteer, course=course, completed_on=completed_on,
+                                                defaults={"expires_on": _expiry(course, completed_on), "recorded_by": by})
 
 
 @transaction.atomic
