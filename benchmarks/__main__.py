@@ -71,6 +71,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework_simplejwt.tokens import AccessToken  # noqa: E402
 
 from backend.celery import app as celery_app  # noqa: E402
+from publication.services import period_closed, release_publish, settings_for  # noqa: E402
 from scheduling.models import Recommendation  # noqa: E402
 from scheduling.services import recommendations_refresh_week_turned  # noqa: E402
 from visits import services  # noqa: E402
@@ -83,12 +84,15 @@ RESULTS = ROOT / "benchmarks" / "results"
 # (figure, how it compares with its anchor, target)
 TARGETS = {
     "submission": ("≥", 0.5),
-    "coverage": ("≤", 1.5),
-    "kpis": ("≤", 0.1),
-    "xlsx_return": ("≤", 0.25),
-    "queries_new_report": ("≤", 10),
+    "coverage": ("≤", 1.2),  # ÷ the bare DRF GET running the same SQL
+    "kpis": ("≤", 2),  # ÷ the bare SQL sums over the roll-up
+    "xlsx_return": ("≤", 2),  # ÷ the KPIs' own time over HTTP
+    "queries_new_report": ("≤", 9),
     "queries_retry": ("≤", 4),
     "recommender": ("≤", 3),  # queries per site
+    "phone_first_load": ("≤", 2000),  # ms until usable over the slow line, nothing cached
+    "phone_second_load": ("≤", 300),  # ms until usable, from the service worker
+    "public_page": ("≥", 0.8),  # pages a second ÷ a bare Django view's fixed text
 }
 # Peak memory's target compares two runs: the larger's peak ÷ the smaller's.
 MEMORY_TARGET = ("≤", 1.2)
@@ -160,7 +164,18 @@ def world_create(*, sites: int, visits: int, days: int) -> dict:
     load_seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bare_note (id bigserial PRIMARY KEY, text varchar(200) NOT NULL)")
-    return {"scheme": scheme, "sites": suites, "visitors": visitors, "manager": manager, "load_seconds": load_seconds}
+    return {"scheme": scheme, "sites": suites, "visitors": visitors, "manager": manager, "load_seconds": load_seconds,
+            "public_slug": public_release(scheme)}
+
+
+def public_release(scheme) -> str:
+    """The public page's slug, with the last quarter that has ended published on it."""
+    fy = scheme.financial_year_to_date()[0].year
+    for year, quarter in ((y, q) for y in (fy, fy - 1) for q in (4, 3, 2, 1)):
+        if period_closed(scheme=scheme, fy=year, quarter=quarter):
+            release_publish(scheme=scheme, fy=year, quarter=quarter, user=None)
+            break
+    return settings_for(scheme).slug
 
 
 def report_body(world: dict, client_uuid: str) -> dict:
@@ -237,9 +252,10 @@ class Server:
         return memory
 
 
-def wrk(*, url: str, token: str, body: str, seconds: int, connections: int, seed: int) -> dict:
+def wrk(*, url: str, token: str | None, body: str, seconds: int, connections: int, seed: int) -> dict:
+    """POSTs of the body with the token (a new client_uuid each), or without a token plain GETs."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT % {"token": token, "body": body, "seed": seed})
+        script.write(WRK_SCRIPT % {"token": token, "body": body, "seed": seed} if token else "")
     try:
         run = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
@@ -304,6 +320,45 @@ def kpi_sql() -> str:
             "WHERE scheme_id = %s AND status = 'submitted' AND local_date BETWEEN %s AND %s GROUP BY site_id")
 
 
+def rollup_kpi_sql(scheme_id: int, date_from, date_to) -> tuple[str, list]:
+    """The KPI figures summed by hand from the roll-up: each site's totals, seen profile and issues
+    over the period's whole months and the days at either end, in one statement of three parts."""
+    first = date_from if date_from.day == 1 else (date_from.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = date_to + timedelta(days=1)
+    end = after.replace(day=1)  # the first day of the month after the last whole month
+    if first < end:
+        span = ("((grain = 'month' AND starts_on >= %s AND starts_on < %s) "
+                "OR (grain = 'day' AND starts_on BETWEEN %s AND %s) OR (grain = 'day' AND starts_on BETWEEN %s AND %s))")
+        span_params = [first, end, date_from, first - timedelta(days=1), end, date_to]
+    else:
+        span, span_params = "(grain = 'day' AND starts_on BETWEEN %s AND %s)", [date_from, date_to]
+    sums = ", ".join(f"SUM({name})" for name in (
+        "visits_attempted", "visits", "outcome_completed", "outcome_remote", "outcome_access_refused",
+        "outcome_abandoned", "travel_minutes", "visitor_time", "access_immediate", "access_medium", "access_long",
+        "delays_authorised_below_inspector", "delays_without_rank", "juveniles_present", "vulnerable_present",
+        "custody_records_examined", "tact_visits", "concerns_raised", "concerns_open", "detainees_present",
+        "detainees_offered", "detainees_seen", "detainees_refused", "detainees_not_offered", "detainees_unavailable",
+        "detainees_observed"))
+    parts = [
+        f"SELECT site_id, NULL, NULL, json_build_array({sums}) FROM visits_sitetotals "
+        f"WHERE scheme_id = %s AND {span} GROUP BY site_id",
+        "SELECT site_id, dimension, value, to_json(SUM(count)) FROM visits_siteprofiletotals "
+        f"WHERE scheme_id = %s AND {span} GROUP BY site_id, dimension, value HAVING SUM(count) > 0",
+        "SELECT site_id, category_id::text, NULL, json_build_array(SUM(raised), SUM(resolved_during_visit)) "
+        f"FROM visits_siteissuetotals WHERE scheme_id = %s AND {span} GROUP BY site_id, category_id",
+    ]
+    return " UNION ALL ".join(f"({part})" for part in parts), [scheme_id, *span_params] * len(parts)
+
+
+def bare_coverage_sql(queries: list[dict], site_id: int) -> str:
+    """The service's coverage statement as it ran, its site's id made the one parameter."""
+    [statement] = [q["sql"] for q in queries if f'"{CustodyVisit._meta.db_table}"' in q["sql"]]
+    statement = statement.replace("%", "%%")
+    literal = f'"site_id" IN ({site_id})'
+    assert statement.count(literal) == 1, statement
+    return statement.replace(literal, '"site_id" IN (%s)')
+
+
 def in_process(client: Client, method: str, path: str, **kwargs) -> tuple[int, list[dict]]:
     """The status and the queries of one call through the whole stack, in this process."""
     with CaptureQueriesContext(connection) as captured:
@@ -316,6 +371,54 @@ def plans_of(queries: list[dict], table: str) -> list[str]:
     """EXPLAIN (ANALYZE, BUFFERS) of the captured SELECTs that read `table`."""
     return [explain(query["sql"], ()) for query in queries
             if query["sql"].startswith("SELECT") and f'"{table}"' in query["sql"]]
+
+
+# A slow phone line: 400 kbps each way, 400 ms of latency (Chrome's network emulation, over CDP).
+SLOW_LINE = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Usable: the sign-in form is on the screen (a first load is signed out). Its time is the page's own
+# clock from the start of the navigation, taken on the animation frame that first shows it.
+USABLE = """() => {
+  const label = [...document.querySelectorAll("label")].find((l) => l.textContent.trim() === "Username");
+  return label && label.offsetParent !== null ? performance.now() : false;
+}"""
+
+
+def phone_loads(url: str) -> dict:
+    """The phone app's first load over the slow line (nothing cached, no service worker yet), then
+    its second, from the service worker, still over the slow line: ms until usable, with the requests
+    and bytes the first one took from the network."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside the ORM's calls
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", SLOW_LINE)
+            fetched = {}
+            cdp.on("Network.loadingFinished", lambda event: fetched.__setitem__(event["requestId"],
+                                                                                event["encodedDataLength"]))
+            page.goto(f"{url}/app/", wait_until="commit")
+            first = page.wait_for_function(USABLE, polling="raf", timeout=60_000).json_value()
+            requests, transferred = len(fetched), sum(fetched.values())
+            page.evaluate("""async () => {
+                await navigator.serviceWorker.ready;
+                while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+            }""")
+            page.wait_for_load_state("networkidle")
+            page.reload(wait_until="commit")
+            second = page.wait_for_function(USABLE, polling="raf", timeout=60_000).json_value()
+        finally:
+            browser.close()
+    return {"first_ms": round(first), "second_ms": round(second), "requests": requests,
+            "kb": round(transferred / 1000, 1),
+            "line": "400 kbps each way, 400 ms latency (CDP Network.emulateNetworkConditions)"}
 
 
 def recommender_refresh(*, sites: int) -> dict:
@@ -385,21 +488,28 @@ def measure(args) -> dict:
         "kpis": [plan for table in ROLLUP_TABLES for plan in plans_of(kpi_queries, table._meta.db_table)],
         "bare_coverage_sql": explain(coverage_sql(), [site.pk, date_from, date_to]),
         "bare_kpi_sql": explain(kpi_sql(), [scheme.pk, date_from, date_to]),
+        "bare_rollup_kpi_sql": explain(*rollup_kpi_sql(scheme.pk, date_from, date_to)),
     }
 
     # Plain http on loopback: the HTTPS defaults of DJANGO_DEBUG=0 are turned off.
     env = {**os.environ, "DATABASE_URL": own_database_url(), "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_SECURE_COOKIES": "0", "DJANGO_SECURE_HSTS_SECONDS": "0",
-           "DJANGO_SECURE_PROXY_SSL_HEADER": "0"}
+           "DJANGO_SECURE_PROXY_SSL_HEADER": "0", "BARE_COVERAGE_SQL": bare_coverage_sql(coverage_queries, site.pk)}
+    # Static files as production has them (hashed, compressed), which the phone's load depends on.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True,
+                   env={**env, "DJANGO_SETTINGS_MODULE": "backend.settings"})
     service = Server(wsgi="backend.wsgi:application", settings_module="backend.settings", port=args.port, env=env)
     bare = Server(wsgi="django.core.wsgi:get_wsgi_application()", settings_module="benchmarks.bare.settings",
                   port=args.port + 1, env=env)
-    rounds = {"service": [], "bare": []}
-    anchors = {"coverage_sql_ms": [], "kpi_sql_ms": []}
+    rounds = {"service": [], "bare": [], "public_page": [], "bare_page": []}
+    anchors = {"coverage_sql_ms": [], "kpi_sql_ms": [], "bare_coverage_get_ms": [], "rollup_kpi_sql_ms": []}
     over_http = {"coverage_ms": [], "kpis_ms": [], "xlsx_ms": []}
+    phone = []
+    rollup_sql, rollup_params = rollup_kpi_sql(scheme.pk, date_from, date_to)
     try:
         service.wait("/api/v1/health/")
         bare.wait("/notes/")
+        http_ms(f"{bare.url}/coverage/?site={site.pk}", desk_token, 3)  # warmed as the service is
         memory = {"idle": service.memory_mb()}
         # Before any submission, so the peak is what the reads need; these GETs also warm the workers.
         for path in (f"/api/v1/coverage/?site={site.pk}", f"/api/v1/kpis/?fy={fy}",
@@ -414,12 +524,20 @@ def measure(args) -> dict:
                                       seconds=args.seconds, connections=args.connections, seed=2 * n + 1))
             over_http["coverage_ms"].append(http_ms(f"{service.url}/api/v1/coverage/?site={site.pk}",
                                                     desk_token, args.repeat)[0])
+            anchors["bare_coverage_get_ms"].append(http_ms(f"{bare.url}/coverage/?site={site.pk}",
+                                                           desk_token, args.repeat)[0])
             anchors["coverage_sql_ms"].append(sql_ms(coverage_sql(), [site.pk, date_from, date_to], args.repeat))
             over_http["kpis_ms"].append(http_ms(f"{service.url}/api/v1/kpis/?fy={fy}", desk_token, args.repeat)[0])
+            anchors["rollup_kpi_sql_ms"].append(sql_ms(rollup_sql, rollup_params, args.repeat))
             anchors["kpi_sql_ms"].append(sql_ms(kpi_sql(), [scheme.pk, date_from, date_to], args.repeat))
             xlsx_ms, xlsx_bytes = http_ms(f"{service.url}/api/v1/kpis/export/?fy={fy}&format=xlsx", desk_token,
                                           max(1, args.repeat // 3))
             over_http["xlsx_ms"].append(xlsx_ms)
+            phone.append(phone_loads(service.url))
+            rounds["public_page"].append(wrk(url=f"{service.url}/public/{world['public_slug']}/", token=None, body="",
+                                             seconds=args.seconds, connections=args.connections, seed=0))
+            rounds["bare_page"].append(wrk(url=f"{bare.url}/fixed/", token=None, body="", seconds=args.seconds,
+                                           connections=args.connections, seed=0))
             print(f"round {n + 1}: service {rounds['service'][-1]['requests_per_second']:.1f}/s, "
                   f"bare {rounds['bare'][-1]['requests_per_second']:.1f}/s", flush=True)
         memory["after_all"] = service.memory_mb()
@@ -432,22 +550,37 @@ def measure(args) -> dict:
 
     service_rate = median([r["requests_per_second"] for r in rounds["service"]])
     bare_rate = median([r["requests_per_second"] for r in rounds["bare"]])
+    public_rate = median([r["requests_per_second"] for r in rounds["public_page"]])
+    bare_page_rate = median([r["requests_per_second"] for r in rounds["bare_page"]])
     coverage_sql_ms, kpi_sql_ms = median(anchors["coverage_sql_ms"]), median(anchors["kpi_sql_ms"])
+    bare_get_ms, rollup_sql_ms = median(anchors["bare_coverage_get_ms"]), median(anchors["rollup_kpi_sql_ms"])
+    kpis_ms = median(over_http["kpis_ms"])
     figures = {
         "submission": {"ratio": round(service_rate / bare_rate, 3), "service_per_second": service_rate,
                        "bare_per_second": bare_rate,
-                       "errors": sum(r["errors"] for r in rounds["service"] + rounds["bare"]), "rounds": rounds},
-        "coverage": {"ratio": round(median(over_http["coverage_ms"]) / coverage_sql_ms, 3),
-                     "http_ms": median(over_http["coverage_ms"]), "bare_sql_ms": coverage_sql_ms,
-                     "queries": len(coverage_queries)},
-        "kpis": {"ratio": round(median(over_http["kpis_ms"]) / kpi_sql_ms, 3), "http_ms": median(over_http["kpis_ms"]),
+                       "errors": sum(r["errors"] for r in rounds["service"] + rounds["bare"]),
+                       "rounds": {"service": rounds["service"], "bare": rounds["bare"]}},
+        "public_page": {"ratio": round(public_rate / bare_page_rate, 3), "service_per_second": public_rate,
+                        "bare_per_second": bare_page_rate,
+                        "errors": sum(r["errors"] for r in rounds["public_page"] + rounds["bare_page"]),
+                        "rounds": {"service": rounds["public_page"], "bare": rounds["bare_page"]}},
+        # The anchors of the ratios first; the bare SQL over the raw rows is kept beside them.
+        "coverage": {"ratio": round(median(over_http["coverage_ms"]) / bare_get_ms, 3),
+                     "http_ms": median(over_http["coverage_ms"]), "anchor": "bare DRF GET, same SQL",
+                     "anchor_ms": bare_get_ms, "bare_sql_ms": coverage_sql_ms, "queries": len(coverage_queries)},
+        "kpis": {"ratio": round(kpis_ms / rollup_sql_ms, 3), "http_ms": kpis_ms,
+                 "anchor": "bare SQL sums over the roll-up", "anchor_ms": rollup_sql_ms,
                  "bare_sql_ms": kpi_sql_ms, "queries": len(kpi_queries)},
-        "xlsx_return": {"ratio": round(median(over_http["xlsx_ms"]) / kpi_sql_ms, 3),
-                        "http_ms": median(over_http["xlsx_ms"]), "bare_sql_ms": kpi_sql_ms, "bytes": xlsx_bytes,
+        "xlsx_return": {"ratio": round(median(over_http["xlsx_ms"]) / kpis_ms, 3),
+                        "http_ms": median(over_http["xlsx_ms"]), "anchor": "the KPIs over HTTP",
+                        "anchor_ms": kpis_ms, "bare_sql_ms": kpi_sql_ms, "bytes": xlsx_bytes,
                         "queries": len(xlsx_queries)},
         "queries_new_report": {"value": len(new_queries), "sql": [q["sql"][:160] for q in new_queries]},
         "queries_retry": {"value": len(retry_queries), "sql": [q["sql"][:160] for q in retry_queries]},
         "recommender": recommender,
+        "phone_first_load": {"value": median([load["first_ms"] for load in phone]),
+                             "second_ms": median([load["second_ms"] for load in phone]), "loads": phone},
+        "phone_second_load": {"value": median([load["second_ms"] for load in phone])},
         "peak_memory": {
             "peak_rss_mb": max(m["VmHWM"] for m in memory["after_reads"].values()),
             "idle_rss_mb": max(m["VmRSS"] for m in memory["idle"].values()),
@@ -480,13 +613,21 @@ def met(value, sense: str, target) -> bool:
 
 def figure_detail(name: str, figure: dict) -> str:
     """The absolute figures behind a ratio, in a few words."""
-    if name == "submission":
+    if name in ("submission", "public_page"):
         return f"{figure['service_per_second']}/s vs bare {figure['bare_per_second']}/s, {figure['errors']} errors"
+    if "anchor_ms" in figure:
+        return (f"{figure['http_ms']:.1f} ms over HTTP vs {figure['anchor_ms']} ms {figure['anchor']}, "
+                f"{figure['queries']} queries")
     if "http_ms" in figure:
         return (f"{figure['http_ms']:.0f} ms over HTTP vs {figure['bare_sql_ms']} ms bare SQL, "
                 f"{figure['queries']} queries")
     if name == "recommender":
         return f"queries per site: {figure['queries']} for {figure['sites']} sites in {figure['seconds']} s"
+    if name == "phone_first_load":
+        load = figure["loads"][0]
+        return f"ms until usable, {load['requests']} requests, {load['kb']} KB (400 kbps, 400 ms)"
+    if name == "phone_second_load":
+        return "ms until usable, from the service worker (400 kbps, 400 ms)"
     if name == "peak_memory":
         return (f"MB, the workers' peak after the reads (idle {figure['idle_rss_mb']} MB, "
                 f"{figure['peak_rss_mb_whole_run']} MB after the submissions too)")
@@ -566,12 +707,15 @@ def results_files(directory: Path) -> list[dict]:
 
 README_ROWS = {
     "submission": "submission ÷ bare create",
-    "coverage": "coverage over HTTP ÷ bare SQL",
-    "kpis": "KPIs over HTTP ÷ bare SQL KPIs",
-    "xlsx_return": "XLSX return ÷ bare SQL KPIs",
+    "coverage": "coverage over HTTP ÷ bare DRF GET of the same SQL",
+    "kpis": "KPIs over HTTP ÷ bare SQL over the roll-up",
+    "xlsx_return": "XLSX return ÷ the KPIs over HTTP",
     "queries_new_report": "queries, new full report (HTTP)",
     "queries_retry": "queries, retry (HTTP)",
     "recommender": "recommender, queries per site",
+    "phone_first_load": "phone app's first load, ms until usable (400 kbps, 400 ms latency)",
+    "phone_second_load": "phone app's second load, from the service worker, ms",
+    "public_page": "public statistics page ÷ bare Django view of a fixed text",
 }
 
 
@@ -580,13 +724,20 @@ def readme_cell(name: str, figure: dict | None) -> str:
     if figure is None:
         return "—"
     value = figure_value(figure)
-    if name == "submission":
+    if name in ("submission", "public_page"):
         return (f"{value} ({figure['service_per_second']}/s vs {figure['bare_per_second']}/s, "
                 f"{figure['errors']} errors)")
+    if "anchor_ms" in figure:
+        return f"{value} ({figure['http_ms']:.1f} ms vs {figure['anchor_ms']} ms, {figure['queries']} queries)"
     if "http_ms" in figure:
         return f"{value} ({figure['http_ms']:.0f} ms vs {figure['bare_sql_ms']} ms, {figure['queries']} queries)"
     if name == "recommender":
         return f"{value} ({figure['queries']} queries for {figure['sites']} sites, {figure['seconds']} s)"
+    if name == "phone_first_load":
+        load = figure["loads"][0]
+        return f"{value} ms ({load['requests']} requests, {load['kb']} KB)"
+    if name == "phone_second_load":
+        return f"{value} ms"
     return f"{value}"
 
 

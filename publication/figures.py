@@ -9,6 +9,8 @@ from django.utils import translation
 from reporting import selectors as reporting
 from reporting.selectors import ACCESS_BANDS, OUTCOMES, pct
 from visits.models import DETAINEES, IssueCategory, Scheme, SiteKind
+from volunteers import selectors as register
+from volunteers.models import PopulationShare
 
 from . import disclosure
 from .models import YEAR, release_period
@@ -35,6 +37,15 @@ STATUS_OF_STATE = {disclosure.SHOWN: SHOWN, disclosure.SMALL: SMALL, disclosure.
 STATE_OF_STATUS = {status: state for state, status in STATUS_OF_STATE.items()}
 
 
+def is_controlled(measure: str) -> bool:
+    """A count of people: the fixed ones, and the volunteers' cohort by each of its dimensions."""
+    return measure in CONTROLLED or measure.startswith("cohort_")
+
+
+def controlled(cells: dict) -> list[str]:
+    return [measure for measure in cells if is_controlled(measure)]
+
+
 def within_groups(cells: dict[str, dict[str, int]], column: str) -> list[disclosure.Group]:
     """The sums inside one release: present = offered + not offered + unavailable + observed;
     offered = seen + refused; all issues = those of each category; the volunteers of the period =
@@ -50,6 +61,10 @@ def within_groups(cells: dict[str, dict[str, int]], column: str) -> list[disclos
     categories = [item for item in cells["issues_raised"] if item]
     if categories:
         groups.append((key("issues_raised"), [key("issues_raised", item) for item in categories]))
+    # Each dimension of the cohort adds up to the volunteers it counts.
+    for measure in controlled(cells):
+        if measure.startswith("cohort_") and measure != "cohort_volunteers":
+            groups.append((key("cohort_volunteers"), [key(measure, item) for item in cells[measure]]))
     return groups
 
 
@@ -86,10 +101,16 @@ def compute(*, scheme: Scheme, fy: int, quarter: int) -> dict:
     cells = {**_visits(kpis), **_people(kpis), **_issues(kpis, reporting.issue_response_days(scheme=scheme,
                                                                                               period=period))}
     categories = IssueCategory.objects.filter(scheme=scheme, slug__in=list(kpis["issues_by_category"]))
-    labels = {}
+    labels, cohort = {}, None
+    with_cohort = PopulationShare.objects.filter(scheme=scheme).exists()
     for language in ("en-gb", "cy"):
         with translation.override(language):
             labels[language] = {c.slug: c.display_name() for c in categories}
+            if with_cohort:
+                cohort = register.cohort(scheme=scheme, on=period.date_to, exact=True)
+                labels[language].update(_cohort_labels(cohort))
+    if cohort is not None:
+        cells.update(_cohort(cohort))
     return {"cells": cells, "categories": labels, "grids": grids,
             "period": {"from": period.date_from.isoformat(), "to": period.date_to.isoformat()}}
 
@@ -136,6 +157,27 @@ def _issues(kpis: dict, days: dict[str, list[int]]) -> dict:
     }
 
 
+def _cohort(cohort: dict) -> dict:
+    """The volunteers at the period's end by each dimension's groups (self-declared), and the area's
+    population share of each group (the census's, not a count of anyone)."""
+    cells = {"cohort_volunteers": {"": cohort["volunteers"]}}
+    for dimension in cohort["dimensions"]:
+        name = dimension["dimension"]
+        cells[f"cohort_{name}"] = {row["group"]: row["count"] for row in dimension["groups"]}
+        cells[f"population_pct_{name}"] = {row["group"]: row["population_pct"] for row in dimension["groups"]}
+    return cells
+
+
+def _cohort_labels(cohort: dict) -> dict:
+    """Labels of the dimensions and their groups, keyed as `dimension:` and `dimension:group`."""
+    labels = {}
+    for dimension in cohort["dimensions"]:
+        labels[f"{dimension['dimension']}:"] = dimension["label"]
+        for row in dimension["groups"]:
+            labels[f"{dimension['dimension']}:{row['group']}"] = row["label"]
+    return labels
+
+
 def public_rows(raw: dict, states: dict[tuple[str, str], str], threshold: int) -> list[dict]:
     """The release's figures as every public form shows them: one row per figure, in a fixed order,
     its value null whenever it is not shown and its status saying why."""
@@ -169,11 +211,28 @@ def public_rows(raw: dict, states: dict[tuple[str, str], str], threshold: int) -
     add("volunteers_long_service_pct", "", *_percentage("volunteers_long_service_pct", cells, status_of))
     for measure in ("volunteers_long_service_years", "volunteer_hours", "volunteer_value"):
         add(measure, "", cells[measure][""])
+    _cohort_rows(cells, add, status_of)
     for grid in raw["grids"] or ():
         for day, counts in zip(grid["days"], grid["counts"]):
             for band, n in zip(grid["bands"], counts):
                 add("timeslot_visits", f"{grid['suite']}|{day}|{band}", n)
     return rows
+
+
+def _cohort_rows(cells, add, status_of) -> None:
+    """Each group's count and its share of the cohort (withheld when either is hidden) beside the
+    population's share."""
+    if "cohort_volunteers" not in cells:
+        return
+    total = cells["cohort_volunteers"][""]
+    add("cohort_volunteers", "", total, status_of("cohort_volunteers"))
+    for measure in [m for m in cells if m.startswith("cohort_") and m != "cohort_volunteers"]:
+        name = measure.removeprefix("cohort_")
+        for item, value in cells[measure].items():
+            add(measure, item, value, status_of(measure, item))
+            shown = status_of(measure, item) == SHOWN and status_of("cohort_volunteers") == SHOWN
+            add(f"share_of_cohort_pct_{name}", item, pct(value, total) if shown else None, SHOWN if shown else WITHHELD)
+            add(f"population_pct_{name}", item, cells[f"population_pct_{name}"][item])
 
 
 def _percentage(measure, cells, status_of) -> tuple:

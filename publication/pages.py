@@ -36,7 +36,7 @@ def _settings(slug: str, lang: str = "en") -> PublicationSettings:
     return found
 
 
-def _answer(request, key: str, build, *, max_age: int) -> HttpResponse:
+def _answer(request, key: str, build, *, max_age: int, language: str = "en") -> HttpResponse:
     """The cached answer under `key`, built once; 304 when the client already holds it."""
     etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
     if etag in request.headers.get("If-None-Match", ""):
@@ -49,6 +49,8 @@ def _answer(request, key: str, build, *, max_age: int) -> HttpResponse:
         body, content_type = stored
         response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
+    # The page's language is its address's, whatever the browser asked for.
+    response["Content-Language"] = LANGUAGES[language]
     response["Cache-Control"] = f"public, max-age={max_age}" + (", immutable" if max_age == FOREVER else "")
     return response
 
@@ -61,18 +63,18 @@ def _page_key(settings: PublicationSettings, name: str, lang: str) -> str:
 @require_safe
 def scheme_page(request, slug: str, lang: str = "en"):
     settings = _settings(slug, lang)
-    return _answer(request, _page_key(settings, "page", lang), lambda: _render(settings, None, lang),
-                   max_age=PAGE_MAX_AGE)
+    return _answer(request, _page_key(settings, "page", lang), lambda: _render(request, settings, None, lang),
+                   max_age=PAGE_MAX_AGE, language=lang)
 
 
 @require_safe
 def release_page(request, slug: str, pk: int, lang: str = "en"):
     settings = _settings(slug, lang)
-    return _answer(request, _page_key(settings, f"release-{pk}", lang), lambda: _render(settings, pk, lang),
-                   max_age=PAGE_MAX_AGE)
+    return _answer(request, _page_key(settings, f"release-{pk}", lang),
+                   lambda: _render(request, settings, pk, lang), max_age=PAGE_MAX_AGE, language=lang)
 
 
-def _render(settings: PublicationSettings, pk: int | None, lang: str) -> tuple[bytes, str]:
+def _render(request, settings: PublicationSettings, pk: int | None, lang: str) -> tuple[bytes, str]:
     releases = selectors.public_releases(settings)
     latest = selectors.latest_versions(releases)
     if pk is None:
@@ -93,6 +95,9 @@ def _render(settings: PublicationSettings, pk: int | None, lang: str) -> tuple[b
                                             if a.due_on >= scheme.local_today()],
             "other_lang": "cy" if lang == "en" else "en", "offers_welsh": scheme.offers_welsh,
             "other_url": _page_url(settings.slug, pk, "cy" if lang == "en" else "en"),
+            # Search engines take the page's languages from absolute addresses only.
+            "alternates": [(code, request.build_absolute_uri(_page_url(settings.slug, pk, key)))
+                           for key, code in (("en", "en-GB"), ("cy", "cy"))] if scheme.offers_welsh else [],
         }
         return render_to_string("publication/scheme.html", context).encode(), "text/html; charset=utf-8"
 

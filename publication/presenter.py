@@ -46,7 +46,8 @@ class View:
                 "value": row["value"] if row else None, "status": row["status"] if row else SHOWN}
 
     def with_bars(self, rows: list[dict], key: str = "value") -> list[dict]:
-        top = max((row[key]["value"] or 0 for row in rows), default=0)
+        # Scaled to the largest part: a total row has no bar.
+        top = max((row[key]["value"] or 0 for row in rows if not row.get("total")), default=0)
         for row in rows:
             row["bar"] = bar(row[key]["value"], top)
         return rows
@@ -56,10 +57,11 @@ def sections(figures: dict, categories: dict[str, str]) -> dict:
     """Everything the page shows of a release, in the active language."""
     view = View(figures)
     suites = [item for item in view.items["visits_made"] if item]
-    visits = view.with_bars([
-        {"name": name or _("All custody suites"), "total": not name, "value": view.cell("visits_made", name),
-         "target": view.cell("visits_target", name), "pct": view.cell("visits_target_pct", name, "%")}
-        for name in [*suites, ""]])
+    # The bar is the share of the target met (a full bar: the target reached), not the raw count.
+    visits = [{"name": name or _("All custody suites"), "total": not name, "value": view.cell("visits_made", name),
+               "target": view.cell("visits_target", name), "pct": view.cell("visits_target_pct", name, "%"),
+               "bar": bar(min(100.0, view.cell("visits_target_pct", name)["value"] or 0), 100)}
+              for name in [*suites, ""]]
     access = [{"name": name or _("All custody suites"), "total": not name,
                "bands": [view.cell(measure, name) for measure in ACCESS_MEASURES.values()],
                "pct": view.cell("access_immediate_pct", name, "%")} for name in [*suites, ""]]
@@ -75,7 +77,7 @@ def sections(figures: dict, categories: dict[str, str]) -> dict:
         "access_bands": [AccessBand(band).label for band in ACCESS_MEASURES],
         "animal": {"value": view.cell("animal_visits_made"), "target": view.cell("animal_visits_target")},
         **people, "issues": issues, "long_service_years": view.cell("volunteers_long_service_years")["text"],
-        "grids": grids(figures.get("grids")),
+        "grids": grids(figures.get("grids")), "cohort": _cohort(view, categories),
         "has_hidden": any(row["status"] != SHOWN for row in figures["rows"]),
     }
 
@@ -99,12 +101,23 @@ def _people(view: View) -> dict:
     return {"detainees": detainees, "not_seen": not_seen, "others": others, "volunteers": volunteers}
 
 
+def _cohort(view: View, labels: dict[str, str]) -> list[dict]:
+    """The volunteers at the period's end by each dimension, beside the area's population; none when
+    the scheme keeps no population figures."""
+    dimensions = [m.removeprefix("cohort_") for m in view.items if m.startswith("cohort_") and m != "cohort_volunteers"]
+    return [{"label": labels.get(f"{d}:", d), "rows": [
+        {"name": labels.get(f"{d}:{item}", item), "value": view.cell(f"cohort_{d}", item),
+         "share": view.cell(f"share_of_cohort_pct_{d}", item, "%"),
+         "population": view.cell(f"population_pct_{d}", item, "%")} for item in view.items[f"cohort_{d}"]]}
+        for d in dimensions]
+
+
 def grids(raw: list | None) -> list[dict]:
     """The year's timeslot grids, each cell shaded in one of five steps on the suites' shared scale."""
     if not raw:
         return []
     top = max((n for grid in raw for counts in grid["counts"] for n in counts), default=0) or 1
-    return [{"suite": grid["suite"], "bands": grid["bands"],
+    return [{"suite": grid["suite"], "bands": [band.split("-", 1) for band in grid["bands"]],
              "rows": [{"day": day_label(day), "total": sum(counts), "cells": [
                  {"n": n, "step": 0 if not n else 1 + min(3, 4 * n // (top + 1)),
                   "key": f"timeslot_visits|{grid['suite']}|{day}|{band}"} for band, n in zip(grid["bands"], counts)]}

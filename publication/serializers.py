@@ -9,22 +9,26 @@ from visits.models import Scheme
 
 from .models import YEAR, Release
 
-PERIOD = re.compile(r"^(?P<fy>20\d\d)(-Q(?P<quarter>[1-4]))?$")
+PERIOD = re.compile(r"^(?P<fy>20[0-9][0-9])(-Q(?P<quarter>[1-4]))?$")
+
+
+@extend_schema_field({"type": "string", "pattern": "^20[0-9][0-9](-Q[1-4])?$", "example": "2024-Q1"})
+class PeriodField(serializers.RegexField):
+    """A period as the API names it; its pattern stated in the schema."""
 
 
 class ReleaseInputSerializer(serializers.Serializer):
-    period = serializers.CharField(
-        max_length=16, help_text="A financial year by the year it starts in (\"2024\" is 2024/25) or one of its "
-                                 "quarters (\"2024-Q1\" is April-June 2024). Only a period that has ended.")
+    period = PeriodField(
+        PERIOD, max_length=8, error_messages={"invalid": _("Give a financial year as 2024, or a quarter as 2024-Q1.")},
+        help_text="A financial year by the year it starts in (\"2024\" is 2024/25) or one of its quarters "
+                  "(\"2024-Q1\" is April-June 2024). Only a period that has ended.")
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="",
                                  help_text="What a correction changes; required once the period has a release.")
     scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all(), required=False,
                                                 help_text="Superusers only: the scheme (a manager's own otherwise).")
 
     def validate_period(self, value):
-        match = PERIOD.match(value.strip())
-        if match is None:
-            raise serializers.ValidationError(_("Give a financial year as 2024, or a quarter as 2024-Q1."))
+        match = PERIOD.match(value)
         return int(match["fy"]), int(match["quarter"] or YEAR)
 
 

@@ -77,18 +77,18 @@ def _controlled(*, scheme, fy, quarter, raw, threshold) -> dict[tuple[str, str],
             if other in latest:
                 columns[name] = latest[other].raw["cells"]
                 for row in latest[other].figures["rows"]:
-                    if row["measure"] in figures.CONTROLLED:
+                    if figures.is_controlled(row["measure"]):
                         states[(name, row["measure"], row["item"])] = figures.STATE_OF_STATUS[row["status"]]
             else:
                 columns[name] = figures.compute(scheme=scheme, fy=fy, quarter=other)["cells"]
-                for measure in figures.CONTROLLED:
+                for measure in figures.controlled(columns[name]):
                     for item in columns[name][measure]:
                         states[(name, measure, item)] = disclosure.UNPUBLISHED
     values = {(name, measure, item): value for name, cells in columns.items()
-              for measure in figures.CONTROLLED for item, value in cells[measure].items()}
+              for measure in figures.controlled(cells) for item, value in cells[measure].items()}
     groups = [g for name, cells in columns.items() for g in figures.within_groups(cells, name)]
     groups += figures.across_groups(columns)
-    free = [(column, measure, item) for measure in figures.CONTROLLED for item in raw["cells"][measure]]
+    free = [(column, measure, item) for measure in figures.controlled(raw["cells"]) for item in raw["cells"][measure]]
     decided = disclosure.suppress(values=values, groups=groups, threshold=threshold, states=states, free=free)
     return {(measure, item): figures.STATUS_OF_STATE[decided[(column, measure, item)]] for _, measure, item in free}
 

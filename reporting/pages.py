@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from rota.selectors import figures as rota_figures
 from scheduling.heatmap import render_heatmap_svg
+from visits import access
 from visits.periods import fy_label, fy_period
 
 from . import selectors, words
@@ -49,5 +51,7 @@ def annual_report(request, scheme_id: int, fy: int):
     return render(request, "reporting/annual_report.html", {
         "scheme": scheme, "fy": fy, "fy_label": fy_label(fy), "issues_chart": chart, "running": running,
         "previous_fy": fy - 1 if (first := selectors.first_report_fy(scheme)) is not None and fy - 1 >= first else None,
+        # The rota is the managers' (secret from an analyst, who reads the rest of the report).
+        "rota": rota_figures(scheme, fy, today=scheme.local_today()) if access.allows(request.user, "rota") else [],
         **report,
     })

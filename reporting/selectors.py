@@ -5,13 +5,15 @@ arrival date (`local_date`, set at write time in the scheme's zone, summer time 
 """
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from scheduling.labels import day_label
 from scheduling.selectors import Coverage, coverage_for_sites
+from visits import access
+from visits.db import selected_once, stand_in
 from visits.models import (
     DETAINEE_SPLIT,
     DETAINEES,
@@ -34,7 +36,7 @@ from visits.models import (
     VisitIssue,
 )
 from visits.periods import Period, complete_months, fy_of, to_date, years_later
-from visits.rollup import rows_within
+from visits.rollup import rows_in_parts, span_parts
 from visits.selectors import awaiting_force_q, scoped
 from volunteers.selectors import NOT_YET_VOLUNTEERS, meeting_hours, year_in_review
 
@@ -66,6 +68,14 @@ def pct(part: int, whole: int) -> float | None:
 def kpi_schemes(user: User) -> QuerySet[Scheme]:
     """Schemes whose KPIs the user may read: a manager their own, an analyst those granted."""
     return scoped(Scheme.objects.all(), user, "kpis", scheme="pk")
+
+
+def kpi_scheme(user: User, scheme_id: int | None) -> Scheme | None:
+    """The scheme of that id if the user may read its KPIs. A manager's is the scheme read with them."""
+    found = access.grant(user, "kpis")
+    if not user.is_superuser and found is not None and found.scope == access.Scope.SCHEME:
+        return user.scheme if scheme_id is not None and scheme_id == user.scheme_id else None
+    return kpi_schemes(user).filter(pk=scheme_id).first()
 
 
 # --- the period reported ------------------------------------------------------------------------
@@ -136,13 +146,65 @@ PROFILE_SUMS = (SiteProfileTotals.objects.values("site_id", "dimension", "value"
                 .filter(n__gt=0).order_by("site_id", "dimension", "value"))  # a count withdrawn to 0 is none
 ISSUE_SUMS = SiteIssueTotals.objects.values("site_id", "category_id").annotate(
     n=Sum("raised"), resolved=Sum("resolved_during_visit")).order_by()
+ROLLUP_SUMS = {"sites": SITE_SUMS, "profile": PROFILE_SUMS, "issues": ISSUE_SUMS}
+
+
+def _rollup(name: str, grains: tuple[str, ...]) -> QuerySet:
+    """The shape of a read of the roll-up over a span of those grains, its scheme and dates stand-ins."""
+    parts = [(grain, stand_in(1 + 2 * n, date), stand_in(2 + 2 * n, date)) for n, grain in enumerate(grains)]
+    return rows_in_parts(ROLLUP_SUMS[name], parts, scheme_id=stand_in(0))
+
+
+def _sites(scheme_id) -> QuerySet[Site]:
+    return Site.objects.filter(scheme_id=scheme_id).only("id", "name", "kind", "active").order_by("-kind", "name")
+
+
+def _changes(scheme_id) -> QuerySet[SiteActivityChange]:
+    return SiteActivityChange.objects.filter(site__scheme_id=scheme_id).order_by("effective_on", "id")
+
+
+def _categories(scheme_id) -> QuerySet[IssueCategory]:
+    return IssueCategory.objects.filter(scheme_id=scheme_id).order_by("id").values("id", "slug")
+
+
+def _volunteer_counts(scheme_id, date_from, date_to, cutoff) -> QuerySet[User]:
+    """Visitors who were members during the period, who joined, who left, and how many of those still
+    members on its last day had joined on or before `cutoff`: one row, none without visitors."""
+    joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=date_to)
+    member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=date_to))
+    # Applicants and recruits in checks are not volunteers yet (volunteers.selectors.members_q).
+    visitors = User.objects.filter(scheme_id=scheme_id, role=Role.VISITOR).exclude(stage__in=NOT_YET_VOLUNTEERS)
+    return visitors.values("scheme_id").annotate(
+        active=Count("id", filter=joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gte=date_from))),
+        joined=Count("id", filter=Q(joined_on__range=(date_from, date_to))),
+        left=Count("id", filter=Q(left_on__range=(date_from, date_to))),
+        at_end=Count("id", filter=member_at_end),
+        long_service=Count("id", filter=member_at_end & Q(joined_on__lte=cutoff)),
+    ).order_by()
+
+
+# Read with every KPI answer: compiling them took longer than the database took to answer.
+_rollup_read = selected_once(_rollup)
+_sites_read = selected_once(lambda: _sites(stand_in(0)))
+_changes_read = selected_once(lambda: _changes(stand_in(0)))
+_categories_read = selected_once(lambda: _categories(stand_in(0)))
+_volunteers_read = selected_once(
+    lambda: _volunteer_counts(stand_in(0), stand_in(1, date), stand_in(2, date), stand_in(3, date)))
+
+
+def rollup_rows(name: str, *, scheme: Scheme, period: Period) -> list[dict]:
+    """The roll-up's sums of the scheme's sites over the period: per site ("sites"), per site and
+    seen-profile value ("profile"), per site and issue category ("issues")."""
+    parts = span_parts(period.date_from, period.date_to)
+    return _rollup_read(name, tuple(grain for grain, _, _ in parts),
+                        values=[scheme.pk, *(day for _, first, last in parts for day in (first, last))])
 
 
 def _site_sums(scheme: Scheme, period: Period) -> dict[int, dict]:
     """Each site's sums of its submitted reports over the period, read from the roll-up, under the
     names the figures below use: access bands by their values, detainees by their short names."""
     sums = {}
-    for row in rows_within(SITE_SUMS, scheme=scheme, date_from=period.date_from, date_to=period.date_to):
+    for row in rollup_rows("sites", scheme=scheme, period=period):
         site_sums = {name: row[f"sum_{name}"] for name in SUMMED}
         site_sums["seconds"] = site_sums.pop("visitor_time").total_seconds()
         site_sums["travel"] = site_sums.pop("travel_minutes")
@@ -196,18 +258,10 @@ def _detainees(sums: dict) -> dict:
 def _volunteers(scheme: Scheme, period: Period) -> dict:
     """Counts only, never names: visitors who were members during the period, who joined, who left,
     and how many of those still members on its last day had served `long_service_years` or more."""
-    end = period.date_to
-    cutoff = years_later(end, -scheme.long_service_years)
-    joined_by_end = Q(joined_on__isnull=True) | Q(joined_on__lte=end)
-    member_at_end = joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gt=end))
-    # Applicants and recruits in checks are not volunteers yet (volunteers.selectors.members_q).
-    figures = User.objects.filter(scheme=scheme, role=Role.VISITOR).exclude(stage__in=NOT_YET_VOLUNTEERS).aggregate(
-        active=Count("id", filter=joined_by_end & (Q(left_on__isnull=True) | Q(left_on__gte=period.date_from))),
-        joined=Count("id", filter=Q(joined_on__range=(period.date_from, end))),
-        left=Count("id", filter=Q(left_on__range=(period.date_from, end))),
-        at_end=Count("id", filter=member_at_end),
-        long_service=Count("id", filter=member_at_end & Q(joined_on__lte=cutoff)),
-    )
+    cutoff = years_later(period.date_to, -scheme.long_service_years)
+    [figures] = _volunteers_read(values=[scheme.pk, period.date_from, period.date_to, cutoff]) or [
+        dict.fromkeys(("active", "joined", "left", "at_end", "long_service"), 0)]
+    figures.pop("scheme_id", None)
     figures["long_service_pct"] = pct(figures["long_service"], figures["at_end"])
     figures["long_service_years"] = scheme.long_service_years
     return figures
@@ -228,20 +282,19 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
     if clipped is None:
         raise PeriodNotBegun(period)
     period = clipped[0]
-    sites = list(Site.objects.filter(scheme=scheme).only("id", "name", "kind", "active").order_by("-kind", "name"))
+    sites = _sites_read(values=[scheme.pk])
     changes_by_site = defaultdict(list)
-    for change in SiteActivityChange.objects.filter(site__scheme=scheme).order_by("effective_on", "id"):
+    for change in _changes_read(values=[scheme.pk]):
         changes_by_site[change.site_id].append(change)
-    span = {"scheme": scheme, "date_from": period.date_from, "date_to": period.date_to}
     sums_by_site = _site_sums(scheme, period)
 
     profile = defaultdict(lambda: defaultdict(dict))
-    for row in rows_within(PROFILE_SUMS, **span):
+    for row in rollup_rows("profile", scheme=scheme, period=period):
         profile[row["site_id"]][row["dimension"]][row["value"]] = row["n"]
 
-    slugs = dict(IssueCategory.objects.filter(scheme=scheme).order_by("id").values_list("id", "slug"))
+    slugs = {row["id"]: row["slug"] for row in _categories_read(values=[scheme.pk])}
     issues, resolved = defaultdict(dict), defaultdict(int)
-    for row in rows_within(ISSUE_SUMS, **span):
+    for row in rollup_rows("issues", scheme=scheme, period=period):
         issues[row["site_id"]][slugs[row["category_id"]]] = row["n"]
         resolved[row["site_id"]] += row["resolved"]
     slugs = list(slugs.values())

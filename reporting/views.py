@@ -76,12 +76,11 @@ def not_begun(asked: dict) -> ValidationError:
 
 
 def _scheme_for(user, scheme_id):
-    schemes = selectors.kpi_schemes(user)
     if scheme_id is None:
         if user.is_superuser or user.role == Role.ANALYST:
             raise ValidationError({"scheme": [_("Name the scheme (scheme=ID).")]})
         scheme_id = user.scheme_id
-    scheme = schemes.filter(pk=scheme_id).first()
+    scheme = selectors.kpi_scheme(user, scheme_id)
     if scheme is None:
         raise NotFound(_("No such scheme among those you may read."))
     return scheme

@@ -230,25 +230,35 @@ class RotaFigures:
 
 
 def figures(scheme: Scheme, fy: int, *, today: date) -> list[RotaFigures]:
-    """Per quarter begun: planned visits given a pair, accepted by both, made, missed; and how evenly
-    the visits were shared among the visitors who gave availability (lowest, median, highest)."""
+    """Per quarter begun: planned visits given a pair (not cancelled), accepted by both, made, missed, still
+    declined; and how evenly the visits were shared among the visitors who gave availability (lowest,
+    median, highest). One query when the scheme has no rota, four when it has."""
+    if not Assignment.objects.filter(scheme=scheme).exists():
+        return []
+    year = fy_period(fy)
+    rows = list(Assignment.objects.filter(scheme=scheme, date__range=(year.date_from, year.date_to))
+                .annotate(answered=Count("seats", filter=Q(seats__accepted_at__isnull=False)))
+                .values_list("date", "state", "answered"))
+    seats = list(Seat.objects.filter(assignment__scheme=scheme, assignment__date__range=(year.date_from, year.date_to))
+                 .exclude(assignment__state=State.CANCELLED).values_list("visitor_id", "assignment__date"))
+    given = list(Availability.objects.filter(scheme=scheme, period_from__lte=year.date_to,
+                                             period_to__gte=year.date_from)
+                 .values_list("visitor_id", "period_from", "period_to"))
     found = []
     for quarter, period, _ in quarters_begun(fy, today=today):
-        rows = Assignment.objects.filter(scheme=scheme, date__gte=period.date_from, date__lte=period.date_to)
-        states = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-        per_visitor = Counter(dict(
-            Seat.objects.filter(assignment__in=rows).exclude(assignment__state=State.CANCELLED)
-            .values_list("visitor_id").annotate(n=Count("id")).values_list("visitor_id", "n")))
-        for visitor_id in Availability.objects.filter(
-                Q(scheme=scheme) & Q(period_from__lte=period.date_to) & Q(period_to__gte=period.date_from)
-        ).values_list("visitor_id", flat=True):
-            per_visitor.setdefault(visitor_id, 0)
+        def inside(day: date, period=period) -> bool:
+            return period.date_from <= day <= period.date_to
+
+        states = Counter(state for day, state, _ in rows if inside(day))
+        per_visitor = Counter(visitor for visitor, day in seats if inside(day))
+        for visitor, start, end in given:
+            if start <= period.date_to and end >= period.date_from:
+                per_visitor.setdefault(visitor, 0)
         counts = sorted(per_visitor.values())
-        made, missed = states.get(State.MADE, 0), states.get(State.MISSED, 0)
-        accepted = states.get(State.ACCEPTED, 0) + made + missed
         found.append(RotaFigures(
             quarter=quarter, period=period, assigned=sum(n for s, n in states.items() if s != State.CANCELLED),
-            accepted=accepted, made=made, missed=missed, declined=states.get(State.DECLINED, 0),
+            accepted=sum(1 for day, _, answered in rows if inside(day) and answered == 2),
+            made=states[State.MADE], missed=states[State.MISSED], declined=states[State.DECLINED],
             visits_per_visitor={"lowest": counts[0] if counts else 0, "highest": counts[-1] if counts else 0,
                                 "median": statistics.median(counts) if counts else 0},
         ))

@@ -3,12 +3,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.filters import QuerySerializer
+from visits.grids import CUSTODY_DAYS
 
 from .models import Assignment, Availability, DeclineReason
 
 
 class CellSerializer(serializers.Serializer):
-    day = serializers.CharField(max_length=9, help_text=_("monday … sunday"))
+    day = serializers.ChoiceField(choices=CUSTODY_DAYS)
     band = serializers.CharField(max_length=11, help_text=_("One of the scheme's custody bands, e.g. 08:00-11:59."))
 
 

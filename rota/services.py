@@ -57,8 +57,26 @@ def availability_save(*, visitor: User, day: date, cells: list[dict], leave: lis
 
 
 def plans_assign(*, recommendation_ids: list[int]) -> int:
-    """Give each of these plans its pairs (each plan once); how many visits were given."""
-    return sum(plan_assign(recommendation_id=pk) for pk in recommendation_ids)
+    """Give each of these plans its pairs (each plan once); how many visits were given. Those passed
+    over (a period that has its rota already, a scheme that collects no availability for it) are
+    found in a read or two for the whole batch, not three reads a plan: a scheme's weekly batch
+    names every site."""
+    recommendations = [r for r in Recommendation.objects.select_related("site__scheme").filter(
+        pk__in=recommendation_ids).order_by("pk") if r.plan]
+    drawn = set(RotaPlan.objects.filter(site_id__in={r.site_id for r in recommendations},
+                                        plan_from__in={r.plan_from for r in recommendations})
+                .values_list("site_id", "plan_from"))
+    collected = {}
+    given = 0
+    for recommendation in recommendations:
+        if (recommendation.site_id, recommendation.plan_from) in drawn:
+            continue
+        period = (recommendation.site.scheme_id, recommendation.plan_from)
+        if period not in collected:
+            collected[period] = selectors.availability_collected(recommendation.site.scheme, recommendation.plan_from)
+        if collected[period]:
+            given += _plan_draw(recommendation)
+    return given
 
 
 def plan_assign(*, recommendation_id: int) -> int:
@@ -74,9 +92,14 @@ def plan_assign(*, recommendation_id: int) -> int:
     if (RotaPlan.objects.filter(site=site, plan_from=recommendation.plan_from).exists()
             or not selectors.availability_collected(site.scheme, recommendation.plan_from)):
         return 0
+    return _plan_draw(recommendation)
+
+
+def _plan_draw(recommendation: Recommendation) -> int:
+    """The plan's rota, unless another run made it first (the unique row decides)."""
     try:
         with transaction.atomic():
-            plan = RotaPlan.objects.create(site=site, plan_from=recommendation.plan_from,
+            plan = RotaPlan.objects.create(site=recommendation.site, plan_from=recommendation.plan_from,
                                            plan_to=recommendation.plan_to, recommendation=recommendation)
             return _plan_fill(plan, recommendation)
     except IntegrityError:  # another run took this period first

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, QuerySet
 
+from visits import access
+from visits.db import selected_once, stand_in
 from visits.grids import Grid, overlaps
 from visits.models import ReportStatus, Scheme, Site, User
 from visits.periods import window_problem
@@ -76,6 +78,36 @@ def coverage_for_site(*, site: Site, date_from: date, date_to: date) -> Coverage
     return coverage_for_sites(sites=[site], date_from=date_from, date_to=date_to)[site.pk]
 
 
+def _cells(model, sites: int) -> QuerySet:
+    """Submitted visits per cell of each site: the shape of coverage's read, the window and the sites stand-ins."""
+    return (model.objects.filter(site_id__in=[stand_in(n) for n in range(2, sites + 2)], status=ReportStatus.SUBMITTED,
+                                 local_date__gte=stand_in(0, date), local_date__lte=stand_in(1, date))
+            .values("site_id", "slot_day", "slot_band").annotate(visits=Count("id"), last=Max("arrived_at")).order_by())
+
+
+# Read with every coverage answer: compiling it took about as long as the database took to answer.
+_cells_read = selected_once(_cells)
+
+
+def site_schedulable(user: User, pk: int) -> Site | None:
+    """The site of `sites_schedulable(user)` with that id, if any, read as compiled once for callers
+    of the user's kind (the coverage policy's scope is the caller's scheme, or every site)."""
+    found = access.grant(user, "coverage")
+    if not (user.is_superuser or (found is not None and found.scope == access.Scope.SCHEME)):
+        return sites_schedulable(user).filter(pk=pk).first()
+    [site] = _schedulable_read(user.is_superuser, user.role, user.scheme_id is None,
+                               values=[pk, user.scheme_id or 0]) or [None]
+    return site
+
+
+def _schedulable(is_superuser: bool, role: str, schemeless: bool) -> QuerySet[Site]:
+    caller = User(is_superuser=is_superuser, role=role, scheme_id=None if schemeless else stand_in(1))
+    return sites_schedulable(caller).filter(pk=stand_in(0)).order_by()
+
+
+_schedulable_read = selected_once(_schedulable)
+
+
 def coverage_for_sites(*, sites: list[Site], date_from: date, date_to: date) -> dict[int, Coverage]:
     """Coverage of each site, by its id: one aggregate query per kind of report, however many sites."""
     rows = defaultdict(list)
@@ -83,13 +115,7 @@ def coverage_for_sites(*, sites: list[Site], date_from: date, date_to: date) -> 
     for site in sites:
         by_model[site.report_model].append(site.pk)
     for model, site_ids in by_model.items():
-        for row in (
-            model.objects.filter(site_id__in=site_ids, status=ReportStatus.SUBMITTED, local_date__gte=date_from,
-                                 local_date__lte=date_to)
-            .values("site_id", "slot_day", "slot_band")
-            .annotate(visits=Count("id"), last=Max("arrived_at"))
-            .order_by()
-        ):
+        for row in _cells_read(model, len(site_ids), values=[date_from, date_to, *site_ids]):
             rows[row["site_id"]].append(row)
     return {site.pk: _coverage(site=site, rows=rows[site.pk], date_from=date_from, date_to=date_to) for site in sites}
 

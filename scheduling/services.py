@@ -24,6 +24,7 @@ WEEKLY_TASK_NAME = "Weekly recommendations"
 WEEK_TURNS_AT = time(4, 30)
 FLUSH_TASK_NAME = "Send unsent notifications"
 OVERDUE_TASK_NAME = "Overdue issues: digest and reminders"
+ROTA_SWEEP_TASK_NAME = "Rota: visits made and missed, refills, reminders"
 # The volunteer register's (volunteers.tasks, named here as data: this layer may not import it).
 REGISTER_REMINDERS_TASK_NAME = "Volunteer register: the managers' weekly reminder"
 ANONYMISE_TASK_NAME = "Volunteer register: anonymise leavers past the keeping time"
@@ -211,8 +212,10 @@ def schedules_setup() -> list[str]:
     (looked for every 15 minutes, so each scheme's Monday comes in its own zone), the
     notification sweeper every 5 minutes, and the overdue issues' digest and reminders daily at
     07:00 in England and Wales; the volunteer register's reminder to the managers on Mondays at 07:00
-    and its anonymisation of leavers nightly. Run again, it repairs the task but keeps a schedule an
-    administrator has changed in the admin. A scheme's settings never touch these rows."""
+    and its anonymisation of leavers nightly; the rota's sweep (made, missed, refills, reminders) every 5
+    minutes, named here as data like the others (its rota migration makes the row too). Run again, it
+    repairs the task but keeps a schedule an administrator has changed in the admin. A scheme's settings
+    never touch these rows."""
     every_15, _ = IntervalSchedule.objects.get_or_create(every=15, period=IntervalSchedule.MINUTES)
     every_5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
     morning, _ = CrontabSchedule.objects.get_or_create(
@@ -228,7 +231,8 @@ def schedules_setup() -> list[str]:
              (FLUSH_TASK_NAME, "visits.notifications_flush", {"interval": every_5}),
              (OVERDUE_TASK_NAME, "visits.issues_overdue_notify", {"crontab": morning}),
              (REGISTER_REMINDERS_TASK_NAME, "volunteers.reminders_notify", {"crontab": monday_morning}),
-             (ANONYMISE_TASK_NAME, "volunteers.leavers_anonymise", {"crontab": night}))
+             (ANONYMISE_TASK_NAME, "volunteers.leavers_anonymise", {"crontab": night}),
+             (ROTA_SWEEP_TASK_NAME, "rota.sweep", {"interval": every_5}))
     for name, task, when in tasks:
         PeriodicTask.objects.update_or_create(name=name, defaults={"task": task},
                                               create_defaults={"task": task, **when})

@@ -21,6 +21,7 @@ from api.errors import ErrorSerializer
 from api.errors import errors as edge_errors
 from api.exceptions import QueueDown
 from api.permissions import RolePermission
+from api.serializers import representation, validated_data
 from visits import access
 
 from . import selectors, services
@@ -58,12 +59,12 @@ class SchedulingView(APIView):
 
     def window_input(self, data) -> tuple:
         """The site (404 outside the caller's scheme) and the window, defaulting to the financial year to date."""
-        serializer = WindowInputSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        site = get_object_or_404(selectors.sites_schedulable(self.request.user), pk=serializer.validated_data["site"])
+        window = validated_data(WindowInputSerializer, data)
+        site = selectors.site_schedulable(self.request.user, window["site"])
+        if site is None:
+            raise NotFound()
         date_from, date_to = selectors.coverage_window(
-            scheme=site.scheme, date_from=serializer.validated_data.get("from"),
-            date_to=serializer.validated_data.get("to"),
+            scheme=site.scheme, date_from=window.get("from"), date_to=window.get("to"),
         )
         return site, date_from, date_to
 
@@ -85,7 +86,7 @@ class CoverageView(SchedulingView):
     @extend_schema(parameters=[WindowInputSerializer], responses={200: CoverageSerializer, **errors(400, 401, 404)},
                    description=COVERAGE_DESCRIPTION)
     def get(self, request):
-        return Response(CoverageSerializer(self.coverage(request)).data)
+        return Response(representation(CoverageSerializer, self.coverage(request)))
 
 
 class SVGRenderer(renderers.BaseRenderer):

@@ -231,16 +231,26 @@ def _months_within(date_from: date, date_to: date) -> tuple[date, date] | None:
     return (first, (end - timedelta(days=1)).replace(day=1)) if first < end else None
 
 
+def span_parts(date_from: date, date_to: date) -> list[tuple[str, date, date]]:
+    """The roll-up rows that sum to the span's reports (inclusive local dates), as (grain, first,
+    last) of their starts: its whole months, and the days at either end that fall outside them."""
+    months = _months_within(date_from, date_to)
+    if months is None:
+        return [(Grain.DAY, date_from, date_to)]
+    first, last = months
+    return [(Grain.MONTH, first, last), (Grain.DAY, date_from, first - timedelta(days=1)),
+            (Grain.DAY, next_month(last), date_to)]
+
+
+def rows_in_parts(rows, parts: list[tuple[str, date, date]], *, scheme_id):
+    """The rows of a query of a roll-up table of the scheme in those parts (`span_parts`)."""
+    span = Q()
+    for grain, first, last in parts:
+        span |= Q(grain=grain, starts_on__range=(first, last))
+    return rows.filter(span, scheme_id=scheme_id)
+
+
 def rows_within(rows, *, scheme: Scheme, date_from: date, date_to: date):
     """The rows of a query of a roll-up table that sum to the span's reports (inclusive local
     dates): its whole months, and the days at either end that fall outside them."""
-    months = _months_within(date_from, date_to)
-    if months is None:
-        span = Q(grain=Grain.DAY, starts_on__range=(date_from, date_to))
-    else:
-        first, last = months
-        after_last = next_month(last)
-        span = (Q(grain=Grain.MONTH, starts_on__range=(first, last))
-                | Q(grain=Grain.DAY, starts_on__range=(date_from, first - timedelta(days=1)))
-                | Q(grain=Grain.DAY, starts_on__range=(after_last, date_to)))
-    return rows.filter(span, scheme=scheme)
+    return rows_in_parts(rows, span_parts(date_from, date_to), scheme_id=scheme.pk)

@@ -2,7 +2,7 @@
 
 import statistics
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
     Aggregate,
@@ -21,9 +21,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce, JSONArray, TruncMonth
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from . import access
+from .db import selected_once, stand_in
 from .eligibility import eligible_visitors
 from .kinds import KINDS, kind_of
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     Scheme,
     SeenProfileCount,
     Site,
+    Stage,
     TrainingCourse,
     TrainingRecord,
     User,
@@ -226,15 +228,27 @@ def managers_q(scheme: Scheme) -> Q:
 
 
 def people_for_report(*, scheme: Scheme, visitor_ids, staff_of: Site | None = None,
-                      managers: bool = False) -> QuerySet[User]:
+                      managers: bool = False) -> list[User]:
     """In one read: the active visitors of the scheme among `visitor_ids`, and whom the report tells:
     the custody staff of `staff_of`, the scheme's managers. Each is known by their role."""
-    people = Q(pk__in=set(visitor_ids), scheme=scheme, role=Role.VISITOR, is_active=True)
-    if staff_of is not None:
-        people |= custody_staff_q(staff_of)
+    ids = sorted(set(visitor_ids))
+    values = [*ids, scheme.pk, *((staff_of.pk, staff_of.scheme_id) if staff_of is not None else ())]
+    return _people_read(len(ids), staff_of is not None, managers, values=values)
+
+
+def _people(visitors: int, staff: bool, managers: bool) -> QuerySet[User]:
+    """The shape of people_for_report's read, with stand-ins for the visitors' ids, the scheme's and the site's."""
+    scheme = Scheme(pk=stand_in(visitors))
+    people = Q(pk__in=[stand_in(n) for n in range(visitors)], scheme=scheme, role=Role.VISITOR, is_active=True)
+    if staff:
+        people |= custody_staff_q(Site(pk=stand_in(visitors + 1), scheme_id=stand_in(visitors + 2)))
     if managers:
         people |= managers_q(scheme)
     return with_training(User.objects.filter(people)).distinct().order_by("pk")
+
+
+# Read with every report: compiling it took longer than the database took to answer.
+_people_read = selected_once(_people)
 
 
 def issue_trends(*, user: User, date_from: date, date_to: date, site: Site | None = None) -> dict:
@@ -440,3 +454,46 @@ def volunteers_overview(*, scheme: Scheme, date_from: date, date_to: date) -> li
             "left": person.left_on is not None and date_from <= person.left_on <= date_to,
         })
     return rows
+
+
+# What falls due on the register (label, the record's date column), each read as a date in the window.
+REGISTER_DATES = (
+    (gettext_noop("Vetting expires"), "vetting_expires_on"),
+    (gettext_noop("Term ends"), "term_ends_on"),
+    (gettext_noop("Reappointment review"), "review_on"),
+    (gettext_noop("Probation ends"), "probation_ends_on"),
+)
+
+
+def register_due(*, scheme: Scheme, today: date) -> list[dict]:
+    """What falls due in the scheme's notice window from today, soonest first: each current visitor's
+    vetting or term expiring, reappointment review, probation ending (if not signed off), and training
+    lapsing with no later record of the course. Two queries: the people, then the records."""
+    until = today + timedelta(days=scheme.reminder_days)
+    current = User.objects.filter(scheme=scheme, role=Role.VISITOR, is_active=True).exclude(stage=Stage.LEFT)
+    window = Q()
+    for _label, column in REGISTER_DATES:
+        window |= Q(**{f"{column}__range": (today, until)})
+    due = []
+    for person in current.filter(window):
+        for label, column in REGISTER_DATES:
+            on = getattr(person, column)
+            if on and today <= on <= until and not (column == "probation_ends_on" and person.probation_signed_off_on):
+                due.append({"person": person, "what": gettext(label), "on": on})
+    lapsing = (TrainingRecord.objects.filter(volunteer__in=current, expires_on__range=(today + timedelta(days=1), until))
+               .exclude(Exists(TrainingRecord.objects.filter(
+                   volunteer=OuterRef("volunteer"), course=OuterRef("course"), completed_on__gt=OuterRef("completed_on"))))
+               .select_related("volunteer", "course"))
+    for record in lapsing:
+        due.append({"person": record.volunteer, "on": record.expires_on,
+                    "what": gettext("Training lapses: %(course)s") % {"course": record.course.display_name()}})
+    return sorted(due, key=lambda item: (item["on"], item["person"].last_name, item["person"].pk))
+
+
+def volunteer_visits(*, volunteer: User, limit: int = 20) -> list:
+    """The submitted reports the visitor is on, latest first, of every kind."""
+    found = []
+    for kind in KINDS:
+        found += list(kind.model._default_manager.filter(visitors=volunteer, status=ReportStatus.SUBMITTED)
+                      .select_related("site").order_by("-arrived_at")[:limit])
+    return sorted(found, key=lambda report: report.arrived_at, reverse=True)[:limit]

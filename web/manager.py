@@ -15,11 +15,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reporting.selectors import scheme_kpis
+from rota.selectors import figures as rota_figures
 from scheduling import selectors as scheduling
 from scheduling import services as scheduling_services
 from visits import selectors, services
 from visits.kinds import KINDS, kind_for_site, kind_of
-from visits.models import AWAITING_FORCE, CHECK_FIELDS, WELFARE_NEEDS, AccessBand, IssueStatus, Outcome, WelfareState
+from visits.models import (
+    AWAITING_FORCE,
+    CHECK_FIELDS,
+    WELFARE_NEEDS,
+    AccessBand,
+    IssueStatus,
+    Outcome,
+    Stage,
+    WelfareState,
+)
 from visits.periods import fy_label, fy_period
 
 from .access import desk_for
@@ -329,7 +339,22 @@ def kpis(request):
         "full_period": fy_period(chosen.fy, chosen.quarter),
         "outcomes": [(value, label, figures["visits_by_outcome"][value]) for value, label in Outcome.choices],
         "categories": [(slug, names.get(slug, slug), n) for slug, n in figures["issues_by_category"].items()],
+        "rota": rota_figures(scheme, chosen.fy, today=scheme.local_today()),
     }, status=status_of(form))
+
+
+def _state_links(query: QueryDict, rows: list[dict], chosen: str) -> list[dict]:
+    """The register's filter by stage: every stage with its count in the period, the period kept."""
+    links = []
+    for value, label in [("", _("All")), *Stage.choices]:
+        kept = query.copy()
+        kept.pop("state", None)
+        if value:
+            kept["state"] = value
+        count = sum(row["person"].stage == value for row in rows) if value else len(rows)
+        links.append({"label": label, "count": count, "url": f"?{kept.urlencode()}",
+                      "current": value == chosen or (not value and chosen not in Stage.values)})
+    return links
 
 
 @manager_only
@@ -339,9 +364,13 @@ def volunteers(request):
     form.fields.pop("quarter")
     rows = selectors.volunteers_overview(scheme=scheme, date_from=chosen.period.date_from,
                                          date_to=chosen.period.date_to)
+    state = request.GET.get("state", "")
     return render(request, "web/volunteers.html", {
         "title": _("Volunteers"), "section": "volunteers", "crumbs": [(_("Volunteers"), None)],
-        "chosen": chosen, "form": form, "rows": rows, "scheme": scheme,
+        "chosen": chosen, "form": form, "scheme": scheme,
+        "rows": [row for row in rows if row["person"].stage == state or state not in Stage.values],
+        "states": _state_links(request.GET, rows, state),
+        "due": selectors.register_due(scheme=scheme, today=scheme.local_today()),
         "counts": {
             "active": sum(r["active"] for r in rows), "probation": sum(bool(r["probation_until"]) for r in rows),
             "certificates": sum(bool(r["certificate_due"]) for r in rows),

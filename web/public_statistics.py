@@ -62,7 +62,7 @@ def publication(request):
 
 def _page(request, scheme, publish, announce, status=200):
     settings = services.settings_for(scheme)
-    releases = list(selectors.releases_visible(request.user))
+    releases = list(selectors.releases_visible(request.user).defer("raw", "figures"))
     return render(request, "web/publication.html", {
         "title": _("Public statistics"), "section": "publication", "crumbs": [(_("Public statistics"), None)],
         "settings": settings, "releases": releases, "publish": publish, "announce": announce,

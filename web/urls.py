@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import analyst, force, language, manager, meetings, public_statistics, rota_week, views
+from . import analyst, force, language, manager, meetings, public_statistics, register, rota_week, views
 
 app_name = "web"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("issues/<int:pk>/<str:action>/", manager.issue_action, name="issue-action"),
     path("kpis/", manager.kpis, name="kpis"),
     path("volunteers/", manager.volunteers, name="volunteers"),
+    path("volunteers/<int:pk>/", register.volunteer, name="volunteer"),
     path("publication/", public_statistics.publication, name="publication"),
     path("publication/publish/", public_statistics.publish, name="publication-publish"),
     path("publication/announce/", public_statistics.announce, name="publication-announce"),

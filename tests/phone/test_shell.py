@@ -21,6 +21,17 @@ def test_the_shell_is_served_to_anyone_with_no_inline_script_or_style(db):
     assert '<link rel="manifest" href="/app/manifest.webmanifest">' in html
 
 
+def test_the_shell_asks_for_every_module_and_the_first_catalogue_with_the_page(db):
+    """On a slow line each level of imports would otherwise cost a round trip: the app's modules are
+    preloaded, and the words of the language the app will start in (Welsh for a phone that lists it)."""
+    modules = sorted(f"/static/phone/{path.name}" for path in (APP / "static" / "phone").glob("*.js")
+                     if path.name != "app.js")
+    for accept, words in (("en-GB,en;q=0.9", "en"), ("en-GB, cy;q=0.8", "cy"), ("", "en"), ("cyr", "en")):
+        html = Client().get("/app/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        assert sorted(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)) == modules
+        assert f'<link rel="preload" href="/static/phone/i18n/{words}.json" as="fetch" crossorigin>' in html
+
+
 def test_the_manifest_installs_the_app_at_app(db):
     response = Client().get("/app/manifest.webmanifest")
     assert response.status_code == 200

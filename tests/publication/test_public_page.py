@@ -9,6 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from publication.models import Release
 from publication.services import release_publish
+from tests.factories import UserFactory
+from visits.models import Role
+from volunteers.models import PopulationShare
+from volunteers.services import profile_save
 
 
 def test_the_page_sets_no_cookie_and_costs_one_query_on_the_publication_settings(year, alice, client):
@@ -66,3 +70,25 @@ def test_the_manager_publishes_from_the_desk_and_announces_the_next_date(year, a
     assert "15 January 2099" in page
     client.force_login(bob)
     assert client.get("/publication/").status_code == 404
+
+
+def test_the_volunteers_beside_the_population_where_the_scheme_keeps_it(year, alice, scheme, client):
+    for gender, n in (("female", 5), ("male", 4), ("another", 2)):
+        for _ in range(n):
+            profile_save(user=UserFactory(scheme=scheme, role=Role.VISITOR), fields={"gender": gender})
+    without = release_publish(scheme=scheme, fy=2023, quarter=3, user=alice)
+    assert not [r for r in without.figures["rows"] if r["measure"].startswith("cohort_")]
+    PopulationShare.objects.create(scheme=scheme, dimension="gender", group="female", share_pct="50.80")
+    release = release_publish(scheme=scheme, fy=2023, quarter=4, user=alice)
+    rows = {(r["measure"], r["item"]): r for r in release.figures["rows"]}
+    # bob and bella have not answered: 13 volunteers. 2 "another" is fewer than 3, and the next
+    # smallest of the sum (bob and bella's 2, then the 4 men) goes too, so no total gives it away.
+    assert rows[("cohort_volunteers", "")]["value"] == 13
+    assert rows[("cohort_gender", "female")]["value"] == 5
+    assert rows[("share_of_cohort_pct_gender", "female")]["value"] == 38.5
+    assert rows[("population_pct_gender", "female")]["value"] == 50.8
+    assert rows[("cohort_gender", "another")]["status"] == "small"
+    assert rows[("share_of_cohort_pct_gender", "another")]["status"] == "withheld"
+    page = client.get(f"/public/northshire/releases/{release.pk}/").content.decode()
+    assert "The volunteers beside the area's population" in page
+    assert 'data-figure="cohort_gender|another">fewer than 3<' in page

@@ -110,4 +110,6 @@ def test_the_welsh_page_only_where_the_scheme_offers_welsh(year, alice, scheme, 
         return
     page = answer.content.decode()
     assert '<html lang="cy">' in page and 'href="/public/northshire/"' in page
-    assert '<html lang="en-GB">' in client.get("/public/northshire/").content.decode()
+    english = client.get("/public/northshire/").content.decode()
+    assert '<html lang="en-GB">' in english
+    assert '<link rel="alternate" hreflang="cy" href="http://testserver/public/northshire/cy/">' in english

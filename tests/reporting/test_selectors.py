@@ -89,6 +89,13 @@ def test_it_counts_volunteers_without_naming_them(kpis):
     }
 
 
+def test_a_scheme_without_visitors_counts_none(other_scheme):
+    kpis = scheme_kpis(scheme=other_scheme, period=Period(date(2023, 4, 1), date(2024, 3, 31)))
+    assert kpis["volunteers"] == {"active": 0, "joined": 0, "left": 0, "at_end": 0, "long_service": 0,
+                                  "long_service_pct": None, "long_service_years": 5}
+    assert (kpis["visits"], kpis["sites"]) == (0, [])
+
+
 def test_it_gives_each_site_its_own_figures(kpis, year):
     central, harbour, dog = site(kpis, year.central.pk), site(kpis, year.harbour.pk), site(kpis, year.dog_unit.pk)
     assert [row["name"] for row in kpis["sites"]] == ["Central", "Harbour", "Dog unit"]

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from rota import services
-from rota.models import Assignment, RotaPlan, State
+from rota.models import Assignment, RotaPlan, Seat, State
+from rota.selectors import figures
 from scheduling.models import Recommendation
 from tests.factories import custody_visit
 from tests.rota.conftest import DAYTIME, cells, committed, fridays, plan_week
+from tests.web.conftest import signed_in
 from visits.grids import CUSTODY_DAYS
-from visits.models import Notification
+from visits.models import Notification, Site
 
 QUARTER = (date(2027, 1, 1), date(2027, 3, 31))
 ROTA, AVAILABILITY = "/api/v1/rota/", "/api/v1/availability/"
@@ -168,3 +170,54 @@ def test_a_manager_reassigns_and_nobody_left_tells_the_manager(api, scheme, suit
     assert both_new.status_code == 400  # two on probation
     assert api(team[0]).post(f"{ROTA}{visit.pk}/reassign/", {"visitors": [1, 2]}, format="json").status_code == 403
     assert Recommendation.objects.count() == 1
+
+
+def test_the_kpis_page_gives_the_rotas_figures_for_each_quarter(api, scheme, suite, team, alice, dave):
+    """Q4 of 2026/27: four visits given, one accepted by both and made, one missed, one declined, one cancelled."""
+    give_availability(api, team)
+    states = [State.MADE, State.MISSED, State.DECLINED, State.CANCELLED]
+    for n, state in enumerate(states):
+        day = date(2027, 1, 4) + timedelta(days=n)
+        visit = Assignment.objects.create(scheme=scheme, site=suite, date=day, band="08:00-11:59", state=state,
+                                          window_from=day, window_to=day)
+        Seat.objects.bulk_create([Seat(assignment=visit, visitor=team[n], accepted_at=timezone.now() if n == 0 else None),
+                                  Seat(assignment=visit, visitor=team[n + 1], accepted_at=timezone.now() if n == 0 else None)])
+    q4 = figures(scheme, 2026, today=date(2027, 3, 31))[-1]
+    assert (q4.quarter, q4.assigned, q4.accepted, q4.made, q4.missed, q4.declined) == (4, 3, 1, 1, 1, 1)
+    # Visitors 0 and 3 have one visit, 1 and 2 two (the cancelled one is not counted), the other eight none.
+    assert q4.visits_per_visitor == {"lowest": 0, "median": 0, "highest": 2}
+    # The desk's KPIs show the quarters begun by today, for a scheme that has a rota.
+    page = signed_in(alice).get("/kpis/").content.decode()
+    assert "The rota" in page and "Visits per visitor: lowest, median, highest" in page
+    # The annual report has them too, for the managers; the analyst reads the report without them.
+    annual = f"/reports/annual/{scheme.pk}/2026/"
+    assert 'id="rota"' in signed_in(alice).get(annual).content.decode()
+    for_analyst = signed_in(dave).get(annual)
+    assert for_analyst.status_code == 200
+    assert 'id="rota"' not in for_analyst.content.decode() and "The rota" not in for_analyst.content.decode()
+
+
+def test_visitors_who_have_not_given_the_next_periods_availability_are_reminded_once(api, scheme, team):
+    give_availability(api, team[:2])  # the scheme collects availability: January to March 2027
+    api(team[0]).post(AVAILABILITY, {"period_from": "2027-04-01", "cells": cells()}, format="json")
+    late_march = lambda scheme: date(2027, 3, 20)  # noqa: E731  within the 14 days before April
+    assert services.availability_remind(today_of=late_march) == len(team) - 1
+    assert services.availability_remind(today_of=late_march) == 0
+    reminded = Notification.objects.filter(subject__startswith="When can you visit from")
+    assert team[0].email not in set(reminded.values_list("to_email", flat=True))
+    assert services.availability_remind(today_of=lambda scheme: date(2027, 3, 1)) == 0  # too early
+
+
+def test_a_weekly_batch_is_looked_over_in_reads_for_the_batch_not_for_each_plan(api, scheme, suite, team,
+                                                                               django_assert_num_queries):
+    """The weekly batch names every site of the scheme: passing over the plans that get no pairs costs the
+    same for three sites as for one (the recommender keeps to its few queries a site)."""
+    sites = [suite, *(Site.objects.create(scheme=scheme, name=f"Suite {n}") for n in range(2))]
+    ids = [plan_week(site, date(2027, 1, 1)).pk for site in sites]
+    with django_assert_num_queries(3):  # the plans, the rotas already drawn, the scheme's availability
+        assert services.plans_assign(recommendation_ids=ids) == 0
+    give_availability(api, team)
+    drawn = services.plans_assign(recommendation_ids=ids)
+    assert drawn > 0 and RotaPlan.objects.count() == 3
+    with django_assert_num_queries(2):  # every period has its rota: nothing more is read
+        assert services.plans_assign(recommendation_ids=ids) == 0

@@ -179,6 +179,8 @@ def test_setup_schedules_makes_one_weekly_task_whatever_the_zones_and_can_run_tw
     reminders = PeriodicTask.objects.get(task="volunteers.reminders_notify")
     assert (reminders.crontab.day_of_week, reminders.crontab.hour) == ("1", "7")
     assert PeriodicTask.objects.filter(task="volunteers.leavers_anonymise").exists()
+    sweep = PeriodicTask.objects.get(task="rota.sweep")
+    assert (sweep.interval.every, sweep.interval.period) == (5, "minutes")
     # Once each, however often it runs (another app's own rows, made by its migrations, aside).
     made = ["scheduling.refresh_week_turned", "visits.notifications_flush", "visits.issues_overdue_notify",
             "volunteers.reminders_notify", "volunteers.leavers_anonymise"]

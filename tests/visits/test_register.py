@@ -132,3 +132,13 @@ def test_managers_keep_the_schemes_courses_and_visitors_read_them(api, scheme, a
     assert api(alice).post("/api/v1/training-courses/", {"key": "tact", "name": "TACT again"},
                            format="json").json() == {"key": ["The scheme has a course with this key already."]}
     assert api(bob).post("/api/v1/training-courses/", {"key": "x", "name": "X"}, format="json").status_code == 403
+
+
+def test_the_register_reads_the_same_queries_for_2_or_12_visitors(api, scheme, alice, bob, django_assert_num_queries):
+    client = api(alice)
+    with django_assert_num_queries(2):  # the count, then the page with each one's scheme and training
+        assert client.get("/api/v1/volunteers/").json()["count"] == 1
+    for n in range(11):
+        train(volunteer(scheme, f"vol{n}", stage=Stage.PROBATION, buddy=bob), "tact")
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/volunteers/").json()["count"] == 12

@@ -58,6 +58,7 @@ def test_meeting_time_counts_in_the_volunteer_hours_unless_the_scheme_says_not(a
     assert (answer["volunteer_hours"], answer["volunteer_value"]) == (7.0, 128.59)  # + 2 × 2.5 h, at £18.37
 
     api(alice).patch(f"/api/v1/schemes/{alice.scheme_id}/", {"meeting_time_counts": False}, format="json")
+    alice.refresh_from_db()  # as a new request reads her, with her scheme, from her token
     assert api(alice).get("/api/v1/kpis/", kpis).json()["volunteer_hours"] == 2.0
 
 

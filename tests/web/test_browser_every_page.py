@@ -16,8 +16,9 @@ def manager_pages(desk, suite, animal_unit):
     fy = desk["start"].year
     return ["/coverage/", "/coverage/?grid=animal", f"/coverage/{suite.pk}/", "/recommendations/", "/reports/",
             "/reports/?kind=animal", f"/reports/custody/{custody.pk}/", f"/reports/custody/{custody.pk}/correct/",
-            f"/reports/animal/{animal.pk}/", "/issues/", "/kpis/", "/volunteers/", "/password/",
-            f"/reports/annual/{suite.scheme_id}/{fy}/", "/meetings/", "/cohort/", "/rota/"]
+            f"/reports/animal/{animal.pk}/", "/issues/", "/kpis/", "/volunteers/", f"/volunteers/{custody.created_by_id}/",
+            "/password/", f"/reports/annual/{suite.scheme_id}/{fy}/", "/meetings/", "/cohort/", "/rota/",
+            "/publication/"]
 
 
 def sign_in(page, live_server, user):

@@ -1,5 +1,6 @@
 """Writes about the volunteer register: a visitor's stage, vetting and term, and their training."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -55,13 +56,14 @@ def _check_order(volunteer: User) -> None:
         ("joined_on", "left_on", _("A person cannot leave before joining.")),
         ("vetting_cleared_on", "vetting_expires_on", _("Vetting cannot expire before it was cleared.")),
         ("term_starts_on", "term_ends_on", _("A term cannot end before it starts.")),
-        ("review_on", "term_ends_on", _("The reappointment review falls before the term ends.")),
+        ("review_on", "term_ends_on", _("The reappointment review must fall before the term ends.")),
     )
-    wrong = {later: [message] for earlier, later, message in order
-             if getattr(volunteer, earlier) and getattr(volunteer, later)
-             and getattr(volunteer, later) < getattr(volunteer, earlier)}
+    wrong = defaultdict(list)
+    for earlier, later, message in order:
+        if getattr(volunteer, earlier) and getattr(volunteer, later) and getattr(volunteer, later) < getattr(volunteer, earlier):
+            wrong[later].append(message)
     if wrong:
-        raise ValidationError(wrong)
+        raise ValidationError(dict(wrong))
 
 
 def _check_leaving(volunteer: User) -> None:

@@ -3,6 +3,7 @@ of a concern raised on one."""
 
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from datetime import UTC, date
 from functools import cache
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access
-from ..db import NewRows
+from ..db import NewRows, selected_once, stand_in
 from ..kinds import ReportKind, kind_of
 from ..models import (
     AuthorisingRank,
@@ -116,15 +117,32 @@ def _refs_read(*, model, scheme: Scheme, data: dict, site: Site | None, tell: bo
     by_role = defaultdict(list)
     for person in people:
         by_role[person.role].append(person)
-    slugs = [issue["category"] for issue in issues if "category" in issue]
+    slugs = sorted({issue["category"] for issue in issues if "category" in issue})
     return {
         "site": site,
         "visitors": by_role[Role.VISITOR],
         "custody_staff": by_role[Role.CUSTODY] if tell_staff else None,
         "managers": by_role[Role.MANAGER] if tell_managers else None,
-        "categories": {c.slug: c for c in IssueCategory.objects.filter(scheme=scheme, slug__in=slugs).order_by()}
-        if slugs else {},
+        "categories": {c.slug: c for c in _categories_read(len(slugs), values=[scheme.pk, *slugs])} if slugs else {},
     }
+
+
+def _categories(count: int):
+    return IssueCategory.objects.filter(scheme_id=stand_in(0), slug__in=[stand_in(n, str) for n in range(1, count + 1)]
+                                        ).order_by()
+
+
+def _site_and_stored(model):
+    """The site a new report names, of the sender's scheme and the report's kind, with the id of the
+    report already stored under its key (if any)."""
+    stored = model.objects.filter(scheme_id=stand_in(1), client_uuid=stand_in(2, uuid.UUID)).order_by().values("pk")
+    return (Site.objects.filter(pk=stand_in(0), scheme_id=stand_in(1), kind=model.site_kind)
+            .annotate(stored_id=Subquery(stored[:1])).order_by())
+
+
+# Read with every report: compiling them took longer than the database took to answer.
+_categories_read = selected_once(_categories)
+_site_and_stored_read = selected_once(_site_and_stored)
 
 
 def _validate_report(*, kind: ReportKind, sender: User, scheme: Scheme, data: dict, refs: dict,
@@ -249,10 +267,9 @@ def report_submit(*, model, sender: User, data: dict):
     # The site, and whether a report is stored under the key, in one read. Without the site (a 400
     # unless the key is stored) the key is looked up on its own: a retry is answered before any rule.
     key = data["client_uuid"]
-    stored = model.objects.filter(scheme=scheme, client_uuid=key).order_by().values_list("pk", flat=True)
-    site = (Site.objects.filter(pk=data.get("site") or 0, scheme=scheme, kind=model.site_kind)
-            .annotate(stored_id=Subquery(stored[:1])).order_by().first())
-    stored_id = site.stored_id if site is not None else stored.first()
+    [site] = _site_and_stored_read(model, values=[data.get("site") or 0, scheme.pk, key]) or [None]
+    stored_id = site.stored_id if site is not None else (
+        model.objects.filter(scheme=scheme, client_uuid=key).order_by().values_list("pk", flat=True).first())
     if stored_id is not None:
         return _replayed(report_for_answer(model, scheme=scheme, pk=stored_id), fingerprint), False
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from publication.models import YEAR, release_period
+from publication.services import announced_release_add, release_publish, settings_for
 from scheduling.services import recommendations_refresh_week_turned
 from visits import services
 from visits.eligibility import on_probation, refusal
@@ -29,6 +31,7 @@ from visits.models import (
     TrainingCourse,
     VisitIssue,
 )
+from visits.periods import fy_of, fy_period
 from visits.services.notifications import MAX_ATTEMPTS
 
 SCHEME_NAME = "Demoshire"
@@ -103,17 +106,36 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._responses(rng, scheme, people)
         recommendations_refresh_week_turned()
+        published = self._publish(scheme, people["manager"])
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {SCHEME_NAME}: {len(suites)} custody suites, a dog unit, {len(people['visitors'])} visitors, "
             f"{custody} custody visits and {animal} animal welfare visits since {first_day(scheme)}, "
             "and a recommendation for each site."
         ))
+        self.stdout.write(f"Public statistics ({', '.join(published)}): {settings.SITE_URL}/public/{settings_for(scheme).slug}/")
         self.stdout.write(
             f"Sign in at {settings.SITE_URL}/signin/ or POST /api/v1/auth/token/ with password {PASSWORD!r} as: "
             "manager (volunteer manager), inspector (custody inspector, all suites), sergeant.northgate "
             "(custody sergeant, Northgate only), analyst (ICVA analyst), "
             f"{people['visitors'][0].username} (a visitor)."
         )
+
+    @staticmethod
+    def _publish(scheme, manager) -> list[str]:
+        """The last financial year and the two latest completed quarters, published as the manager
+        would, and the next quarter's release date announced."""
+        today = scheme.local_today()
+        last_fy = fy_of(today) - 1
+        quarters = [(fy, q) for fy in (last_fy, last_fy + 1) for q in (1, 2, 3, 4)
+                    if fy_period(fy, q).date_to < today][-2:]
+        # In the order their periods ended, as they would have been published.
+        periods = sorted([(last_fy, YEAR), *quarters], key=lambda period: release_period(*period).date_to)
+        released = [release_publish(scheme=scheme, fy=fy, quarter=q, user=manager) for fy, q in periods]
+        upcoming = next((fy, q) for fy in (last_fy + 1, last_fy + 2) for q in (1, 2, 3, 4)
+                        if fy_period(fy, q).date_to >= today)
+        announced_release_add(scheme=scheme, due_on=fy_period(*upcoming).date_to + timedelta(days=35),
+                              fy=upcoming[0], quarter=upcoming[1])
+        return [release.period_label for release in released]
 
     @staticmethod
     def _loaded() -> str | None:

@@ -365,7 +365,8 @@ function field(row, name, label, control, { hint = "", errors = null } = {}) {
     control);
 }
 
-// The server names people by id ("Not a member of the scheme on 2026-12-01: 6."): say their names.
+// A message that names people by id ("…: 6, 9.") is said with their names; the register's reasons
+// already name the visitor.
 function named(message) {
   return message.replace(/: ([\d, ]+)\.$/, (whole, ids) => {
     const names = ids.split(", ").map((id) => {

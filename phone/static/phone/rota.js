@@ -54,7 +54,7 @@ async function fill(box, me) {
   box.replaceChildren(box.firstChild,
     mine.length ? h("ul", { class: "cards" }, mine.map((visit) => card(visit, me, box)))
       : h("p", {}, t("rota.none")),
-    h("a", { href: "#/availability", class: "button" }, t("availability.title")));
+    h("div", { class: "stack" }, h("a", { href: "#/availability", class: "button" }, t("availability.title"))));
 }
 
 function card(visit, me, box) {
