@@ -5,15 +5,18 @@
 PostgreSQL only. It creates its own database beside the one DATABASE_URL names (that name plus
 "_benchmark"), refuses to run if a database of that name already exists, and drops it at the
 end: the database DATABASE_URL names is never written to. There it loads the visits with COPY,
-starts the service and a bare DRF create endpoint (benchmarks/bare) under the same gunicorn
-settings, and measures them interleaved, A B A B, so a machine busy with other work slows both
-alike. Each figure is a ratio to its anchor:
+starts the service and the bare anchors (benchmarks/bare) under the same gunicorn settings, and
+measures them interleaved, A B A B, so a machine busy with other work slows both alike. Each
+figure is a ratio to its anchor:
 
-- submission: full reports accepted per second ÷ bare creates per second (wrk, JWT on both);
-- coverage over HTTP ÷ the bare SQL aggregate of the same cells over the raw rows;
-- KPIs over HTTP, and the XLSX quarterly return, ÷ the bare SQL KPI aggregate over the raw rows.
+- submission: full reports accepted per second ÷ bare DRF creates per second (wrk, JWT on both);
+- coverage over HTTP ÷ a bare DRF GET running the service's own coverage statement;
+- KPIs over HTTP ÷ the same figures summed in bare SQL from the roll-up tables; the XLSX quarterly
+  return ÷ the KPIs' own time;
+- the public statistics page ÷ a bare Django view answering a fixed text (wrk GETs).
 
-Two figures have no anchor:
+Figures without an anchor: the phone app's first load over a slow line (Chromium, CDP network
+emulation: 400 kbps, 400 ms) and its second, from the service worker, in ms until usable; and
 
 - recommender: the weekly refresh of every site of the scheme (the scan for sites whose week has
   turned, then their batch, run here in this process with the task queue eager), its queries ÷ the

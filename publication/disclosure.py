@@ -86,15 +86,19 @@ def exposure(groups: list[Group], states: dict[Key, str], values: dict[Key, int]
 
 
 def suppress(*, values: dict[Key, int], groups: list[Group], threshold: int, states: dict[Key, str],
-             free: Iterable[Key]) -> dict[Key, str]:
+             free: Iterable[Key], hidden: Iterable[Key] = ()) -> dict[Key, str]:
     """Each cell's state: SHOWN, SMALL or SECONDARY. `states` holds cells already decided (published
     earlier, or UNPUBLISHED: not public at all); only `free` cells, the release being made, are decided
     here. A small count is protected whether it is hidden in this release, an earlier one, or belongs
-    to a period not published (then it must not be the difference of published figures either)."""
+    to a period not published (then it must not be the difference of published figures either).
+    `hidden` cells (free ones an earlier version of the same release hid) stay hidden, small or not."""
     states = dict(states)
     free = list(free)
     for key in free:
         states[key] = SMALL if is_small(values[key], threshold) else SHOWN
+    for key in hidden:  # hidden before (an earlier version's): hidden still, small or not
+        if states.get(key) == SHOWN:
+            states[key] = SECONDARY
     membership: dict[Key, list[Group]] = {}
     for group in groups:
         for key in (group[0], *group[1]):

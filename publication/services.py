@@ -45,7 +45,8 @@ def release_publish(*, scheme: Scheme, fy: int, quarter: int, user: User | None,
         if previous is not None and not note.strip():
             raise ValidationError({"note": [_("This period is already published: say what the correction changes.")]})
         raw = figures.compute(scheme=scheme, fy=fy, quarter=quarter)
-        states = _controlled(scheme=scheme, fy=fy, quarter=quarter, raw=raw, threshold=settings.small_count_threshold)
+        states = _controlled(scheme=scheme, fy=fy, quarter=quarter, raw=raw, threshold=settings.small_count_threshold,
+                             hidden_before=_hidden_in_versions(scheme=scheme, fy=fy, quarter=quarter))
         period = release_period(fy, quarter)
         release = Release.objects.create(
             scheme=scheme, fy=fy, quarter=quarter, date_from=period.date_from, date_to=period.date_to,
@@ -58,10 +59,19 @@ def release_publish(*, scheme: Scheme, fy: int, quarter: int, user: User | None,
     return release
 
 
-def _controlled(*, scheme, fy, quarter, raw, threshold) -> dict[tuple[str, str], str]:
+def _hidden_in_versions(*, scheme, fy, quarter) -> set[tuple[str, str]]:
+    """The controlled cells any earlier version of the period hid: a correction keeps them hidden, so
+    that it cannot be set beside the version it replaces to work one out."""
+    return {(row["measure"], row["item"])
+            for rows in Release.objects.filter(scheme=scheme, fy=fy, quarter=quarter).values_list("figures__rows", flat=True)
+            for row in rows or () if figures.is_controlled(row["measure"]) and row["status"] != figures.SHOWN}
+
+
+def _controlled(*, scheme, fy, quarter, raw, threshold, hidden_before=frozenset()) -> dict[tuple[str, str], str]:
     """Each controlled cell's status in the new release. The year and its quarters are controlled
     together once the year is (being) published, against the versions already public and the
-    quarters not published yet, so that no small count is the difference of two releases."""
+    quarters not published yet, so that no small count is the difference of two releases; a cell an
+    earlier version of the period hid stays hidden."""
     column = figures.column_name(quarter)
     latest = {}
     for release in Release.objects.filter(scheme=scheme, fy=fy).order_by("quarter", "-version"):
@@ -89,7 +99,8 @@ def _controlled(*, scheme, fy, quarter, raw, threshold) -> dict[tuple[str, str],
     groups = [g for name, cells in columns.items() for g in figures.within_groups(cells, name)]
     groups += figures.across_groups(columns)
     free = [(column, measure, item) for measure in figures.controlled(raw["cells"]) for item in raw["cells"][measure]]
-    decided = disclosure.suppress(values=values, groups=groups, threshold=threshold, states=states, free=free)
+    decided = disclosure.suppress(values=values, groups=groups, threshold=threshold, states=states, free=free,
+                                  hidden=[(column, measure, item) for measure, item in hidden_before])
     return {(measure, item): figures.STATUS_OF_STATE[decided[(column, measure, item)]] for _, measure, item in free}
 
 

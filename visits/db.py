@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import DEFERRED, AutoField, Model, QuerySet, sql
 from django.db.models.query import ValuesIterable
@@ -204,7 +205,7 @@ class _Shape:
     def _columns(info: dict, select) -> tuple:
         model = info["model"]
         index = {select[i][0].target.attname: i for i in info["select_fields"]}
-        return model, [index.get(field.attname) for field in model._meta.concrete_fields]
+        return model, [index.get(field.attname) for field in model._meta.concrete_fields], index[model._meta.pk.attname]
 
     def instances(self, rows) -> list:
         alias = connection.alias
@@ -221,7 +222,8 @@ class _Shape:
             assert self.main is not None
             obj = self._make(self.main, row, alias)
             for columns, setter in self.joined:
-                setter(obj, self._make(columns, row, alias))
+                # A LEFT JOIN that found nothing (a user of no scheme) leaves None, as select_related does.
+                setter(obj, None if row[columns[2]] is None else self._make(columns, row, alias))
             for name, i in self.annotations.items():
                 setattr(obj, name, row[i])
             made.append(obj)
@@ -229,7 +231,7 @@ class _Shape:
 
     @staticmethod
     def _make(columns: tuple, row, alias: str) -> Model:
-        model, positions = columns
+        model, positions, _ = columns
         values = [DEFERRED if i is None else row[i] for i in positions]
         return model.from_db(alias, None, values)
 
@@ -241,11 +243,16 @@ def selected_once(build: Callable[..., QuerySet]) -> Callable[..., list]:
     where compiling the SELECT costs more CPU than the database takes to answer it."""
 
     @functools.cache
-    def built(vendor: str, *key) -> _Shape:
-        return _Shape(build(*key))
+    def built(vendor: str, *key) -> _Shape | None:
+        try:
+            return _Shape(build(*key))
+        except EmptyResultSet:  # a shape that matches nothing whatever its values (an empty IN list)
+            return None
 
     def read(*key, values: Sequence) -> list:
         shape = built(connection.vendor, *key)
+        if shape is None:
+            return []
         real = {}
         for n, value in enumerate(values):
             for kind in STAND_IN_KINDS:

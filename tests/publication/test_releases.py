@@ -113,3 +113,16 @@ def test_the_welsh_page_only_where_the_scheme_offers_welsh(year, alice, scheme, 
     english = client.get("/public/northshire/").content.decode()
     assert '<html lang="en-GB">' in english
     assert '<link rel="alternate" hreflang="cy" href="http://testserver/public/northshire/cy/">' in english
+
+
+def test_a_correction_keeps_hidden_what_the_version_it_replaces_hid(year, alice, suite, bob, bella, client):
+    """Q1 refused 1 (hidden); a late report brings it to 4. Shown in the correction, 4 beside the first
+    version's figures would tell how many the late report added, and so the first version's hidden 1."""
+    first = publish(alice, "2023-Q1").json()
+    assert figure(public_json(client, first["id"]), "detainees_refused")["status"] == "small"
+    custody_visit(site=suite, sender=bob, visitors=[bob, bella], arrived_at=utc(2023, 6, 1, 20), detainees_present=3,
+                  detainees_offered=3, detainees_seen=0, detainees_refused=3)
+    second = publish(alice, "2023-Q1", note="A report of 1 June arrived late.").json()
+    refused = figure(public_json(client, second["id"]), "detainees_refused")
+    assert refused["status"] == "secondary" and refused["value"] is None
+    assert figure(public_json(client, second["id"]), "detainees_present")["value"] == 13

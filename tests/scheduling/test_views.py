@@ -138,7 +138,8 @@ def test_a_refresh_is_queued_and_its_result_served_for_the_window_asked(
     assert answer.status_code == 202
     assert answer.json() == {"status": "queued", "site": suite.pk, "window_from": "2024-07-01",
                              "window_to": "2024-07-31"}
-    assert len(queued) == 1
+    # The refresh, queued once; then, the plan drawn and committed, the word to the features above (the rota).
+    assert len(queued) == 2
     body = api(alice).get(RECOMMENDATIONS, {"site": suite.pk}).json()
     assert (body["site"], body["window_from"], body["window_to"]) == (suite.pk, "2024-07-01", "2024-07-31")
     assert body["generated_at"]

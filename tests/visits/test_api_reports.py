@@ -18,6 +18,13 @@ from visits.models import CustodyVisit, IssueCategory, Notification, ReportCorre
 
 from .conftest import ANIMAL_VISITS, VISITS, animal_body, assert_field_errors, custody_body, stored_rows
 
+
+def test_a_report_naming_no_visitor_is_refused_on_its_visitors(suite, alice, post_report):
+    """A manager (not a visitor of it) may send one: the read of its people, compiled per number of
+    visitors, has none to read and says so with a 400, not a 500."""
+    assert_field_errors(post_report(alice, custody_body(site=suite, visitors=[])), "visitors")
+
+
 # --- idempotency -------------------------------------------------------------------------------
 
 

@@ -78,6 +78,10 @@ def test_a_read_built_once_gives_what_the_queryset_gives(scheme, other_scheme, a
                    for u in read(role, values=[scheme_id, 0])]
         assert got == expected and got and len(queries) == 1
     assert read(bob.role, values=[scheme.pk, 10**9]) == []
+    # A left join that finds nothing leaves None, as select_related does (a superuser of no scheme).
+    root = User.objects.create(username="root", is_superuser=True, role=bob.role)
+    [found] = selected_once(lambda: User.objects.select_related("scheme").filter(pk=stand_in(0)))(values=[root.pk])
+    assert found.scheme is None and found.scheme_id is None
 
 
 def _changes_per_site(scheme_id, since):
@@ -92,6 +96,12 @@ def test_a_values_read_built_once_gives_the_querysets_dicts(scheme, suite, other
     for scheme_id, since in ((scheme.pk, date(2023, 1, 1)), (scheme.pk, date(2024, 2, 1)),
                              (other_suite.scheme_id, date(2024, 1, 1))):
         assert read(values=[scheme_id, since]) == list(_changes_per_site(scheme_id, since))
+
+
+def test_a_read_built_once_that_can_match_nothing_reads_nothing(scheme, django_assert_num_queries):
+    read = selected_once(lambda count: User.objects.filter(pk__in=[stand_in(n) for n in range(count)]))
+    with django_assert_num_queries(0):
+        assert read(0, values=[]) == []
 
 
 def test_a_statement_built_once_takes_each_value(scheme):
