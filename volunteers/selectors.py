@@ -237,12 +237,12 @@ def year_in_review(*, scheme: Scheme, date_from: date, date_to: date) -> dict:
     }
 
 
-def _whole_percentages(counts: list[int]) -> list[int]:
+def _whole_percentages(counts: list[int]) -> list[int | None]:
     """Shares in whole percent that add up to 100, by the largest remainder (ties to the earlier group),
     as a published table gives them: 6 and 10 of 16 are 38 % and 62 %."""
     total = sum(counts)
     if not total:
-        return [0] * len(counts)
+        return [None] * len(counts)
     floors = [100 * n // total for n in counts]
     by_remainder = sorted(range(len(counts)), key=lambda i: (-(100 * counts[i] % total), i))
     for i in by_remainder[:100 - sum(floors)]:
@@ -259,6 +259,8 @@ def _published_cohort(scheme: Scheme, on: date) -> dict:
         said = [row for row in rows if row["group"] not in (PREFER_NOT_TO_SAY, NOT_ANSWERED)]
         for row, whole in zip(said, _whole_percentages([row["count"] for row in said])):
             row["whole_pct"] = whole
+        # A dimension nobody answered and with no population entered has nothing to publish.
+        dimension["shown"] = any(row["count"] for row in said) or any(row["population_pct"] for row in rows)
         _suppress(rows, scheme.cohort_min_group)
         for row in rows:
             row["whole_pct"] = None if row["suppressed"] else row.get("whole_pct")

@@ -87,7 +87,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 class CohortQuerySerializer(QuerySerializer):
     scheme = serializers.IntegerField(min_value=1, max_value=ID_MAX, required=False,
                                       help_text=_("The scheme (an analyst's or a superuser's choice); default: yours."))
-    on = serializers.DateField(required=False, help_text=_("The day the cohort is counted on; default: today."))
+    on = serializers.DateField(required=False, help_text=_("The day the cohort is counted on (managers only); default: today."))
 
 class CohortGroupSerializer(serializers.Serializer):
     group = serializers.CharField()

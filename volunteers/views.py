@@ -154,12 +154,16 @@ class CohortView(APIView):
                                "groups) and home area, as counts and shares of the volunteers, beside the area's "
                                "population share. To everyone but the scheme's managers a group of fewer than the "
                                "scheme's `cohort_min_group` is suppressed (count null, `suppressed` true), and when it "
-                               "alone would be, the next smallest group too, so the total cannot give it away.")
+                               "alone would be, the next smallest group too, so the total cannot give it away. "
+                               "Only managers may ask for another day (`on`): to others it is always today.")
     def get(self, request):
         query = CohortQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         scheme = _scheme(request.user, "cohort", query.validated_data.get("scheme"))
         exact = request.user.is_superuser or request.user.role == Role.MANAGER
+        if not exact and "on" in query.validated_data:
+            # Two days' aggregates side by side would tell who joined or left with which answers.
+            raise ValidationError({"on": [_("Only a manager counts the cohort on another day than today.")]})
         on = query.validated_data.get("on") or scheme.local_today()
         return Response(selectors.cohort(scheme=scheme, on=on, exact=exact))
 

@@ -111,6 +111,10 @@ def test_the_cohort_hides_small_groups_from_all_but_the_managers(api, alice, sch
         assert _groups(answer, "home_area")["rutland"]["count"] == 0  # none is no one's secret
         assert "2" not in {str(row["count"]) for row in gender.values()}
 
+    # Two days side by side would tell who joined or left with which answers: today only, but to managers.
+    assert api(visitor).get(COHORT, {"on": "2024-01-01"}).status_code == 400
+    assert api(alice).get(COHORT, {"on": "2024-01-01"}).status_code == 200
+
     api(alice).patch(f"/api/v1/schemes/{scheme.pk}/", {"cohort_min_group": 6}, format="json")
     gender = _groups(api(visitor).get(COHORT).json(), "gender")
     assert all(row["count"] is None for g, row in gender.items() if g in ("female", "male", "another"))
