@@ -7,6 +7,9 @@ COPY backend backend
 COPY visits visits
 COPY scheduling scheduling
 COPY reporting reporting
+COPY volunteers volunteers
+COPY rota rota
+COPY publication publication
 COPY phone phone
 COPY web web
 COPY api_schema api_schema

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that a public statistics page kept whole is served with every header the rest added.
+    "publication.answers.PublicAnswerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "api.http_errors.DatabaseUnavailableMiddleware",
     # Serves the admin's and Swagger's static files under gunicorn, without a separate web server.
@@ -131,6 +133,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The sign-in throttle counts here. One process's memory by default; behind several web processes
 # set DJANGO_CACHE_URL to Redis so that they share one count.
+# How long a public statistics page is served whole from a process's memory after it changes
+# (that process forgets it at once; publication/answers.py).
+PUBLIC_ANSWER_SECONDS = env_int("DJANGO_PUBLIC_ANSWER_SECONDS", 60)
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("DJANGO_CACHE_URL")}
     if env_str("DJANGO_CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from visits.models import Scheme, User
 
-from . import disclosure, figures
+from . import answers, disclosure, figures
 from .models import YEAR, AnnouncedRelease, PublicationSettings, Release, release_period
 
 
@@ -56,6 +56,7 @@ def release_publish(*, scheme: Scheme, fy: int, quarter: int, user: User | None,
                     raw, states, settings.small_count_threshold),
                 "categories": raw["categories"], "grids": raw["grids"]})
         PublicationSettings.objects.filter(pk=settings.pk).update(revision=F("revision") + 1)
+        answers.forget()
     return release
 
 
@@ -123,3 +124,4 @@ def announced_release_remove(*, announced: AnnouncedRelease) -> None:
 def _changed(scheme: Scheme) -> None:
     """The public page shows something new: its cached copy and ETag move on."""
     PublicationSettings.objects.filter(pk=settings_for(scheme).pk).update(revision=F("revision") + 1)
+    answers.forget()
