@@ -59,6 +59,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret-but-long-enough-for-hs256")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+# The calls made in this process speak plain http, as the servers it starts do (below).
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Tasks queued by the reports (the force's e-mails) go to a queue in each process's memory, never
 # run: a broker's workers must not see tasks naming rows of a database that is about to be dropped.
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
