@@ -38,7 +38,7 @@ from visits.models import (
 from visits.periods import Period, complete_months, fy_of, to_date, years_later
 from visits.rollup import rows_in_parts, span_parts
 from visits.selectors import awaiting_force_q, scoped
-from volunteers.selectors import NOT_YET_VOLUNTEERS, meeting_hours, year_in_review
+from volunteers.selectors import NOT_YET_VOLUNTEERS, meeting_and_training_hours, year_in_review
 
 ACCESS_BANDS = (AccessBand.IMMEDIATE.value, AccessBand.MEDIUM.value, AccessBand.LONG.value)
 OUTCOMES = tuple(Outcome.values)
@@ -219,7 +219,7 @@ def _site_sums(scheme: Scheme, period: Period) -> dict[int, dict]:
 
 def _hours(seconds: float, travel_minutes: int, rate: Decimal, other_hours: Decimal = Decimal(0)) -> tuple[float, float]:
     """Volunteer hours and their value: time on visits and travel, and at the scheme's level the time
-    at team meetings when the scheme counts it (volunteers.selectors.meeting_hours)."""
+    at team meetings and in training when the scheme counts it (volunteers.selectors.meeting_and_training_hours)."""
     exact = Decimal(str(seconds)) / 3600 + Decimal(travel_minutes) / 60 + other_hours
     return rounded(exact, 1), rounded(exact * rate, 2)
 
@@ -346,7 +346,8 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
             for value, n in values.items():
                 scheme_profile[dimension][value] += n
     hours, value = _hours(totals["seconds"], totals["travel"] + totals["animal_travel"], rate,
-                          meeting_hours(scheme=scheme, date_from=period.date_from, date_to=period.date_to))
+                          sum(meeting_and_training_hours(scheme=scheme, date_from=period.date_from,
+                                                         date_to=period.date_to)))
     return {
         "scheme": scheme.pk,
         "from": period.date_from.isoformat(),

@@ -2,6 +2,7 @@ import math
 import uuid
 import zoneinfo
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -173,7 +174,8 @@ class Scheme(models.Model):
         help_text=_("Team meetings each volunteer should attend in twelve months (0: no requirement)."),
     )
     meeting_time_counts = models.BooleanField(
-        default=True, help_text=_("Whether time at team meetings counts in the volunteer hours, beside visits and travel."),
+        default=True, help_text=_("Whether time at team meetings and training counts in the volunteer hours, beside "
+                                  "visits and travel."),
     )
     cohort_min_group = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(2), MaxValueValidator(20)],
@@ -344,6 +346,12 @@ class TrainingCourse(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(240)],
         help_text=_("How long a completion stays valid; empty: for good."),
+    )
+    hours = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal(0), validators=[MinValueValidator(Decimal(0)),
+                                                                       MaxValueValidator(Decimal(500))],
+        help_text=_("The hours a completion takes, counted in the volunteer hours where the scheme counts "
+                    "meeting and training time."),
     )
 
     class Meta:

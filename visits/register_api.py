@@ -173,7 +173,7 @@ class TrainingCourseSerializer(StrictModelSerializer):
 
     class Meta:
         model = TrainingCourse
-        fields = ["id", "key", "name", "validity_months"]
+        fields = ["id", "key", "name", "validity_months", "hours"]
         read_only_fields = ["id"]
 
     def validate_key(self, value):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from visits.models import Role, Scheme, Stage, TrainingRecord, User
@@ -54,14 +54,19 @@ def attendance_for(*, meeting: Meeting, user: User) -> list[dict]:
              "attended": person.pk in there} for person in people]
 
 
-def meeting_hours(*, scheme: Scheme, date_from: date, date_to: date) -> Decimal:
-    """Hours at the scheme's team meetings in the period, for each volunteer there; none when the
-    scheme does not count meeting time in its volunteer hours."""
+def meeting_and_training_hours(*, scheme: Scheme, date_from: date, date_to: date) -> tuple[Decimal, Decimal]:
+    """Hours at the scheme's team meetings in the period, for each volunteer there, and hours of the
+    training its volunteers completed in it (each course's hours), in one query; none when the scheme
+    does not count that time in its volunteer hours."""
     if not scheme.meeting_time_counts:
-        return Decimal(0)
-    total = Attendance.objects.filter(meeting__scheme=scheme, meeting__held_on__range=(date_from, date_to)).aggregate(
-        hours=Sum("meeting__duration_hours"))["hours"]
-    return total or Decimal(0)
+        return Decimal(0), Decimal(0)
+    at_meetings = (Attendance.objects.filter(meeting__scheme=OuterRef("pk"), meeting__held_on__range=(date_from, date_to))
+                   .order_by().values("meeting__scheme").annotate(hours=Sum("meeting__duration_hours")).values("hours"))
+    in_training = (TrainingRecord.objects.filter(volunteer__scheme=OuterRef("pk"), completed_on__range=(date_from, date_to))
+                   .order_by().values("volunteer__scheme").annotate(hours=Sum("course__hours")).values("hours"))
+    row = Scheme.objects.filter(pk=scheme.pk).values(
+        meeting_hours=Subquery(at_meetings), training_hours=Subquery(in_training)).get()
+    return row["meeting_hours"] or Decimal(0), row["training_hours"] or Decimal(0)
 
 
 def below_meeting_requirement(*, scheme: Scheme, today: date) -> list[tuple[User, int]]:
@@ -232,7 +237,8 @@ def year_in_review(*, scheme: Scheme, date_from: date, date_to: date) -> dict:
         "in_checks": User.objects.filter(scheme=scheme, role=Role.VISITOR, stage=Stage.IN_CHECKS).count(),
         "certificates": certificates, "certificate_years": scheme.certificate_years,
         "meetings": meetings,
-        "meeting_hours": float(meeting_hours(scheme=scheme, date_from=date_from, date_to=date_to)),
+        **dict(zip(("meeting_hours", "training_hours"), map(float, meeting_and_training_hours(
+            scheme=scheme, date_from=date_from, date_to=date_to)))),
         "cohort": _published_cohort(scheme, date_to),
     }
 

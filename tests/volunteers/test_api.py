@@ -56,6 +56,13 @@ def test_meeting_time_counts_in_the_volunteer_hours_unless_the_scheme_says_not(a
     api(alice).put(f"{MEETINGS}{meeting['id']}/attendance/", {"attended": [bob.pk, bella.pk]}, format="json")
     answer = api(alice).get("/api/v1/kpis/", kpis).json()
     assert (answer["volunteer_hours"], answer["volunteer_value"]) == (7.0, 128.59)  # + 2 × 2.5 h, at £18.37
+    # A three-hour refresher Bob completed in the year counts too.
+    courses = {c["key"]: c["id"] for c in api(alice).get("/api/v1/training-courses/").json()["results"]}
+    assert api(alice).patch(f"/api/v1/training-courses/{courses['refresher']}/", {"hours": "3.00"},
+                            format="json").status_code == 200
+    assert api(alice).post(f"/api/v1/volunteers/{bob.pk}/training/", {"course": "refresher", "completed_on": "2023-09-01"},
+                           format="json").status_code == 201
+    assert api(alice).get("/api/v1/kpis/", kpis).json()["volunteer_hours"] == 10.0
 
     api(alice).patch(f"/api/v1/schemes/{alice.scheme_id}/", {"meeting_time_counts": False}, format="json")
     alice.refresh_from_db()  # as a new request reads her, with her scheme, from her token
