@@ -1,23 +1,14 @@
 from django.contrib import admin
 
+from visits.admin import SuperuserOnlyAdmin
+
 from .models import AnnouncedRelease, PublicationSettings, Release
 
 
-class SuperuserOnly(admin.ModelAdmin):
+@admin.register(PublicationSettings)
+class PublicationSettingsAdmin(SuperuserOnlyAdmin):
     """Hiding a scheme's public page is a superuser's decision; managers publish from their desk."""
 
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-@admin.register(PublicationSettings)
-class PublicationSettingsAdmin(SuperuserOnly):
     list_display = ("scheme", "slug", "small_count_threshold", "hidden")
     list_editable = ("hidden",)
     readonly_fields = ("revision",)
@@ -29,12 +20,12 @@ class PublicationSettingsAdmin(SuperuserOnly):
 
 
 @admin.register(AnnouncedRelease)
-class AnnouncedReleaseAdmin(SuperuserOnly):
+class AnnouncedReleaseAdmin(SuperuserOnlyAdmin):
     list_display = ("scheme", "fy", "quarter", "due_on")
 
 
 @admin.register(Release)
-class ReleaseAdmin(SuperuserOnly):
+class ReleaseAdmin(SuperuserOnlyAdmin):
     list_display = ("scheme", "fy", "quarter", "version", "published_at")
     exclude = ("raw",)
     readonly_fields = ("scheme", "fy", "quarter", "date_from", "date_to", "version", "published_at", "published_by",

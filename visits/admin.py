@@ -26,6 +26,25 @@ def is_manager(request) -> bool:
     return user.is_active and user.is_staff and user.role == Role.MANAGER and user.scheme_id is not None
 
 
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """What only a superuser decides (a feature's settings for a scheme, hiding its public page)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ManagerScopedAdmin(admin.ModelAdmin):
     """A manager (staff, role manager) works on their own scheme's rows; a superuser on all.
     `scheme_path` is the lookup from the model to its scheme."""
