@@ -126,6 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database host that does not answer fails the request in seconds (a 503 the phone retries)
     # instead of holding it until the web server's own timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # A statement run this many times on a connection is prepared on the server (psycopg's own
+    # preparation, which needs server-side binding): a report's INSERTs and the roll-up's upsert took
+    # longer to be planned than to run. 0 turns it off, for a pooler in transaction mode that cannot
+    # keep prepared statements (PgBouncer before 1.21).
+    if (prepare_after := env_int("DJANGO_DB_PREPARE_THRESHOLD", 5)) > 0:
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=prepare_after)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer rather than failing at once (demo server + in-process tasks).
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}

@@ -67,6 +67,20 @@ def _users_with_scheme(role, scheme_id, least):
             .annotate(double=F("id") * 2).order_by("pk"))
 
 
+@pytest.mark.services
+def test_on_postgresql_a_statement_run_again_is_prepared_on_the_server(scheme, settings):
+    """psycopg prepares a statement run `prepare_threshold` times on a connection (server-side binding,
+    backend/settings.py): the report's INSERTs and the roll-up's upsert are then planned once, not each time."""
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    with connection.cursor() as cursor:
+        for _ in range(threshold + 1):
+            cursor.execute("SELECT name FROM visits_scheme WHERE id = %s", [scheme.pk])
+            assert cursor.fetchone() == (scheme.name,)
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+                       ["SELECT name FROM visits_scheme WHERE id = $1"])
+        assert cursor.fetchone() == (1,)
+
+
 def test_a_read_built_once_gives_what_the_queryset_gives(scheme, other_scheme, alice, bob, carol, charlie):
     """Each value in its place, the select_related row hung on its instance (no query to reach it), the
     JSON columns decoded, the annotations set; another value, another answer from the same text."""
