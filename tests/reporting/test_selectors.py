@@ -132,3 +132,16 @@ def test_it_counts_a_visit_across_midnight_on_its_arrival_day(scheme, year):
     assert scheme_kpis(scheme=scheme, period=Period(date(2023, 12, 31), date(2023, 12, 31)))["visits"] == 1
     january = scheme_kpis(scheme=scheme, period=Period(date(2024, 1, 1), date(2024, 1, 31)))
     assert january["visits"] == 0 and january["volunteer_hours"] == 0.0
+
+
+def test_its_counts_are_whole_numbers_as_the_database_summed_them(kpis, year):
+    """The roll-up's sums reach the answer without Django's int() of each value (reporting.selectors'
+    SITE_SUMS): still ints, on either database, never a Decimal that JSON would write as 3.0."""
+    central = site(kpis, year.central.pk)
+    counts = [kpis["visits"], kpis["visits_attempted"], *kpis["visits_by_outcome"].values(),
+              kpis["access"]["immediate"], *(kpis["detainees"][name] for name in ("present", "seen", "refused")),
+              *kpis["issues_by_category"].values(), *kpis["seen_profile"]["gender"].values(),
+              central["visits"], central["access"]["over-15"], central["detainees"]["offered"],
+              *central["issues_by_category"].values(), *central["seen_profile"]["gender"].values()]
+    assert {type(count) for count in counts} == {int}
+    assert sum(kpis["visits_by_outcome"].values()) == kpis["visits_attempted"]
