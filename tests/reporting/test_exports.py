@@ -115,6 +115,15 @@ def test_it_exports_xlsx_with_header_frozen_pane_and_number_formats(api, alice, 
     assert (cell["volunteer_value"].value, cell["volunteer_value"].number_format) == (176.35, "#,##0.00")
 
 
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(api, alice, scheme, year):
+    """A scheme named by someone mischievous is shown as written, never run by the spreadsheet."""
+    scheme.name = '=HYPERLINK("http://example.org","Open")'
+    scheme.save(update_fields=["name"])
+    response = api(alice).get(URL, {"fy": 2023, "quarter": 1, "format": "xlsx"})
+    cell = load_workbook(io.BytesIO(response.content))["Quarterly return"]["A2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.org","Open")', "s")
+
+
 def _number(text: str):
     try:
         return float(text)
