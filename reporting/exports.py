@@ -61,9 +61,11 @@ def quarterly_return(*, schemes: list[Scheme], fy: int | None = None, quarter: i
     """The rows of the return, schemes in the order given; `on_row(done, total)` follows progress."""
     plan = [(scheme, *row) for scheme in schemes
             for row in return_periods(scheme=scheme, fy=fy, quarter=quarter, period=period)]
-    rows = []
+    rows, known = [], {}
     for scheme, row_fy, row_quarter, dates in plan:
-        kpis = selectors.scheme_kpis(scheme=scheme, period=dates, with_sites=False)
+        if scheme.pk not in known:  # its sites, their history and its categories, once for all its quarters
+            known[scheme.pk] = selectors.scheme_sites(scheme)
+        kpis = selectors.scheme_kpis(scheme=scheme, period=dates, with_sites=False, known=known[scheme.pk])
         rows.append({"scheme": kpis.pop("scheme"), "fy": row_fy, "quarter": row_quarter, **flatten(kpis)})
         if on_row is not None:
             on_row(len(rows), len(plan))

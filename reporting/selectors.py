@@ -5,6 +5,7 @@ arrival date (`local_date`, set at write time in the scheme's zone, summer time 
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -279,13 +280,33 @@ def _volunteers(scheme: Scheme, period: Period) -> dict:
     return figures
 
 
-def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> dict:
+@dataclass(frozen=True)
+class SchemeSites:
+    """What a scheme's figures of any period are counted over: its sites, each one's activity history,
+    and the slugs of its issue categories by id."""
+
+    sites: list[Site]
+    changes: dict[int, list[SiteActivityChange]]
+    slugs: dict[int, str]
+
+
+def scheme_sites(scheme: Scheme) -> SchemeSites:
+    """Three queries, read once for all the periods of one answer (the quarters of a return)."""
+    changes = defaultdict(list)
+    for change in _changes_read(values=[scheme.pk]):
+        changes[change.site_id].append(change)
+    return SchemeSites(sites=_sites_read(values=[scheme.pk]), changes=dict(changes),
+                       slugs={row["id"]: row["slug"] for row in _categories_read(values=[scheme.pk])})
+
+
+def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True, known: SchemeSites | None = None) -> dict:
     """Every KPI of the scheme and, unless `with_sites` is false (the return has no use for them),
     of each of its sites, over the period (inclusive local dates).
 
     Eight queries whatever the number of visits: sites, their activity history, the volunteers, the
     hours at team meetings, and from the roll-up (visits.rollup) the sums per site, the seen profile and the issues per
-    category, with the categories.
+    category, with the categories; five when the sites, their history and the categories are `known`
+    already (`scheme_sites`).
 
     A period still running is counted to the scheme's today (`reported_period`), so its `to` and its
     targets are those of its days so far; one not begun raises PeriodNotBegun.
@@ -294,28 +315,25 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
     if clipped is None:
         raise PeriodNotBegun(period)
     period = clipped[0]
-    sites = _sites_read(values=[scheme.pk])
-    changes_by_site = defaultdict(list)
-    for change in _changes_read(values=[scheme.pk]):
-        changes_by_site[change.site_id].append(change)
+    known = known or scheme_sites(scheme)
+    sites, changes_by_site, slugs = known.sites, known.changes, known.slugs
     sums_by_site = _site_sums(scheme, period)
 
     profile = defaultdict(lambda: defaultdict(dict))
     for row in rollup_rows("profile", scheme=scheme, period=period):
         profile[row["site_id"]][row["dimension"]][row["value"]] = row["n"]
 
-    slugs = {row["id"]: row["slug"] for row in _categories_read(values=[scheme.pk])}
     issues, resolved = defaultdict(dict), defaultdict(int)
     for row in rollup_rows("issues", scheme=scheme, period=period):
         issues[row["site_id"]][slugs[row["category_id"]]] = row["n"]
         resolved[row["site_id"]] += row["resolved"]
-    slugs = list(slugs.values())
+    slug_list = list(slugs.values())
 
     rate = scheme.hourly_rate
     empty = defaultdict(int)
     site_rows, totals, scheme_issues = [], defaultdict(int), defaultdict(int)
     for site in sites:
-        pk, changes = site.pk, changes_by_site[site.pk]
+        pk, changes = site.pk, changes_by_site.get(site.pk, [])
         sums = sums_by_site.get(pk, empty)
         spent = sums["seconds"] or 0.0
         totals["seconds"] += spent
@@ -348,7 +366,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
             row.update(animal_visits=sums["visits"], animal_visits_attempted=sums["attempted"], animal_target=target,
                        animal_target_pct=pct(sums["visits"], target), target_pct=None,
                        issues_resolved_during_visit_pct=None)
-        row["issues_by_category"] = {slug: issues[pk].get(slug, 0) for slug in slugs}
+        row["issues_by_category"] = {slug: issues[pk].get(slug, 0) for slug in slug_list}
         row["volunteer_hours"], row["volunteer_value"] = _hours(spent, sums["travel"], rate)
         site_rows.append(row)
 
@@ -372,7 +390,7 @@ def scheme_kpis(*, scheme: Scheme, period: Period, with_sites: bool = True) -> d
         "detainees": _detainees(totals),
         **_code_extras(totals, sum(sum(by_site.values()) for by_site in issues.values()), sum(resolved.values())),
         "seen_profile": _plain(scheme_profile),
-        "issues_by_category": {slug: scheme_issues[slug] for slug in slugs},
+        "issues_by_category": {slug: scheme_issues[slug] for slug in slug_list},
         "volunteer_hours": hours,
         "volunteer_value": value,
         "volunteers": _volunteers(scheme, period),
