@@ -41,11 +41,16 @@ def _guessed_language(request) -> str:
     return "cy" if re.search(r"(^|,)\s*cy\b", asked, re.IGNORECASE) else "en"
 
 
+# app.js is the page's own script; the rota's and the record's screens, shown only after signing in,
+# are imported when first needed, so the first load over a slow line carries only the sign-in form's.
+NOT_PRELOADED = {"app.js", "rota.js", "record.js"}
+
+
 @require_GET
 def shell(request):
     # Every module and the first catalogue asked for at once, with the page: on a slow line each level
     # of imports found only once its importer arrived cost a round trip (400 ms at 400 kbps).
-    modules = [_asset_url(path) for path in _assets() if path.suffix == ".js" and path.name != "app.js"]
+    modules = [_asset_url(path) for path in _assets() if path.suffix == ".js" and path.name not in NOT_PRELOADED]
     return render(request, "phone/app.html", {"static": f"{settings.STATIC_URL}phone/", "modules": modules,
                                               "catalogue": _guessed_language(request)})
 

@@ -9,8 +9,6 @@ import {
   WELFARE_STATES, accessBand, accessDelay, admitted, clampLimited, derived, fromServer, limitOf, newReport,
   problems, withAdditions,
 } from "./report.js";
-import { recordScreen } from "./record.js";
-import { availabilityScreen, visitsSection } from "./rota.js";
 import { clock, day, fromLocalInput, h, messages, nextTry, nowStamp, toLocalInput, waitWords } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -130,9 +128,11 @@ function route() {
   const sent = hash.match(/^#\/sent\/(custody|animal)\/(\d+)$/);
   if (sent) { sentScreen(sent[1], Number(sent[2])); return; }
   if (hash === "#/where") { whereScreen(); return; }
-  if (hash === "#/availability") { shown = null; availabilityScreen(screen, lists.scheme); return; }
+  // The rota's and the record's screens come after signing in: fetched when first needed, so that a
+  // first load over a slow line brings only what the sign-in form needs (the service worker keeps them).
+  if (hash === "#/availability") { shown = null; import("./rota.js").then((m) => m.availabilityScreen(screen, lists.scheme)); return; }
   if (hash === "#/language") { languageScreen(); return; }
-  if (hash === "#/record") { shown = null; recordScreen(screen, lists); return; }
+  if (hash === "#/record") { shown = null; import("./record.js").then((m) => m.recordScreen(screen, lists)); return; }
   homeScreen();
 }
 
@@ -297,7 +297,7 @@ async function homeScreen(focus = true) {
           t("home.start_animal")) : null,
       h("a", { href: "#/where", class: "button" }, t("where.title")),
       h("a", { href: "#/record", class: "button" }, t("home.my_record"))),
-    me.role === "visitor" ? visitsSection(me) : null,
+    me.role === "visitor" ? (await import("./rota.js")).visitsSection(me) : null,
     h("h3", {}, t("home.on_this_phone")), local,
     h("h3", {}, t("home.sent_reports")), server,
     persisted === false ? h("p", { class: "notice" }, t("home.not_persisted"))
