@@ -297,7 +297,8 @@ async function homeScreen(focus = true) {
           t("home.start_animal")) : null,
       h("a", { href: "#/where", class: "button" }, t("where.title")),
       h("a", { href: "#/record", class: "button" }, t("home.my_record"))),
-    me.role === "visitor" ? (await import("./rota.js")).visitsSection(me) : null,
+    // Without the rota's module (offline before the service worker kept it) the home shows without it.
+    me.role === "visitor" ? await import("./rota.js").then((m) => m.visitsSection(me), () => null) : null,
     h("h3", {}, t("home.on_this_phone")), local,
     h("h3", {}, t("home.sent_reports")), server,
     persisted === false ? h("p", { class: "notice" }, t("home.not_persisted"))
