@@ -86,3 +86,18 @@ class RefreshAnswerSerializer(serializers.Serializer):
     site = serializers.IntegerField()
     window_from = serializers.DateField()
     window_to = serializers.DateField()
+
+
+def coverage_answer(coverage) -> dict:
+    """CoverageSerializer's answer, built directly (a test holds the two equal): the serializer stays
+    for the schema, but passing each of the grid's counts through its fields took a tenth of the request."""
+    site = coverage.site
+    return {
+        "site": site.pk, "site_name": site.name, "site_active": site.active, "grid": coverage.grid.name,
+        "days": list(coverage.days), "bands": list(coverage.bands), "counts": coverage.counts,
+        "day_totals": coverage.day_totals, "band_totals": coverage.band_totals, "total": coverage.total,
+        "outside": coverage.outside,
+        "unvisited": [{"day": cell["day"], "band": cell["band"]} for cell in coverage.unvisited],
+        "covered_share": coverage.covered_share, "unpredictability": coverage.unpredictability,
+        "from": coverage.date_from.isoformat(), "to": coverage.date_to.isoformat(),
+    }

@@ -21,7 +21,7 @@ from api.errors import ErrorSerializer
 from api.errors import errors as edge_errors
 from api.exceptions import QueueDown
 from api.permissions import RolePermission
-from api.serializers import representation, validated_data
+from api.serializers import validated_data
 from visits import access
 
 from . import selectors, services
@@ -32,6 +32,7 @@ from .serializers import (
     RefreshAnswerSerializer,
     SiteQuerySerializer,
     WindowInputSerializer,
+    coverage_answer,
 )
 
 WORDING = {"e403": "Only a manager may do this.",
@@ -86,7 +87,7 @@ class CoverageView(SchedulingView):
     @extend_schema(parameters=[WindowInputSerializer], responses={200: CoverageSerializer, **errors(400, 401, 404)},
                    description=COVERAGE_DESCRIPTION)
     def get(self, request):
-        return Response(representation(CoverageSerializer, self.coverage(request)))
+        return Response(coverage_answer(self.coverage(request)))
 
 
 class SVGRenderer(renderers.BaseRenderer):

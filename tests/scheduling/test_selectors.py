@@ -1,8 +1,10 @@
+import json
 from datetime import date
 
 import pytest
 
 from scheduling.selectors import coverage_for_site, unpredictability
+from scheduling.serializers import CoverageSerializer, coverage_answer
 from tests.factories import SiteFactory
 from tests.helpers import utc
 from visits.models import CustodyVisit
@@ -120,3 +122,16 @@ def test_it_scores_unpredictability_by_the_spread_of_visits():
 ])
 def test_it_takes_the_financial_year_to_date_from_1_april(scheme, today, expected):
     assert scheme.financial_year_to_date(today) == expected
+
+
+def test_the_answer_built_directly_is_the_serializers(suite, animal_unit, visit):
+    """scheduling.serializers.coverage_answer stands in for CoverageSerializer on the hot path; the
+    serializer stays for the schema. The same answer, for a suite and for an animal unit's grid."""
+    visit(suite, utc(2024, 1, 8, 9, 0))
+    visit(animal_unit, utc(2024, 5, 4, 9, 0))
+    visit(animal_unit, utc(2024, 5, 8, 13, 0))  # between the bands: outside
+    for site, window in ((suite, (date(2024, 1, 1), date(2024, 1, 31))), (animal_unit, (date(2024, 5, 1), date(2024, 5, 31)))):
+        coverage = coverage_for_site(site=site, date_from=window[0], date_to=window[1])
+        answer = coverage_answer(coverage)
+        assert answer == json.loads(json.dumps(CoverageSerializer(coverage).data))
+        assert list(answer) == list(CoverageSerializer(coverage).data)  # and in the same order
