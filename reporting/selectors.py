@@ -240,9 +240,16 @@ def _hours(seconds: float, travel_minutes: int, rate: Decimal, other_hours: Deci
     return rounded(exact, 1), rounded(exact * rate, 2)
 
 
+# The names each figure below reads and writes, made once: they are asked for 200 times an answer.
+OUTCOME_SUMS = tuple((outcome, f"outcome_{outcome}") for outcome in OUTCOMES)
+EXTRAS = (*SUBGROUPS, "tact_visits", "concerns_raised", "concerns_open")
+SPLIT_SHARES = tuple((name, f"{name}_pct") for name in DETAINEE_SPLIT)
+
+
 def _access(counts: dict) -> dict:
-    visits = sum(counts[band] for band in ACCESS_BANDS)
-    return {**{band: counts[band] for band in ACCESS_BANDS}, "immediate_pct": pct(counts[AccessBand.IMMEDIATE], visits),
+    immediate, medium, long = counts[ACCESS_BANDS[0]], counts[ACCESS_BANDS[1]], counts[ACCESS_BANDS[2]]
+    return {ACCESS_BANDS[0]: immediate, ACCESS_BANDS[1]: medium, ACCESS_BANDS[2]: long,
+            "immediate_pct": pct(immediate, immediate + medium + long),
             "delays_authorised_below_inspector": counts["delays_authorised_below_inspector"],
             "delays_without_rank": counts["delays_without_rank"]}
 
@@ -251,23 +258,24 @@ def _code_figures(sums: dict) -> dict:
     """What the answer shows of them, beside `visits`; `access` carries the two delay counts."""
     return {
         "visits_attempted": sums["visits_attempted"],
-        "visits_by_outcome": {o: sums[f"outcome_{o}"] for o in OUTCOMES},
+        "visits_by_outcome": {outcome: sums[column] for outcome, column in OUTCOME_SUMS},
     }
 
 
 def _code_extras(sums: dict, issues_raised: int, issues_resolved: int) -> dict:
     return {
-        **{name: sums[name] for name in (*SUBGROUPS, "tact_visits", "concerns_raised", "concerns_open")},
+        **{name: sums[name] for name in EXTRAS},
         "issues_resolved_during_visit_pct": pct(issues_resolved, issues_raised),
     }
 
 
 def _detainees(sums: dict) -> dict:
     figures = {name: sums[name] for name in DETAINEES}
-    for name in DETAINEE_SPLIT:
-        figures[f"{name}_pct"] = pct(sums[name], sums["present"])
-    figures["seen_pct_of_offered"] = pct(sums["seen"], sums["offered"])
-    figures["refused_pct_of_offered"] = pct(sums["refused"], sums["offered"])
+    present, offered = sums["present"], sums["offered"]
+    for name, share in SPLIT_SHARES:
+        figures[share] = pct(sums[name], present)
+    figures["seen_pct_of_offered"] = pct(sums["seen"], offered)
+    figures["refused_pct_of_offered"] = pct(sums["refused"], offered)
     return figures
 
 
