@@ -3,10 +3,11 @@
 A public page or file is the same for everyone (no sign-in, no cookie, its language in its address),
 so once answered it is kept, headers and all, for `PUBLIC_ANSWER_SECONDS` and served again before
 sessions, CSRF, authentication and the page's own read of the scheme run: a link shared widely
-costs a dictionary lookup and a cache read, gzipped for a client that accepts it. A change (a release, a correction, the calendar, a page
-hidden) moves the generation in the cache on, which forgets them at once in every process sharing that
-cache (with `DJANGO_CACHE_URL`, all of them); a process with a cache of its own serves its copy for at
-most those seconds more.
+costs a dictionary lookup and a cache read. It is kept gzipped too, for the clients that accept it
+(every browser): a page holds no secret, so compressing it gives nothing away. A change (a release,
+a correction, the calendar, a page hidden) moves the generation in the cache on, which forgets them
+at once in every process sharing that cache (with `DJANGO_CACHE_URL`, all of them); a process with
+a cache of its own serves its copy for at most those seconds more.
 """
 
 import re
