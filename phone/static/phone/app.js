@@ -270,6 +270,7 @@ function languageScreen() {
 
 async function homeScreen(focus = true) {
   shown = null;
+  const asked = location.hash;
   const rows = (await db.reports()).sort((a, b) => b.created.localeCompare(a.created));
   const { me, sites } = lists;
   const animalUnits = sites.filter((s) => s.kind === "animal_unit");
@@ -305,6 +306,9 @@ async function homeScreen(focus = true) {
       : persisted === true ? h("p", { class: "small" }, t("home.persisted")) : null,
     h("button", { type: "button", class: "button quiet sign-out", onclick: signOut }, t("signout.button")),
   ];
+  // The volunteer may have moved on while it was being built (a card tapped as the phone came back
+  // online and redrew the list): the screen they went to stays.
+  if (location.hash !== asked) return;
   if (focus) screen(t("home.title"), ...content);
   else main.replaceChildren(h("h2", { tabindex: "-1", id: "screen-title" }, t("home.title")), ...content.filter(Boolean));
   refreshServerList();
